@@ -1,0 +1,119 @@
+"""Settings for the clinic site (development builds: `make html`, `make devserver`).
+
+Only UPPERCASE names count. `publishconf.py` imports everything here and
+overrides what production changes. The clinic's own details (name, phone,
+addresses, providers) are not here: they live in content/clinic/*.yaml.
+"""
+
+AUTHOR = "Clinic editorial team"
+SITENAME = "Foot and ankle clinic"  # replaced at build time by content/clinic/clinic.yaml "name"
+SITEURL = ""
+RELATIVE_URLS = False
+
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = "theme"
+TIMEZONE = "America/New_York"
+DEFAULT_LANG = "en"
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
+
+# Always list plugins: Pelican's default (None) loads every installed plugin.
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["clinic", "pelican.plugins.sitemap"]
+
+# --- Content layout -------------------------------------------------------
+# Each folder of content/ is one kind of article; the folder name is the
+# article's category and the first part of its address.
+ARTICLE_PATHS = ["conditions", "procedures", "treatments", "guides"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images", "extra"]
+EXTRA_PATH_METADATA = {
+    "extra/robots.txt": {"path": "robots.txt"},
+}
+IGNORE_FILES = [".#*", "*~", "*.swp", "README*"]
+SLUGIFY_SOURCE = "basename"  # a page's address comes from its file name
+USE_FOLDER_AS_CATEGORY = True
+
+# Addresses: content/conditions/bunions.md -> /conditions/bunions/
+ARTICLE_URL = "{category}/{slug}/"
+ARTICLE_SAVE_AS = "{category}/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+CATEGORY_URL = "{slug}/"
+CATEGORY_SAVE_AS = "{slug}/index.html"
+ARTICLE_ORDER_BY = "title"
+DEFAULT_PAGINATION = False
+
+# Pages Pelican would make that this site does not use.
+DIRECT_TEMPLATES = ["index", "search", "404"]
+SEARCH_SAVE_AS = "search/index.html"
+SEARCH_URL = "search/"
+TAGS_SAVE_AS = ""
+TAG_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+YEAR_ARCHIVE_SAVE_AS = ""
+MONTH_ARCHIVE_SAVE_AS = ""
+DAY_ARCHIVE_SAVE_AS = ""
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+
+# Feeds are written only in production (publishconf.py).
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+# --- Markdown ---------------------------------------------------------------
+# The summary stays plain text (escaped by the templates), not Markdown.
+FORMATTED_FIELDS = []
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.admonition": {},
+        "markdown.extensions.toc": {},
+        "markdown.extensions.meta": {},
+        "clinic.callouts": {},
+    },
+    "output_format": "html5",
+}
+
+# --- Templates ----------------------------------------------------------------
+# Autoescape is on: everything from metadata is escaped. Only rendered article
+# bodies are marked safe in the templates.
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "autoescape": True,
+    "extensions": [],
+}
+
+# --- Clinic settings (read by plugins/clinic) ---------------------------------
+CLINIC_DATA_DIR = "clinic"  # inside content/: clinic.yaml, locations.yaml, providers.yaml
+CLINIC_TAXONOMY_FILE = "taxonomy.yaml"  # inside content/
+# The conditions shown on the home page as "most read". The home page shows
+# only these, so it does not grow as articles are added.
+CLINIC_FEATURED_CONDITIONS = [
+    "bunions",
+    "plantar-fasciitis",
+    "achilles-tendinopathy",
+    "foot-ankle-arthritis",
+]
+# The body regions shown on the home page, in this order.
+CLINIC_HOME_REGIONS = ["toes", "forefoot", "heel", "ankle", "achilles"]
+# How many related articles each medical page shows.
+CLINIC_RELATED_LIMIT = 5
+
+# Strict mode turns every content problem into a build failure.
+# tools/build.py sets it for `make publish`; development builds only warn.
+CLINIC_STRICT = False
+
+# Sitemap (pelican.plugins.sitemap): every page, with the page's modified date.
+SITEMAP = {
+    "format": "xml",
+    "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.5},
+    "changefreqs": {"articles": "monthly", "indexes": "weekly", "pages": "monthly"},
+}

@@ -1,0 +1,1 @@
+from .plugin import register  # noqa: F401

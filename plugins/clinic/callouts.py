@@ -1,0 +1,58 @@
+"""Markdown extension: turn admonitions into the site's four callout tiers.
+
+Written by hand because the admonition extension only adds CSS classes: a
+screen reader would not hear which kind of advice a box holds. Each callout
+gets a visually hidden prefix ("Urgent advice:") in its heading, after the
+NHS.UK pattern. Unknown tiers are left alone (the validator reports them).
+
+    !!! urgent "Ask for an urgent appointment if"
+        - the skin around the wound turns red and hot
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from .rules import CALLOUT_TIERS
+
+
+class CalloutTreeprocessor(Treeprocessor):
+    def run(self, root):
+        for div in root.iter("div"):
+            classes = (div.get("class") or "").split()
+            if "admonition" not in classes:
+                continue
+            tier = next((c for c in classes if c in CALLOUT_TIERS), None)
+            if tier is None:
+                continue
+            prefix, default_title = CALLOUT_TIERS[tier]
+            div.set("class", f"clinic-callout clinic-callout--{tier}")
+            title = next((c for c in div if c.tag == "p" and "admonition-title" in (c.get("class") or "")), None)
+            if title is None:
+                title = etree.Element("p")
+                div.insert(0, title)
+            text = (title.text or "").strip() or default_title
+            if text.lower() == tier.replace("-", " "):  # "!!! urgent" with no title
+                text = default_title
+            title.tag = "h3"
+            title.attrib.clear()
+            title.set("class", "clinic-callout__title")
+            title.text = None
+            hidden = etree.SubElement(title, "span")
+            hidden.set("class", "clinic-u-visually-hidden")
+            hidden.text = prefix + " "
+            hidden.tail = text
+        return None
+
+
+class CalloutExtension(Extension):
+    def extendMarkdown(self, md):
+        # after the admonition block processor has built its divs (treeprocessors run after blocks)
+        md.treeprocessors.register(CalloutTreeprocessor(md), "clinic_callouts", 15)
+
+
+def makeExtension(**kwargs):
+    return CalloutExtension(**kwargs)

@@ -1,0 +1,172 @@
+"""The clinic's own details: content/clinic/{clinic,locations,providers}.yaml.
+
+Header, footer, contact and appointment pages, review stamps and structured
+data all read from these three files, so the clinic is described in one place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .problems import Problem, did_you_mean
+from .vocabulary import SLUG, Vocabulary
+
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+CLINIC_FIELDS = {"sample", "name", "short_name", "description", "phone", "phone_display", "email",
+                 "booking_note", "emergency_number"}
+CLINIC_REQUIRED = ("name", "phone", "phone_display", "emergency_number")
+LOCATION_FIELDS = {"slug", "name", "street", "city", "region", "postcode", "country", "phone",
+                   "phone_display", "map_url", "hours", "access"}
+LOCATION_REQUIRED = ("slug", "name", "street", "city", "postcode", "country", "phone", "phone_display", "hours")
+PROVIDER_FIELDS = {"slug", "name", "credentials", "role", "bio", "photo", "specialties", "locations"}
+PROVIDER_REQUIRED = ("slug", "name", "credentials", "role")
+
+
+@dataclass
+class Hours:
+    days: list[str]
+    opens: str
+    closes: str
+
+    @property
+    def days_label(self) -> str:
+        idx = [DAYS.index(d) for d in self.days]
+        if len(idx) > 2 and idx == list(range(idx[0], idx[-1] + 1)):
+            return f"{self.days[0]} to {self.days[-1]}"
+        return ", ".join(self.days)
+
+
+@dataclass
+class Location:
+    slug: str
+    name: str
+    street: str
+    city: str
+    region: str
+    postcode: str
+    country: str
+    phone: str
+    phone_display: str
+    map_url: str = ""
+    access: str = ""
+    hours: list[Hours] = field(default_factory=list)
+
+
+@dataclass
+class Provider:
+    slug: str
+    name: str
+    credentials: str
+    role: str
+    bio: str = ""
+    photo: str = ""
+    specialties: list[str] = field(default_factory=list)
+    locations: list[str] = field(default_factory=list)
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+
+@dataclass
+class ClinicData:
+    clinic: dict
+    locations: dict[str, Location]
+    providers: dict[str, Provider]
+
+    @property
+    def main_location(self) -> Location | None:
+        return next(iter(self.locations.values()), None)
+
+
+def _unknown(data: dict, known: set, path: str, where: str) -> list[Problem]:
+    return [Problem(path, None, f"{where}{k}", "is not a known field", did_you_mean(str(k), known, "fields"))
+            for k in data if k not in known]
+
+
+def _missing(data: dict, required, path: str, where: str) -> list[Problem]:
+    return [Problem(path, None, f"{where}{k}", "is missing or empty", "add it")
+            for k in required if not str(data.get(k) or "").strip()]
+
+
+def build_clinic(data, path: str) -> tuple[dict, list[Problem]]:
+    if not isinstance(data, dict):
+        return {}, [Problem(path, None, "file", "is empty or not a mapping", "restore the example from git")]
+    problems = _unknown(data, CLINIC_FIELDS, path, "") + _missing(data, CLINIC_REQUIRED, path, "")
+    clinic = {k: data.get(k) for k in CLINIC_FIELDS}
+    clinic["sample"] = bool(data.get("sample"))
+    return clinic, problems
+
+
+def build_locations(data, path: str) -> tuple[dict[str, Location], list[Problem]]:
+    problems: list[Problem] = []
+    out: dict[str, Location] = {}
+    items = data.get("locations") if isinstance(data, dict) else None
+    if not isinstance(items, list) or not items:
+        return {}, [Problem(path, None, "locations", "is missing or empty", "list at least one location")]
+    for i, loc in enumerate(items):
+        where = f"locations[{i}]."
+        if not isinstance(loc, dict):
+            problems.append(Problem(path, None, where[:-1], "is not a mapping", "give it slug, name, street, ..."))
+            continue
+        problems += _unknown(loc, LOCATION_FIELDS, path, where) + _missing(loc, LOCATION_REQUIRED, path, where)
+        hours = []
+        for j, h in enumerate(loc.get("hours") or []):
+            hw = f"{where}hours[{j}]"
+            if not isinstance(h, dict):
+                problems.append(Problem(path, None, hw, "is not a mapping", "give it days, opens and closes"))
+                continue
+            days = h.get("days") or []
+            for d in days:
+                if d not in DAYS:
+                    problems.append(Problem(path, None, f"{hw}.days", f"{d!r} is not a day", did_you_mean(str(d), DAYS, "days")))
+            for k in ("opens", "closes"):
+                if not TIME.match(str(h.get(k) or "")):
+                    problems.append(Problem(path, None, f"{hw}.{k}", f"{h.get(k)!r} is not a time",
+                                            "write 24-hour time in quotes, e.g. \"08:30\""))
+            hours.append(Hours([d for d in days if d in DAYS], str(h.get("opens")), str(h.get("closes"))))
+        slug = str(loc.get("slug") or "")
+        if slug and not SLUG.match(slug):
+            problems.append(Problem(path, None, f"{where}slug", f"{slug!r} is not a valid slug", "use lowercase letters, digits and hyphens"))
+        if slug in out:
+            problems.append(Problem(path, None, f"{where}slug", f"{slug!r} is used twice", "give each location its own slug"))
+        out[slug] = Location(slug=slug, name=str(loc.get("name") or ""), street=str(loc.get("street") or ""),
+                             city=str(loc.get("city") or ""), region=str(loc.get("region") or ""),
+                             postcode=str(loc.get("postcode") or ""), country=str(loc.get("country") or ""),
+                             phone=str(loc.get("phone") or ""), phone_display=str(loc.get("phone_display") or ""),
+                             map_url=str(loc.get("map_url") or ""), access=str(loc.get("access") or ""), hours=hours)
+    return out, problems
+
+
+def build_providers(data, path: str, vocab: Vocabulary, locations: dict[str, Location]) -> tuple[dict[str, Provider], list[Problem]]:
+    problems: list[Problem] = []
+    out: dict[str, Provider] = {}
+    items = data.get("providers") if isinstance(data, dict) else None
+    if not isinstance(items, list) or not items:
+        return {}, [Problem(path, None, "providers", "is missing or empty", "list at least one provider")]
+    procedures = vocab.facets["procedure"].terms if "procedure" in vocab.facets else {}
+    for i, p in enumerate(items):
+        where = f"providers[{i}]."
+        if not isinstance(p, dict):
+            problems.append(Problem(path, None, where[:-1], "is not a mapping", "give it slug, name, credentials, role"))
+            continue
+        problems += _unknown(p, PROVIDER_FIELDS, path, where) + _missing(p, PROVIDER_REQUIRED, path, where)
+        slug = str(p.get("slug") or "")
+        if slug and not SLUG.match(slug):
+            problems.append(Problem(path, None, f"{where}slug", f"{slug!r} is not a valid slug", "use lowercase letters, digits and hyphens"))
+        if slug in out:
+            problems.append(Problem(path, None, f"{where}slug", f"{slug!r} is used twice", "give each provider their own slug"))
+        for s in p.get("specialties") or []:
+            if s not in procedures:
+                problems.append(Problem(path, None, f"{where}specialties", f"{s!r} is not a procedure or treatment",
+                                        did_you_mean(str(s), procedures, "procedures")))
+        for loc in p.get("locations") or []:
+            if loc not in locations:
+                problems.append(Problem(path, None, f"{where}locations", f"{loc!r} is not a location",
+                                        did_you_mean(str(loc), locations, "locations")))
+        out[slug] = Provider(slug=slug, name=str(p.get("name") or ""), credentials=str(p.get("credentials") or ""),
+                             role=str(p.get("role") or ""), bio=str(p.get("bio") or ""), photo=str(p.get("photo") or ""),
+                             specialties=list(p.get("specialties") or []), locations=list(p.get("locations") or []))
+    return out, problems

@@ -1,0 +1,270 @@
+"""Pelican glue for the clinic site.
+
+`register()` only connects signals. The work happens in ClinicGenerator,
+which Pelican runs after it has read every article and page:
+
+1. load the vocabulary and the clinic's data files;
+2. check every source file (see validate.py) and the files against each other;
+3. attach what templates need to each article (terms, relations, review stamp,
+   sections, structured data);
+4. write the facet, term, A to Z and provider pages.
+
+Every problem is logged on the "clinic" logger with the Problem attached.
+tools/build.py collects them (with whatever Pelican itself logs) and fails a
+production build on any error; development builds only show them.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from pelican import signals
+from pelican.generators import Generator
+
+from . import clinicdata, jsonld, relations, sections, validate, yamlfile
+from .problems import Problem
+from .rules import KIND_BY_FOLDER, KINDS
+from .vocabulary import build as build_vocabulary
+
+logger = logging.getLogger("clinic")
+
+
+def report(problems: list[Problem]) -> None:
+    for p in problems:
+        level = logging.ERROR if p.severity == "error" else logging.WARNING
+        logger.log(level, "%s", p.format(), extra={"clinic_problem": p})
+
+
+def display_path(settings, path: str | os.PathLike) -> str:
+    """A source path as the webmaster knows it: relative to the project, e.g. content/conditions/bunions.md."""
+    base = Path(settings.get("CLINIC_PROJECT_ROOT") or Path(settings["PATH"]).parent)
+    try:
+        return str(Path(path).resolve().relative_to(base.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_site_data(settings) -> tuple[object, clinicdata.ClinicData, list[Problem]]:
+    content = Path(settings["PATH"])
+    problems: list[Problem] = []
+    tax_path = content / settings.get("CLINIC_TAXONOMY_FILE", "taxonomy.yaml")
+    data, probs = yamlfile.load(tax_path, display_path(settings, tax_path))
+    problems += probs
+    vocab, probs = build_vocabulary(data, display_path(settings, tax_path))
+    problems += probs if data is not None else []
+    ddir = content / settings.get("CLINIC_DATA_DIR", "clinic")
+    loaded = {}
+    for name in ("clinic", "locations", "providers"):
+        p = ddir / f"{name}.yaml"
+        loaded[name], probs = yamlfile.load(p, display_path(settings, p))
+        problems += probs
+    clinic, probs = clinicdata.build_clinic(loaded["clinic"], display_path(settings, ddir / "clinic.yaml"))
+    problems += probs
+    locations, probs = clinicdata.build_locations(loaded["locations"], display_path(settings, ddir / "locations.yaml"))
+    problems += probs
+    providers, probs = clinicdata.build_providers(loaded["providers"], display_path(settings, ddir / "providers.yaml"),
+                                                  vocab, locations)
+    problems += probs
+    return vocab, clinicdata.ClinicData(clinic, locations, providers), problems
+
+
+def source_files(settings) -> list[tuple[Path, str]]:
+    """Every Markdown file under the article and page folders, with its kind."""
+    content = Path(settings["PATH"])
+    out = []
+    for folder in settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"]:
+        kind = KIND_BY_FOLDER.get(folder)
+        root = content / folder
+        if kind is None or not root.is_dir():
+            continue
+        for p in sorted(root.rglob("*")):
+            if p.is_file() and p.suffix.lower() in (".md", ".markdown", ".mkd", ".mdown") and not p.name.startswith("."):
+                out.append((p, kind.name))
+    return out
+
+
+class ClinicGenerator(Generator):
+    """Checks the content, links articles to each other and writes the taxonomy pages."""
+
+    def generate_context(self):
+        settings = self.settings
+        vocab, data, problems = load_site_data(settings)
+        self.vocab, self.data = vocab, data
+
+        # Which Pelican object came from which file.
+        objects = {}
+        for key in ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages"):
+            for obj in self.context.get(key, []) or []:
+                objects[os.path.realpath(obj.source_path)] = obj
+        # translations are not used on this site; a page in two languages is a duplicate address
+
+        content_root = Path(settings["PATH"])
+        content_files = {p.relative_to(content_root).as_posix() for p in content_root.rglob("*") if p.is_file()}
+        metas = []
+        for path, kind_name in source_files(settings):
+            shown = display_path(settings, path)
+            text, probs = validate.decode(shown, path.read_bytes())
+            problems += probs
+            if text is None:
+                continue
+            slug = path.stem.lower()
+            meta, probs = validate.validate_article(shown, text, KINDS[kind_name], slug, vocab, data.providers,
+                                                    content_files, path.parent.relative_to(content_root).as_posix())
+            problems += probs
+            obj = objects.get(os.path.realpath(path))
+            if obj is None:
+                if not any(p.severity == "error" and p.path == shown for p in problems):
+                    problems.append(Problem(shown, None, "file", "Pelican could not read this file",
+                                            "see Pelican's message about it above"))
+                continue
+            metas.append(meta)
+            obj.clinic = meta
+            obj.kind = meta.kind
+        problems += validate.validate_site(metas)
+
+        index = relations.build_index(metas, vocab, settings.get("CLINIC_RELATED_LIMIT", 5))
+        by_path = {m.path: objects[os.path.realpath(Path(settings["PATH"]).parent / m.path)]
+                   for m in metas if os.path.realpath(Path(settings["PATH"]).parent / m.path) in objects}
+        self.index, self.by_path = index, by_path
+
+        self.context.update(
+            clinic=data.clinic,
+            clinic_locations=list(data.locations.values()),
+            clinic_main_location=data.main_location,
+            clinic_providers=list(data.providers.values()),
+            vocabulary=vocab,
+            clinic_kinds=KINDS,
+        )
+        if data.clinic.get("name"):
+            self.context["SITENAME"] = settings["SITENAME"] = data.clinic["name"]
+
+        for meta in metas:
+            obj = by_path.get(meta.path)
+            if obj is not None:
+                self.decorate(obj, meta, index)
+        self.context["clinic_index"] = index
+        self.context["clinic_featured"] = [
+            by_path[m.path] for slug in settings.get("CLINIC_FEATURED_CONDITIONS", [])
+            for m in [index.by_kind_slug.get(("condition", slug))] if m and m.path in by_path]
+        self.context["clinic_site_jsonld"] = jsonld.dumps(jsonld.clinic(data, settings["SITEURL"]))
+        report(problems)
+
+    # -- what each article carries into its template -------------------------
+    def decorate(self, obj, meta, index):
+        vocab = self.vocab
+        obj.kind = meta.kind
+        obj.kind_info = KINDS[meta.kind]
+        term_facet = KINDS[meta.kind].term_facet
+        own_term = vocab.term(term_facet, meta.slug) if term_facet else None
+        obj.term = own_term
+        obj.also_called = [s for s in own_term.synonyms
+                           if s.lower() not in (own_term.label.lower(), own_term.label.lower().rstrip("s"))] \
+            if own_term else []
+        terms_of = relations.effective_terms([meta], vocab)[meta.path] if meta.kind != "page" else {}
+        facets = []
+        for facet_slug, facet in vocab.facets.items():
+            slugs = [s for s in terms_of.get(facet_slug, []) if not (own_term and s == own_term.slug)]
+            terms = [facet.terms[s] for s in slugs if s in facet.terms]
+            if terms:
+                facets.append((facet, terms))
+        obj.facets = facets
+        obj.reviewer = self.data.providers.get(meta.reviewer)
+        obj.intro_html, obj.sections = sections.split(obj.content) if meta.kind != "page" else (obj.content, [])
+        pick = lambda metas: [self.by_path[m.path] for m in metas if m.path in self.by_path]  # noqa: E731
+        obj.treated_by_procedures = pick([m for m in index.treated_by.get(meta.slug, []) if m.kind == "procedure"]) \
+            if meta.kind == "condition" else []
+        obj.treated_by_treatments = pick([m for m in index.treated_by.get(meta.slug, []) if m.kind == "treatment"]) \
+            if meta.kind == "condition" else []
+        obj.treats_pages = pick(index.treats.get(meta.slug, [])) if meta.kind in ("procedure", "treatment") else []
+        obj.related_pages = pick(index.related.get(meta.path, []))
+        obj.performed_by = [p for p in self.data.providers.values() if meta.slug in p.specialties] \
+            if meta.kind in ("procedure", "treatment") else []
+        kind = KINDS[meta.kind]
+        obj.breadcrumbs = [("Home", "")] + ([] if meta.kind == "page" else [(kind.label, f"{kind.folder}/")])
+        obj.jsonld = jsonld.dumps(self.structured_data(obj, meta, own_term)) if kind.medical else ""
+
+    def structured_data(self, obj, meta, own_term):
+        site = self.settings["SITEURL"]
+        url = lambda rel: f"{site}/{rel}"  # noqa: E731
+        return jsonld.medical_page(
+            jsonld.PageFacts(
+                url=url(obj.url), title=meta.title, summary=meta.summary, kind=meta.kind,
+                date=meta.date, modified=meta.modified, last_reviewed=meta.last_reviewed,
+                reviewer=obj.reviewer, term=own_term,
+                facets={facet.slug: terms for facet, terms in obj.facets},
+                treatments=[(p.clinic.title, url(p.url), p.kind) for p in
+                            obj.treated_by_procedures + obj.treated_by_treatments],
+                treats=[(p.clinic.title, url(p.url)) for p in obj.treats_pages],
+                breadcrumbs=[(name, url(rel)) for name, rel in obj.breadcrumbs] + [(meta.title, url(obj.url))],
+                how_performed=sections.first_paragraph(obj.sections, "During surgery")
+                or sections.first_paragraph(obj.sections, "What to expect"),
+                preparation=sections.first_paragraph(obj.sections, "Before surgery"),
+                followup=sections.first_paragraph(obj.sections, "After surgery")
+                or sections.first_paragraph(obj.sections, "How long it takes"),
+                sources=meta.sources,
+            ),
+            self.data, site)
+
+    def generate_output(self, writer):
+        vocab = self.vocab
+        index = getattr(self, "index", None)
+        if index is None:
+            return
+        pick = lambda metas: [self.by_path[m.path] for m in metas if m.path in self.by_path]  # noqa: E731
+        ctx = self.context.copy()
+        base = "browse/"
+        writer.write_file("browse/index.html", self.get_template("browse"), ctx,
+                          page_url="browse/", page_title="Browse by topic", facets=list(vocab.facets.values()),
+                          counts={(f, t): len(v) for (f, t), v in index.terms.items()})
+        for facet in vocab.facets.values():
+            counts = {t: len(index.terms.get((facet.slug, t), [])) for t in facet.terms}
+            writer.write_file(f"{base}{facet.slug}/index.html", self.get_template("facet"), ctx,
+                              page_url=f"{base}{facet.slug}/", page_title=facet.plural, facet=facet, counts=counts)
+            for term in facet.terms.values():
+                pages = pick(index.terms.get((facet.slug, term.slug), []))
+                groups = []
+                for kind in KINDS.values():
+                    members = [p for p in pages if getattr(p, "kind", None) == kind.name]
+                    if members:
+                        groups.append((kind, members))
+                own = next((p for p in pages if getattr(p, "term", None) == term), None)
+                writer.write_file(f"{base}{facet.slug}/{term.slug}/index.html", self.get_template("term"), ctx,
+                                  page_url=f"{base}{facet.slug}/{term.slug}/", page_title=term.label,
+                                  facet=facet, term=term, groups=groups, own_page=own)
+        condition_pages = {slug for (kind, slug) in index.by_kind_slug if kind == "condition"}
+        entries = relations.a_to_z(vocab, condition_pages)
+        letters = []
+        for e in entries:
+            if not letters or letters[-1][0] != e.letter:
+                letters.append((e.letter, []))
+            letters[-1][1].append(e)
+        urls = {slug: self.by_path[m.path].url for (kind, slug), m in index.by_kind_slug.items()
+                if kind == "condition" and m.path in self.by_path}
+        writer.write_file("a-z/index.html", self.get_template("a_z"), ctx, page_url="a-z/",
+                          page_title="Conditions A to Z", letters=letters, condition_urls=urls)
+        providers = list(self.data.providers.values())
+        proc_pages = {slug: self.by_path[m.path] for (kind, slug), m in index.by_kind_slug.items()
+                      if kind in ("procedure", "treatment") and m.path in self.by_path}
+        writer.write_file("providers/index.html", self.get_template("providers"), ctx, page_url="providers/",
+                          page_title="Our team", providers=providers)
+        for p in providers:
+            writer.write_file(f"providers/{p.slug}/index.html", self.get_template("provider"), ctx,
+                              page_url=f"providers/{p.slug}/", page_title=p.display_name, provider=p,
+                              procedure_pages=[proc_pages[s] for s in p.specialties if s in proc_pages],
+                              provider_locations=[self.data.locations[s] for s in p.locations if s in self.data.locations])
+
+
+def add_filters(pelican):
+    from . import filters
+    pelican.settings.setdefault("JINJA_FILTERS", {}).update(filters.FILTERS)
+
+
+def get_generators(pelican):
+    return ClinicGenerator
+
+
+def register():
+    signals.initialized.connect(add_filters)
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,59 @@
+"""Content problems: what is wrong, where, and how to fix it.
+
+Every check in the site returns a list of Problem; nothing raises for a
+content mistake. The build prints them all at once, one per line.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int | None
+    field: str
+    message: str
+    hint: str = ""
+    severity: str = "error"  # "error" fails `make publish`; "warning" never does
+
+    def format(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: {self.field}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        if self.severity == "warning":
+            text = "warning: " + text
+        return text
+
+
+def closest(word: str, choices, n: int = 3) -> list[str]:
+    """The known words closest to a misspelt one, best first."""
+    choices = list(choices)
+    lowered = {c.lower(): c for c in choices}
+    found = difflib.get_close_matches(word.lower(), list(lowered), n=n, cutoff=0.5)
+    return [lowered[f] for f in found]
+
+
+def did_you_mean(word: str, choices, what: str = "") -> str:
+    """A hint naming the closest known choices, or listing them all if few."""
+    choices = sorted(choices)
+    near = closest(word, choices)
+    if near:
+        return "did you mean " + " or ".join(repr(c) for c in near) + "?"
+    if len(choices) <= 12:
+        return f"known {what or 'values'}: " + ", ".join(choices)
+    return f"see the list of known {what or 'values'}"
+
+
+def summarise(problems) -> str:
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings = len(problems) - errors
+    parts = []
+    if errors:
+        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return ", ".join(parts) or "no problems"

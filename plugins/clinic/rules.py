@@ -1,0 +1,89 @@
+"""What each kind of page must contain: the one table the validator,
+the article scaffolder (`make new-condition`) and the docs read from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# metadata key (lowercase) -> how the webmaster should write it
+KEY_HELP = {
+    "title": "Title: Bunions",
+    "summary": "Summary: one or two plain sentences for listings and search results",
+    "date": "Date: 2026-11-20 (the date the page was first published)",
+    "modified": "Modified: 2026-11-20 (the date of the last real change)",
+    "status": "Status: draft (to keep a page off the site) or published",
+    "template": "Template: contact (pages only: a special page layout)",
+    "regions": "Regions: heel, ankle (slugs from the region facet in content/taxonomy.yaml)",
+    "conditions": "Conditions: bunions (slugs from the condition facet in content/taxonomy.yaml)",
+    "procedures": "Procedures: bunionectomy (slugs from the procedure facet in content/taxonomy.yaml)",
+    "symptoms": "Symptoms: heel-pain, swelling (slugs from the symptom facet in content/taxonomy.yaml)",
+    "treats": "Treats: bunions (the condition pages this procedure or treatment treats)",
+    "reviewed-by": "Reviewed-by: avery-sample (a provider slug from content/clinic/providers.yaml)",
+    "last-reviewed": "Last-reviewed: 2026-11-20",
+    "next-review": "Next-review: 2027-11-20 (after Last-reviewed)",
+    "sources": "Sources: Title | Publisher | Year | https://link (one per line, further lines indented 4 spaces)",
+}
+
+MEDICAL_COMMON = ("title", "summary", "date", "reviewed-by", "last-reviewed", "next-review", "sources")
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # condition, procedure, treatment, guide, page
+    folder: str  # the folder under content/ (also the category and URL prefix)
+    label: str  # shown to patients, plural
+    singular: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    sections: tuple[str, ...]  # required ## headings, in order; () = free
+    medical: bool
+    term_facet: str | None = None  # the facet whose term this page describes (its slug must be one)
+
+
+KINDS = {
+    "condition": Kind(
+        "condition", "conditions", "Conditions", "Condition",
+        MEDICAL_COMMON + ("regions", "symptoms"), ("modified", "status"),
+        ("Overview", "Symptoms", "Causes", "Diagnosis", "Non-surgical treatment",
+         "Surgical options", "Recovery", "When to get help"),
+        True, "condition"),
+    "procedure": Kind(
+        "procedure", "procedures", "Surgical procedures", "Procedure",
+        MEDICAL_COMMON + ("regions", "treats"), ("modified", "status", "symptoms"),
+        ("What it is", "Who it helps", "Before surgery", "During surgery", "After surgery",
+         "Risks", "Recovery timeline"),
+        True, "procedure"),
+    "treatment": Kind(
+        "treatment", "treatments", "Non-surgical treatments", "Treatment",
+        MEDICAL_COMMON + ("regions", "treats"), ("modified", "status", "symptoms"),
+        ("What it is", "Who it helps", "What to expect", "Risks and side effects", "How long it takes"),
+        True, "procedure"),
+    "guide": Kind(
+        "guide", "guides", "Guides", "Guide",
+        MEDICAL_COMMON + ("regions",), ("modified", "status", "conditions", "procedures", "symptoms"),
+        (), True),
+    "page": Kind(
+        "page", "pages", "Pages", "Page",
+        ("title", "summary"), ("date", "modified", "status", "template"),
+        (), False),
+}
+KIND_BY_FOLDER = {k.folder: k for k in KINDS.values()}
+
+# Which facet each list key names terms of.
+TERM_KEYS = {"regions": "region", "conditions": "condition", "procedures": "procedure", "symptoms": "symptom"}
+# The treatment type a kind's own term must have.
+KIND_TREATMENT_TYPE = {"procedure": "surgical", "treatment": "non-surgical"}
+
+CALLOUT_TIERS = {
+    # tier: (visually hidden prefix for screen readers, default title)
+    "info": ("Information:", "Good to know"),
+    "non-urgent": ("Non-urgent advice:", "See a doctor if"),
+    "urgent": ("Urgent advice:", "Ask for an urgent appointment if"),
+    "emergency": ("Emergency:", "Call the emergency number if"),
+}
+
+PAGE_TEMPLATES = ("page", "contact", "appointments")
+STATUSES = ("published", "draft", "hidden")
+# Addresses the site itself uses; a page may not take them.
+RESERVED_SLUGS = {"conditions", "procedures", "treatments", "guides", "browse", "a-z", "search", "providers",
+                  "theme", "images", "feeds", "pagefind", "extra", "404"}

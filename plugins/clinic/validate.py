@@ -1,0 +1,310 @@
+"""Check one article's source text, and the articles against each other.
+
+Pure functions: source text, vocabulary and providers in; an ArticleMeta (the
+checked, typed metadata the site uses) and a list of Problems out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from . import frontmatter, links
+from .problems import Problem, did_you_mean
+from .rules import (CALLOUT_TIERS, KIND_TREATMENT_TYPE, KINDS, PAGE_TEMPLATES, RESERVED_SLUGS, STATUSES,
+                    TERM_KEYS, Kind)
+from .vocabulary import SLUG, Vocabulary
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+YEAR = re.compile(r"^(1[89]\d\d|20\d\d|n\.d\.)$")
+HEADING2 = re.compile(r"^##\s+(?P<title>[^#].*?)\s*#*\s*$")
+CALLOUT = re.compile(r"^!!!\s+(?P<tier>[\w-]+)(?P<rest>.*)$")
+FENCE = re.compile(r"^(```|~~~)")
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    publisher: str
+    year: str
+    url: str
+
+
+@dataclass
+class ArticleMeta:
+    path: str
+    kind: str
+    slug: str
+    title: str = ""
+    summary: str = ""
+    date: dt.date | None = None
+    modified: dt.date | None = None
+    status: str = "published"
+    template: str = "page"
+    terms: dict[str, list[str]] = field(default_factory=dict)  # facet -> slugs
+    treats: list[str] = field(default_factory=list)
+    reviewer: str = ""
+    last_reviewed: dt.date | None = None
+    next_review: dt.date | None = None
+    sources: list[Source] = field(default_factory=list)
+    line_of: dict[str, int] = field(default_factory=dict)  # key -> line in the file
+
+
+def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
+    """Bytes of a source file -> text, or a problem naming the bad line."""
+    if not data.strip():
+        return None, [Problem(path, None, "file", "is empty", "write the page's metadata and text, or delete the file")]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [Problem(path, line, "file", f"is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+                              "save the file as UTF-8 in your editor, or retype the odd character on this line")]
+
+
+def parse_date(value: str, path: str, line: int, key: str) -> tuple[dt.date | None, list[Problem]]:
+    if not ISO_DATE.match(value):
+        return None, [Problem(path, line, key, f"{value!r} is not a full date",
+                              "write the date as YYYY-MM-DD, for example 2026-11-20")]
+    try:
+        return dt.date.fromisoformat(value), []
+    except ValueError:
+        return None, [Problem(path, line, key, f"{value!r} is not a real date",
+                              "check the month (01-12) and the day of the month")]
+
+
+def parse_sources(entry: frontmatter.Entry, path: str) -> tuple[list[Source], list[Problem]]:
+    sources, problems = [], []
+    for offset, raw in enumerate(v for v in entry.values if v):
+        line = entry.line + offset
+        parts = [p.strip() for p in raw.split("|")]
+        if len(parts) != 4:
+            problems.append(Problem(path, line, entry.key, f"{raw!r} does not have 4 parts",
+                                    "write Title | Publisher | Year | https://link"))
+            continue
+        title, publisher, year, url = parts
+        if not title or not publisher:
+            problems.append(Problem(path, line, entry.key, "a source has no title or publisher",
+                                    "write Title | Publisher | Year | https://link"))
+        if not YEAR.match(year):
+            problems.append(Problem(path, line, entry.key, f"{year!r} is not a year",
+                                    "write the year as 4 digits, or n.d. when the source shows no date"))
+        if not re.match(r"^https?://[^\s/$.?#][^\s]*$", url):
+            problems.append(Problem(path, line, entry.key, f"{url!r} is not a web address",
+                                    "give the full link, starting with https://"))
+        sources.append(Source(title, publisher, year, url))
+    return sources, problems
+
+
+def check_body(body: str, body_line: int, kind: Kind, path: str) -> list[Problem]:
+    """Required sections in order, known callout types, help callout on conditions."""
+    problems: list[Problem] = []
+    headings: list[tuple[str, int]] = []
+    callouts: list[tuple[str, int, str | None]] = []  # tier, line, section
+    in_fence = False
+    text_lines = 0
+    for i, line in enumerate(body.split("\n")):
+        lineno = body_line + i
+        if FENCE.match(line.strip()):
+            in_fence = not in_fence
+        if in_fence:
+            continue
+        if line.strip():
+            text_lines += 1
+        h = HEADING2.match(line)
+        if h:
+            headings.append((h.group("title"), lineno))
+        c = CALLOUT.match(line)
+        if c:
+            callouts.append((c.group("tier"), lineno, headings[-1][0] if headings else None))
+        if re.match(r"^#\s", line):
+            problems.append(Problem(path, lineno, "body", "has a level-1 heading ('# ...')",
+                                    "the title is the page's only level-1 heading; use '## ' for sections"))
+    if text_lines == 0:
+        return [Problem(path, body_line, "body", "has metadata but no text",
+                        "write the page's text after a blank line below the metadata")]
+    if kind.sections:
+        found = [t for t, _ in headings]
+        lines = {t: n for t, n in reversed(headings)}
+        for wanted in kind.sections:
+            if wanted not in found:
+                near = did_you_mean(wanted, [f for f in found if f not in kind.sections], "headings")
+                prev = kind.sections.index(wanted)
+                after = f"after '## {kind.sections[prev - 1]}'" if prev else "at the start of the text"
+                problems.append(Problem(path, None, "body", f"section '## {wanted}' is missing",
+                                        f"add it {after}" + (f"; {near}" if near.startswith("did") else "")))
+        present = [t for t in found if t in kind.sections]
+        expected = [t for t in kind.sections if t in present]
+        if present != expected:
+            first_bad = next(a for a, b in zip(present, expected) if a != b)
+            problems.append(Problem(path, lines[first_bad], "body", f"section '## {first_bad}' is out of order",
+                                    "put the sections in this order: " + ", ".join(kind.sections)))
+        # empty sections: a required heading directly followed by another heading
+        body_lines = body.split("\n")
+        for idx, (title, lineno) in enumerate(headings):
+            end = headings[idx + 1][1] if idx + 1 < len(headings) else body_line + len(body_lines)
+            chunk = body_lines[lineno - body_line + 1: end - body_line]
+            if title in kind.sections and not any(x.strip() for x in chunk):
+                problems.append(Problem(path, lineno, "body", f"section '## {title}' is empty", "write its text"))
+    for tier, lineno, _ in callouts:
+        if tier not in CALLOUT_TIERS:
+            problems.append(Problem(path, lineno, "callout", f"'!!! {tier}' is not a callout type",
+                                    did_you_mean(tier, CALLOUT_TIERS, "callout types")))
+    if kind.name == "condition":
+        help_callouts = [t for t, _, s in callouts if s == "When to get help" and t in CALLOUT_TIERS]
+        if not help_callouts:
+            problems.append(Problem(path, lines.get("When to get help") if kind.sections and headings else None,
+                                    "callout", "'When to get help' has no callout",
+                                    "add '!!! urgent \"Ask for an urgent appointment if\"' with an indented list",
+                                    severity="warning"))
+    return problems
+
+
+def validate_article(path: str, text: str, kind: Kind, slug: str, vocab: Vocabulary,
+                     providers, content_files: set[str] | None = None,
+                     source_dir: str = "") -> tuple[ArticleMeta, list[Problem]]:
+    """Check one file's metadata and body. `providers` is a mapping of provider slugs;
+    `content_files` (paths relative to content/) enables the {filename} link check."""
+    header = frontmatter.parse(text)
+    meta = ArticleMeta(path=path, kind=kind.name, slug=slug)
+    problems: list[Problem] = []
+    known = set(kind.required) | set(kind.optional)
+    all_keys = {k for kd in KINDS.values() for k in kd.required + kd.optional}
+    meta.line_of = {k: e.line for k, e in header.entries.items()}
+
+    for lineno, raw in header.bad_lines:
+        problems.append(Problem(path, lineno, "metadata", f"line {raw.strip()[:40]!r} is not 'Key: value'",
+                                "end the metadata with one blank line, or indent a continued value by 4 spaces"))
+    for dup in header.duplicates:
+        problems.append(Problem(path, dup.line, dup.key, "is given twice", "keep one line for each key"))
+    for key, entry in header.entries.items():
+        if key not in known:
+            if key in all_keys:
+                problems.append(Problem(path, entry.line, entry.key, f"is not used on a {kind.singular.lower()} page",
+                                        "remove this line; known keys here: " + ", ".join(sorted(k.capitalize() for k in known))))
+            else:
+                problems.append(Problem(path, entry.line, entry.key, "is not a known key",
+                                        did_you_mean(key, {k.capitalize() for k in known}, "keys")))
+    for key in kind.required:
+        entry = header.get(key)
+        if entry is None:
+            problems.append(Problem(path, None, key.capitalize(), "is missing", "add a line: " + _help(key)))
+        elif not entry.text:
+            problems.append(Problem(path, entry.line, entry.key, "is empty", "write: " + _help(key)))
+
+    def text_of(key):
+        e = header.get(key)
+        return (e.text if e else ""), (e.line if e else None), (e.key if e else key.capitalize())
+
+    meta.title = text_of("title")[0]
+    meta.summary = text_of("summary")[0]
+    for key in ("date", "modified", "last-reviewed", "next-review"):
+        value, line, written = text_of(key)
+        if value and key in known:
+            d, probs = parse_date(value, path, line, written)
+            problems += probs
+            setattr(meta, key.replace("-", "_") if key != "date" else "date", d)
+    if meta.last_reviewed and meta.next_review and meta.next_review <= meta.last_reviewed:
+        problems.append(Problem(path, meta.line_of.get("next-review"), "Next-review",
+                                f"{meta.next_review} is not after Last-reviewed {meta.last_reviewed}",
+                                "set the next review after the last one, usually a year later"))
+    if meta.date and meta.modified and meta.modified < meta.date:
+        problems.append(Problem(path, meta.line_of.get("modified"), "Modified", f"{meta.modified} is before Date {meta.date}",
+                                "Modified is the date of the last change, on or after Date"))
+
+    status, line, written = text_of("status")
+    if status:
+        if status.lower() not in STATUSES:
+            problems.append(Problem(path, line, written, f"{status!r} is not a status", did_you_mean(status.lower(), STATUSES, "statuses")))
+        meta.status = status.lower()
+    template, line, written = text_of("template")
+    if template:
+        if template not in PAGE_TEMPLATES:
+            problems.append(Problem(path, line, written, f"{template!r} is not a page template",
+                                    did_you_mean(template, PAGE_TEMPLATES, "templates")))
+        meta.template = template
+
+    for key, facet_slug in TERM_KEYS.items():
+        value, line, written = text_of(key)
+        if not value or key not in known:
+            continue
+        facet = vocab.facets.get(facet_slug)
+        slugs = frontmatter.split_list(value)
+        good = []
+        for s in slugs:
+            if facet is None or s in facet.terms:
+                good.append(s)
+            else:
+                problems.append(Problem(path, line, written, f"{s!r} is not a known {facet.label.lower()}",
+                                        did_you_mean(s, facet.terms, facet.plural.lower()) +
+                                        " (terms are listed in content/taxonomy.yaml)"))
+        meta.terms[facet_slug] = list(dict.fromkeys(good))
+    value, line, written = text_of("treats")
+    if value and "treats" in known:
+        meta.treats = list(dict.fromkeys(frontmatter.split_list(value)))  # checked against pages in validate_site
+
+    value, line, written = text_of("reviewed-by")
+    if value and "reviewed-by" in known:
+        if value not in providers:
+            problems.append(Problem(path, line, written, f"{value!r} is not a provider",
+                                    did_you_mean(value, providers, "providers") + " (providers are listed in content/clinic/providers.yaml)"))
+        else:
+            meta.reviewer = value
+    entry = header.get("sources")
+    if entry and entry.text and "sources" in known:
+        meta.sources, probs = parse_sources(entry, path)
+        problems += probs
+
+    if kind.term_facet:
+        facet = vocab.facets.get(kind.term_facet)
+        term = facet.terms.get(slug) if facet else None
+        if facet and term is None:
+            problems.append(Problem(path, None, "file name", f"{slug!r} is not a {facet.label.lower()} in content/taxonomy.yaml",
+                                    "name the file after its term's slug, or add the term to content/taxonomy.yaml; "
+                                    + did_you_mean(slug, facet.terms, facet.plural.lower())))
+        elif term is not None and kind.name in KIND_TREATMENT_TYPE and term.type != KIND_TREATMENT_TYPE[kind.name]:
+            problems.append(Problem(path, None, "file name", f"{slug!r} has type {term.type!r} in content/taxonomy.yaml",
+                                    f"put {term.type} treatments in content/{'procedures' if term.type == 'surgical' else 'treatments'}/"))
+        if term is not None:
+            meta.terms.setdefault(kind.term_facet, [])
+            if slug not in meta.terms[kind.term_facet]:
+                meta.terms[kind.term_facet].insert(0, slug)
+    if not SLUG.match(slug):
+        problems.append(Problem(path, None, "file name", f"{slug!r} makes a poor web address",
+                            "rename the file using lowercase letters, digits and hyphens, e.g. heel-pain.md"))
+    if kind.name == "page" and slug in RESERVED_SLUGS:
+        problems.append(Problem(path, None, "file name", f"the address /{slug}/ is used by the site itself",
+                                "rename the file"))
+    problems += check_body(header.body, header.body_line, kind, path)
+    if content_files is not None:
+        problems += links.content_links(path, header.body, header.body_line, source_dir, content_files)
+    return meta, problems
+
+
+def _help(key: str) -> str:
+    from .rules import KEY_HELP
+    return KEY_HELP.get(key, key)
+
+
+def validate_site(metas: list[ArticleMeta]) -> list[Problem]:
+    """Problems between files: relations to missing pages, two files with one address."""
+    problems: list[Problem] = []
+    by_kind_slug: dict[tuple[str, str], ArticleMeta] = {}
+    for m in metas:
+        folder = KINDS[m.kind].folder
+        key = (folder if m.kind != "page" else "", m.slug)
+        if key in by_kind_slug:
+            other = by_kind_slug[key]
+            problems.append(Problem(m.path, None, "file name", f"has the same address as {other.path}",
+                                    "rename one of the two files"))
+        else:
+            by_kind_slug[key] = m
+    conditions = {m.slug for m in metas if m.kind == "condition" and m.status != "draft"}
+    for m in metas:
+        for target in m.treats:
+            if target not in conditions:
+                problems.append(Problem(m.path, m.line_of.get("treats"), "Treats",
+                                        f"{target!r} has no page in content/conditions/",
+                                        did_you_mean(target, conditions, "condition pages")))
+    return problems

@@ -1,0 +1,150 @@
+"""Every class of content mistake fails `make publish` with one clear line,
+and leaves the live output/ exactly as it was (issue 3)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import tree_hash
+
+BUNIONS = "conditions/bunions.md"
+
+
+def existing_output(fs):
+    """A stand-in for the live site: any files at all, hashed before and after."""
+    (fs.output / "conditions").mkdir(parents=True)
+    (fs.output / "index.html").write_text("<p>live site</p>")
+    (fs.output / "conditions" / "page.html").write_text("<p>live page</p>")
+    return tree_hash(fs.output)
+
+
+def break_and_publish(fs, change):
+    before = existing_output(fs)
+    change(fs)
+    result = fs.publish()
+    assert result.status == 1, result.log
+    assert tree_hash(fs.output) == before, "output/ changed after a failed publish"
+    assert not list(fs.base.glob("output.staging-*")), "staging folder left behind"
+    assert "Traceback" not in result.log
+    assert "Publish failed:" in result.log and "output/ was not changed" in result.log
+    return result
+
+
+CASES = {
+    "misspelt key": (
+        lambda fs: fs.edit(BUNIONS, "Summary:", "Sumary:"),
+        ["content/conditions/bunions.md:2: Sumary: is not a known key (did you mean 'Summary'?)",
+         "content/conditions/bunions.md: Summary: is missing (add a line: Summary: one or two plain sentences"]),
+    "key of another kind": (
+        lambda fs: fs.edit(BUNIONS, "Regions:", "Treats: bunions\nRegions:"),
+        ["content/conditions/bunions.md:4: Treats: is not used on a condition page"]),
+    "singular for plural key": (
+        lambda fs: fs.edit("procedures/bunionectomy.md", "Regions:", "Procedure: bunionectomy\nRegions:"),
+        ["content/procedures/bunionectomy.md:4: Procedure: is not a known key (did you mean"]),
+    "empty field": (
+        lambda fs: fs.edit(BUNIONS, "Title: Bunions", "Title:"),
+        ["content/conditions/bunions.md:1: Title: is empty (write: Title: Bunions)"]),
+    "partial date": (
+        lambda fs: fs.edit(BUNIONS, "Date: 2026-11-20", "Date: 2026-11"),
+        ["content/conditions/bunions.md:3: Date: '2026-11' is not a full date (write the date as YYYY-MM-DD"]),
+    "impossible date": (
+        lambda fs: fs.edit(BUNIONS, "Last-reviewed: 2026-11-20", "Last-reviewed: 2026-02-30"),
+        ["Last-reviewed: '2026-02-30' is not a real date (check the month (01-12) and the day of the month)"]),
+    "next review before last": (
+        lambda fs: fs.edit(BUNIONS, "Next-review: 2027-11-20", "Next-review: 2026-01-01"),
+        ["Next-review: 2026-01-01 is not after Last-reviewed 2026-11-20 (set the next review after the last one"]),
+    "unknown term": (
+        lambda fs: fs.edit(BUNIONS, "Regions: ", "Regions: forfoot, "),
+        ["content/conditions/bunions.md:4: Regions: 'forfoot' is not a known body region (did you mean 'forefoot'?"]),
+    "relation to a missing page": (
+        lambda fs: fs.edit("procedures/bunionectomy.md", "Treats: bunions", "Treats: bunyons"),
+        ["content/procedures/bunionectomy.md:5: Treats: 'bunyons' has no page in content/conditions/ (did you mean 'bunions'?)"]),
+    "unknown reviewer": (
+        lambda fs: fs.edit(BUNIONS, "Reviewed-by: avery-sample", "Reviewed-by: avery-sampel"),
+        ["Reviewed-by: 'avery-sampel' is not a provider (did you mean 'avery-sample'?"]),
+    "invalid utf-8": (
+        lambda fs: fs.write("conditions/bunions.md", fs.read(BUNIONS).encode() .replace(b"## Causes", b"## Caus\xe9s")),
+        ["content/conditions/bunions.md:", ": file: is not valid UTF-8 (byte 0xe9) (save the file as UTF-8"]),
+    "empty file": (
+        lambda fs: fs.write("conditions/new-page.md", ""),
+        ["content/conditions/new-page.md: file: is empty (write the page's metadata and text, or delete the file)"]),
+    "metadata but no body": (
+        lambda fs: fs.write("pages/help.md", "Title: Help\nSummary: How to get help.\n"),
+        ["content/pages/help.md:3: body: has metadata but no text"]),
+    "two files, one address": (
+        lambda fs: fs.write("conditions/Bunions.md", fs.read(BUNIONS)),
+        ["has the same address as content/conditions/"]),
+    "page on a reserved address": (
+        lambda fs: fs.write("pages/search.md", "Title: Search\nSummary: Find things.\n\nText.\n"),
+        ["content/pages/search.md: file name: the address /search/ is used by the site itself (rename the file)"]),
+    "broken filename link": (
+        lambda fs: fs.edit(BUNIONS, "## Causes\n", "## Causes\n\nSee [heel pain]({filename}/conditions/heal-pain.md).\n"),
+        ["link: '{filename}/conditions/heal-pain.md' does not exist"]),
+    "broken plain link": (
+        lambda fs: fs.edit("pages/about.md", "## What we treat\n", "## What we treat\n\nSee [x](/no-such-page/).\n"),
+        ["output/about/index.html: link: '/no-such-page/' leads to no file in the site"]),
+    "missing section": (
+        lambda fs: fs.edit(BUNIONS, "## Diagnosis\n", "## Diagnosing\n"),
+        ["content/conditions/bunions.md: body: section '## Diagnosis' is missing (add it after '## Causes'; did you mean 'Diagnosing'?)"]),
+    "unknown callout": (
+        lambda fs: fs.edit(BUNIONS, "!!! urgent", "!!! urgnet"),
+        ["callout: '!!! urgnet' is not a callout type (did you mean 'urgent'?)"]),
+    "metadata line that is not a key": (
+        lambda fs: fs.edit(BUNIONS, "Regions:", "this line is wrong\nRegions:"),
+        ["content/conditions/bunions.md:4: metadata: line 'this line is wrong' is not 'Key: value'"]),
+    "bad source line": (
+        lambda fs: fs.edit(BUNIONS, "Sources: ", "Sources: Just a title\n    "),
+        ["Sources: 'Just a title' does not have 4 parts (write Title | Publisher | Year | https://link)"]),
+    "broken taxonomy yaml": (
+        lambda fs: fs.edit("taxonomy.yaml", "  region:\n", "  region:\n   bad: [\n"),
+        ["content/taxonomy.yaml:", "yaml: cannot be read"]),
+    "provider with unknown specialty": (
+        lambda fs: fs.edit("clinic/providers.yaml", "specialties: [bunionectomy,", "specialties: [bunionectomi,"),
+        ["content/clinic/providers.yaml: providers[0].specialties: 'bunionectomi' is not a procedure or treatment (did you mean 'bunionectomy'?)"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_input_fails_publish_with_a_clear_message(fixture_site, case):
+    change, expected = CASES[case]
+    result = break_and_publish(fixture_site, change)
+    for fragment in expected:
+        assert fragment in result.log, f"{fragment!r} not in:\n{result.log}"
+    # one line per problem, then the count
+    assert result.lines[-1].startswith("Publish failed: ")
+
+
+def test_all_problems_are_reported_at_once(fixture_site):
+    def many(fs):
+        fs.edit(BUNIONS, "Summary:", "Sumary:")
+        fs.edit("conditions/hammertoes.md", "Date: 2026-11-20", "Date: 2026-11")
+        fs.write("conditions/new-page.md", "")
+    result = break_and_publish(fixture_site, many)
+    assert "Sumary: is not a known key" in result.log
+    assert "'2026-11' is not a full date" in result.log
+    assert "new-page.md: file: is empty" in result.log
+    assert "Publish failed: 4 errors" in result.log  # Sumary, missing Summary, date, empty file
+
+
+def test_html_build_keeps_going_and_only_warns(fixture_site):
+    fixture_site.edit(BUNIONS, "Regions: ", "Regions: forfoot, ")
+    result = fixture_site.html()
+    assert result.status == 0
+    assert "'forfoot' is not a known body region" in result.log
+    assert (fixture_site.output / "conditions" / "bunions" / "index.html").exists()
+
+
+def test_failed_publish_keeps_good_site_and_next_good_publish_works(fixture_site):
+    first = fixture_site.publish()
+    assert first.status == 0, first.log
+    good = tree_hash(fixture_site.output)
+    original = fixture_site.read(BUNIONS)
+    fixture_site.edit(BUNIONS, "Date: 2026-11-20", "Date: 2026-13-01")
+    failed = fixture_site.publish()
+    assert failed.status == 1
+    assert tree_hash(fixture_site.output) == good
+    fixture_site.write(BUNIONS, original.replace("Title: Bunions", "Title: Bunions (updated)"))
+    again = fixture_site.publish()
+    assert again.status == 0, again.log
+    assert "Bunions (updated)" in (fixture_site.output / "conditions/bunions/index.html").read_text()
+    assert not list(fixture_site.base.glob("output.staging-*"))

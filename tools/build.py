@@ -1,0 +1,172 @@
+"""Build the site: `make html` (development) and `make publish` (production).
+
+    python tools/build.py html      # build into output/, show problems as warnings
+    python tools/build.py publish   # strict: build into a staging folder, check,
+                                    # then swap it into output/ in one rename
+
+A production build either succeeds completely or leaves output/ exactly as it
+was. Every problem is printed once, as `file:line: field: problem (hint)`,
+followed by a count. Pelican's own warnings and errors count as problems too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "plugins"))
+
+from clinic import links  # noqa: E402
+from clinic.problems import Problem, summarise  # noqa: E402
+from clinic.swap import swap_into_place  # noqa: E402
+
+
+class Collector(logging.Handler):
+    """Keeps every warning and error logged during the build, from Pelican or from our plugins."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.problems: list[Problem] = []
+
+    def emit(self, record):
+        problem = getattr(record, "clinic_problem", None)
+        if problem is None:
+            problem = from_pelican(record)
+        if problem is not None and problem not in self.problems:
+            self.problems.append(problem)
+
+
+def from_pelican(record: logging.LogRecord) -> Problem | None:
+    """Pelican's own log message as a Problem (it names the file where it can)."""
+    try:
+        msg = record.getMessage()
+    except Exception:  # a malformed log call must not hide the others
+        msg = str(record.msg)
+    first, _, rest = msg.partition("\n")
+    if first.startswith("Could not process "):
+        path = first[len("Could not process "):].strip()
+        return Problem(rel(path), None, "file", f"Pelican could not read it: {rest.strip() or 'unknown error'}",
+                       "check the metadata block at the top of the file")
+    if first.startswith("Unable to find ") and "skipping url replacement" in first:
+        return Problem("content", None, "link", first.replace(", skipping url replacement.", " (a {filename} link)"),
+                       "see the link problems listed for the file that contains it", "error")
+    return Problem(f"pelican ({record.name})", None, record.levelname.lower(), first.strip(),
+                   "Pelican reported this; fix what it names")
+
+
+def rel(path: str) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        return path
+
+
+def run_pelican(settings_file: Path, output: Path, strict: bool, extra: dict | None = None) -> list[Problem]:
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    collector = Collector()
+    root_logger = logging.getLogger()
+    root_logger.addHandler(collector)
+    try:
+        override = {"OUTPUT_PATH": str(output), "CLINIC_STRICT": strict, "CLINIC_PROJECT_ROOT": str(ROOT)}
+        override.update(extra or {})
+        settings = read_settings(str(settings_file), override=override)
+        Pelican(settings).run()
+    except Exception as exc:  # a crash is one more problem, not a traceback for the webmaster
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        collector.problems.append(Problem(
+            "build", None, type(exc).__name__, str(exc).splitlines()[0] if str(exc) else repr(exc),
+            f"the build stopped in {Path(where.filename).name}:{where.lineno}; run with DEBUG=1 for details"))
+        if os.environ.get("DEBUG"):
+            traceback.print_exc()
+    finally:
+        root_logger.removeHandler(collector)
+    return collector.problems
+
+
+def check_output(output: Path, siteurl: str) -> list[Problem]:
+    """Every internal link in the built site. A broken link that many pages share
+    (one in the header, say) is reported once, with the number of pages."""
+    existing = {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()}
+    found: dict[str, list[Problem]] = {}
+    for page in sorted(existing):
+        if page.endswith(".html"):
+            html = (output / page).read_text(encoding="utf-8")
+            for p in links.output_links(page, html, existing, siteurl):
+                found.setdefault(p.message, []).append(p)
+    problems = []
+    for message, hits in found.items():
+        first = hits[0]
+        more = f" (and on {len(hits) - 1} more page{'s' if len(hits) > 2 else ''})" if len(hits) > 1 else ""
+        hint = first.hint if len(hits) == 1 else "a link on many pages comes from a template in theme/templates/"
+        problems.append(Problem(f"{output.name}/{first.path}", None, first.field, message + more, hint))
+    return problems
+
+
+def run_pagefind(output: Path) -> list[Problem]:
+    """Index the built site for search (pagefind[bin] ships the binary)."""
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(output), "--quiet"]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        return [Problem("search index", None, "pagefind", (done.stderr or done.stdout).strip()[:300],
+                        "run `make html` and read Pagefind's message")]
+    return []
+
+
+def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra: dict | None = None) -> int:
+    strict = mode == "publish"
+    if strict:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        target = Path(tempfile.mkdtemp(prefix=output.name + ".staging-", dir=output.parent))
+    else:
+        target = output
+    problems: list[Problem] = []
+    try:
+        problems += run_pelican(settings_file, target, strict, extra)
+        if target.is_dir():
+            from pelican.settings import read_settings
+            siteurl = read_settings(str(settings_file), override=extra or {})["SITEURL"]
+            problems += check_output(target, siteurl)
+            if not any(p.severity == "error" for p in problems) or not strict:
+                problems += run_pagefind(target)
+        errors = [p for p in problems if p.severity == "error" or (strict and p.path.startswith("pelican"))]
+        for p in sorted(problems, key=lambda p: (p.severity != "error", p.path, p.line or 0)):
+            print(p.format(), file=stream)
+        if strict and errors:
+            print(f"\nPublish failed: {summarise(problems)}. output/ was not changed.", file=stream)
+            return 1
+        if strict:
+            swap_into_place(target, output)
+            print(f"Published to {output}/ ({summarise(problems)}).", file=stream)
+        else:
+            print(f"Built {output}/ ({summarise(problems)}).", file=stream)
+        return 0
+    finally:
+        if strict and target.exists():
+            shutil.rmtree(target, ignore_errors=True)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("mode", choices=["html", "publish"])
+    parser.add_argument("--output", default=None, help="output folder (default: the settings' OUTPUT_PATH)")
+    parser.add_argument("--settings", default=None, help="settings file (default: pelicanconf.py or publishconf.py)")
+    args = parser.parse_args(argv)
+    settings_file = Path(args.settings or (ROOT / ("publishconf.py" if args.mode == "publish" else "pelicanconf.py")))
+    logging.getLogger().setLevel(logging.WARNING)  # the collector prints problems; nothing else writes to the console
+    output = Path(args.output) if args.output else ROOT / "output"
+    os.chdir(settings_file.resolve().parent)
+    return build(args.mode, output.resolve(), settings_file.resolve())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
