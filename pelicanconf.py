@@ -26,10 +26,7 @@ PLUGINS = ["clinic", "pelican.plugins.sitemap"]
 # article's category and the first part of its address.
 ARTICLE_PATHS = ["conditions", "procedures", "treatments", "guides"]
 PAGE_PATHS = ["pages"]
-STATIC_PATHS = ["images", "extra"]
-EXTRA_PATH_METADATA = {
-    "extra/robots.txt": {"path": "robots.txt"},
-}
+STATIC_PATHS = ["images"]
 IGNORE_FILES = [".#*", "*~", "*.swp", "README*"]
 SLUGIFY_SOURCE = "basename"  # a page's address comes from its file name
 USE_FOLDER_AS_CATEGORY = True
@@ -107,6 +104,9 @@ CLINIC_HOME_REGIONS = ["toes", "forefoot", "heel", "ankle", "achilles"]
 # How many related articles each medical page shows.
 CLINIC_RELATED_LIMIT = 5
 
+# robots.txt: these crawlers rules are written with a Sitemap line (see plugins/clinic).
+CLINIC_ROBOTS_DISALLOW = ["/search/"]
+
 # Strict mode turns every content problem into a build failure.
 # tools/build.py sets it for `make publish`; development builds only warn.
 CLINIC_STRICT = False
@@ -114,6 +114,7 @@ CLINIC_STRICT = False
 # Sitemap (pelican.plugins.sitemap): every page, with the page's modified date.
 SITEMAP = {
     "format": "xml",
+    "exclude": [r"404\.html$", r"search/$"],
     "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.5},
     "changefreqs": {"articles": "monthly", "indexes": "weekly", "pages": "monthly"},
 }

@@ -34,14 +34,22 @@ class Collector(logging.Handler):
 
     def __init__(self):
         super().__init__(logging.WARNING)
-        self.problems: list[Problem] = []
+        self.problems: list[Problem] = []  # from our checks
+        self.pelican: list[Problem] = []  # from Pelican's own messages
 
     def emit(self, record):
         problem = getattr(record, "clinic_problem", None)
+        found = self.problems
         if problem is None:
-            problem = from_pelican(record)
-        if problem is not None and problem not in self.problems:
-            self.problems.append(problem)
+            problem, found = from_pelican(record), self.pelican
+        if problem is not None and problem not in found:
+            found.append(problem)
+
+    def merged(self) -> list[Problem]:
+        """Our own checks name the file and the fix more precisely than Pelican's
+        message about the same file, so drop Pelican's when ours covers it."""
+        ours = {p.path for p in self.problems if p.severity == "error"}
+        return self.problems + [p for p in self.pelican if p.path not in ours]
 
 
 def from_pelican(record: logging.LogRecord) -> Problem | None:
@@ -55,6 +63,10 @@ def from_pelican(record: logging.LogRecord) -> Problem | None:
         path = first[len("Could not process "):].strip()
         return Problem(rel(path), None, "file", f"Pelican could not read it: {rest.strip() or 'unknown error'}",
                        "check the metadata block at the top of the file")
+    if first.startswith("Skipping ") and ": could not find information about " in first:
+        path, _, field = first[len("Skipping "):].partition(": could not find information about ")
+        return Problem(rel(path), None, field.strip("'\" ."), "is missing, so Pelican skipped the file",
+                       "add the missing line to the metadata at the top of the file")
     if first.startswith("Unable to find ") and "skipping url replacement" in first:
         return Problem("content", None, "link", first.replace(", skipping url replacement.", " (a {filename} link)"),
                        "see the link problems listed for the file that contains it", "error")
@@ -77,7 +89,7 @@ def run_pelican(settings_file: Path, output: Path, strict: bool, extra: dict | N
     root_logger = logging.getLogger()
     root_logger.addHandler(collector)
     try:
-        override = {"OUTPUT_PATH": str(output), "CLINIC_STRICT": strict, "CLINIC_PROJECT_ROOT": str(ROOT)}
+        override = {"OUTPUT_PATH": str(output), "CLINIC_STRICT": strict}
         override.update(extra or {})
         settings = read_settings(str(settings_file), override=override)
         Pelican(settings).run()
@@ -90,10 +102,10 @@ def run_pelican(settings_file: Path, output: Path, strict: bool, extra: dict | N
             traceback.print_exc()
     finally:
         root_logger.removeHandler(collector)
-    return collector.problems
+    return collector.merged()
 
 
-def check_output(output: Path, siteurl: str) -> list[Problem]:
+def check_output(output: Path, siteurl: str, shown_as: str = "output") -> list[Problem]:
     """Every internal link in the built site. A broken link that many pages share
     (one in the header, say) is reported once, with the number of pages."""
     existing = {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()}
@@ -108,7 +120,7 @@ def check_output(output: Path, siteurl: str) -> list[Problem]:
         first = hits[0]
         more = f" (and on {len(hits) - 1} more page{'s' if len(hits) > 2 else ''})" if len(hits) > 1 else ""
         hint = first.hint if len(hits) == 1 else "a link on many pages comes from a template in theme/templates/"
-        problems.append(Problem(f"{output.name}/{first.path}", None, first.field, message + more, hint))
+        problems.append(Problem(f"{shown_as}/{first.path}", None, first.field, message + more, hint))
     return problems
 
 
@@ -135,7 +147,7 @@ def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra
         if target.is_dir():
             from pelican.settings import read_settings
             siteurl = read_settings(str(settings_file), override=extra or {})["SITEURL"]
-            problems += check_output(target, siteurl)
+            problems += check_output(target, siteurl, output.name)
             if not any(p.severity == "error" for p in problems) or not strict:
                 problems += run_pagefind(target)
         errors = [p for p in problems if p.severity == "error" or (strict and p.path.startswith("pelican"))]

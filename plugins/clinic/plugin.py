@@ -22,6 +22,7 @@ from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
+from pelican.utils import SafeDatetime
 
 from . import clinicdata, jsonld, relations, sections, validate, yamlfile
 from .problems import Problem
@@ -156,6 +157,11 @@ class ClinicGenerator(Generator):
         vocab = self.vocab
         obj.kind = meta.kind
         obj.kind_info = KINDS[meta.kind]
+        latest = max((d for d in (meta.modified, meta.last_reviewed) if d), default=None)
+        if latest and meta.date and latest > meta.date:
+            # the sitemap's lastmod and the feed's "updated" follow the last change or review
+            obj.modified = SafeDatetime(latest.year, latest.month, latest.day, tzinfo=obj.date.tzinfo)
+            obj.locale_modified = obj.modified.strftime(obj.date_format)
         term_facet = KINDS[meta.kind].term_facet
         own_term = vocab.term(term_facet, meta.slug) if term_facet else None
         obj.term = own_term
@@ -208,6 +214,7 @@ class ClinicGenerator(Generator):
             self.data, site)
 
     def generate_output(self, writer):
+        self.write_robots()
         vocab = self.vocab
         index = getattr(self, "index", None)
         if index is None:
@@ -256,9 +263,31 @@ class ClinicGenerator(Generator):
                               provider_locations=[self.data.locations[s] for s in p.locations if s in self.data.locations])
 
 
+    def write_robots(self):
+        # Written here, not as a static file, because it must name the site's own sitemap address.
+        lines = ["User-agent: *"] + [f"Disallow: {p}" for p in self.settings.get("CLINIC_ROBOTS_DISALLOW", [])]
+        if self.settings.get("SITEURL"):
+            lines.append(f"Sitemap: {self.settings['SITEURL']}/sitemap.xml")
+        Path(self.output_path).mkdir(parents=True, exist_ok=True)
+        (Path(self.output_path) / "robots.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def add_filters(pelican):
     from . import filters
     pelican.settings.setdefault("JINJA_FILTERS", {}).update(filters.FILTERS)
+
+
+def reset_sitemap(pelican):
+    """The sitemap plugin keeps its page list in a module-level object and only
+    clears it when a build finishes. A build that stops early (a crash in
+    the dev server, a failed test build) would leave stale pages queued and
+    block every later sitemap, so start each new build with it empty."""
+    try:
+        from pelican.plugins.sitemap import sitemap
+    except ImportError:
+        return
+    sitemap.generator._main_pelican = None
+    sitemap.generator.page_queue = []
 
 
 def get_generators(pelican):
@@ -267,4 +296,5 @@ def get_generators(pelican):
 
 def register():
     signals.initialized.connect(add_filters)
+    signals.initialized.connect(reset_sitemap)
     signals.get_generators.connect(get_generators)

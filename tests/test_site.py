@@ -1,0 +1,219 @@
+"""The real site, built for production: every page written, cross-linked,
+escaped, with every internal link resolving (issue 2)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from build import check_output
+from conftest import ROOT
+
+CONDITIONS = ["bunions", "hammertoes", "foot-ankle-arthritis", "plantar-fasciitis", "achilles-tendinopathy",
+              "ankle-impingement", "ankle-cartilage-damage"]
+PROCEDURES = ["bunionectomy", "hammertoe-correction", "ankle-arthroscopy", "plantar-fascia-release",
+              "achilles-tendon-repair", "achilles-tendon-lengthening"]
+TREATMENTS = ["physical-therapy", "medication", "custom-orthotics"]
+GUIDES = ["foot-surgery-for-chronic-pain", "recovery-after-foot-surgery"]
+PAGES = ["about", "contact", "appointments", "disclaimer", "privacy", "accessibility"]
+CONDITION_SECTIONS = ["Overview", "Symptoms", "Causes", "Diagnosis", "Non-surgical treatment",
+                      "Surgical options", "Recovery", "When to get help"]
+PROCEDURE_SECTIONS = ["What it is", "Who it helps", "Before surgery", "During surgery", "After surgery",
+                      "Risks", "Recovery timeline"]
+TAXONOMY = yaml.safe_load((ROOT / "content" / "taxonomy.yaml").read_text())["facets"]
+
+
+def meta_of(kind_folder: str, slug: str) -> dict:
+    """The raw metadata of a source file, read independently of the site's own parser."""
+    text = (ROOT / "content" / kind_folder / f"{slug}.md").read_text()
+    head = text.split("\n\n", 1)[0]
+    out, key = {}, None
+    for line in head.splitlines():
+        if line.startswith("    ") and key:
+            out[key] += "\n" + line.strip()
+        else:
+            key, _, value = line.partition(":")
+            key = key.strip().lower()
+            out[key] = value.strip()
+    return out
+
+
+def hrefs(soup) -> set[str]:
+    return {a["href"] for a in soup.find_all("a", href=True)}
+
+
+def test_every_page_is_written(site):
+    for folder, slugs in (("conditions", CONDITIONS), ("procedures", PROCEDURES), ("treatments", TREATMENTS),
+                          ("guides", GUIDES)):
+        for slug in slugs:
+            assert (site.output / folder / slug / "index.html").is_file(), f"{folder}/{slug}"
+        assert (site.output / folder / "index.html").is_file()
+    for slug in PAGES:
+        assert (site.output / slug / "index.html").is_file(), slug
+    for rel in ("index.html", "a-z/index.html", "search/index.html", "404.html", "browse/index.html",
+                "providers/index.html", "sitemap.xml", "robots.txt", "feeds/all.atom.xml"):
+        assert (site.output / rel).is_file(), rel
+
+
+def test_condition_pages_have_the_sections_in_order_and_the_medical_furniture(site):
+    for slug in CONDITIONS:
+        soup = site.soup(f"conditions/{slug}/index.html")
+        body = soup.select_one(".clinic-article__body")
+        assert [h.get_text(strip=True) for h in body.find_all("h2")] == CONDITION_SECTIONS, slug
+        assert len(soup.find_all("h1")) == 1
+        stamp = soup.select_one(".clinic-review-stamp").get_text(" ", strip=True)
+        assert "Medically reviewed by" in stamp and "Last reviewed:" in stamp and "Next review due:" in stamp
+        assert "not advice about your own health" in soup.select_one(".clinic-disclaimer").get_text()
+        assert soup.select_one("a.clinic-skip-link")["href"] == "#maincontent"
+        assert soup.find("main", id="maincontent") is not None
+        assert soup.select(".clinic-sources__list li"), f"{slug} lists no sources"
+
+
+def test_procedure_pages_have_their_sections(site):
+    for slug in PROCEDURES:
+        soup = site.soup(f"procedures/{slug}/index.html")
+        body = soup.select_one(".clinic-article__body")
+        assert [h.get_text(strip=True) for h in body.find_all("h2")] == PROCEDURE_SECTIONS, slug
+
+
+def test_relations_appear_on_both_sides(site):
+    """A procedure's `Treats:` line puts it on the condition page, and the condition on the procedure page."""
+    pairs = 0
+    for folder, slugs in (("procedures", PROCEDURES), ("treatments", TREATMENTS)):
+        for slug in slugs:
+            treats = [t.strip() for t in meta_of(folder, slug)["treats"].split(",") if t.strip()]
+            assert treats
+            proc = site.soup(f"{folder}/{slug}/index.html")
+            for condition in treats:
+                assert f"https://clinic.test/conditions/{condition}/" in hrefs(proc.select_one(".clinic-related-box"))
+                cond = site.soup(f"conditions/{condition}/index.html")
+                section = "Surgical options" if folder == "procedures" else "Non-surgical treatment"
+                box = next(s for s in cond.select("section.clinic-section") if s.h2.get_text() == section)
+                assert f"https://clinic.test/{folder}/{slug}/" in hrefs(box), (slug, condition)
+                pairs += 1
+    assert pairs >= len(PROCEDURES) + len(TREATMENTS)
+
+
+def expected_term_pages() -> dict[tuple[str, str], set[str]]:
+    """Which pages each term page should list, worked out from the source files."""
+    expected: dict[tuple[str, str], set[str]] = {}
+    types = {t["slug"]: t["type"] for t in TAXONOMY["procedure"]["terms"]}
+    keys = {"regions": "region", "symptoms": "symptom", "conditions": "condition", "procedures": "procedure"}
+    treats_of = {}
+    for folder, slugs in (("conditions", CONDITIONS), ("procedures", PROCEDURES), ("treatments", TREATMENTS),
+                          ("guides", GUIDES)):
+        for slug in slugs:
+            meta = meta_of(folder, slug)
+            url = f"https://clinic.test/{folder}/{slug}/"
+            for key, facet in keys.items():
+                for term in filter(None, (t.strip() for t in meta.get(key, "").split(","))):
+                    expected.setdefault((facet, term), set()).add(url)
+            if folder == "conditions":
+                expected.setdefault(("condition", slug), set()).add(url)
+            if folder in ("procedures", "treatments"):
+                expected.setdefault(("procedure", slug), set()).add(url)
+                expected.setdefault(("treatment-type", types[slug]), set()).add(url)
+                treats = [t.strip() for t in meta["treats"].split(",")]
+                treats_of[slug] = treats
+                for c in treats:
+                    curl = f"https://clinic.test/conditions/{c}/"
+                    expected.setdefault(("condition", c), set()).add(url)
+                    expected.setdefault(("procedure", slug), set()).add(curl)
+                    expected.setdefault(("treatment-type", types[slug]), set()).add(curl)
+    return expected
+
+
+def test_term_pages_list_exactly_the_right_articles(site):
+    expected = expected_term_pages()
+    for facet, data in TAXONOMY.items():
+        facet_page = site.soup(f"browse/{facet}/index.html")
+        for term in data["terms"]:
+            slug = term["slug"]
+            assert f"https://clinic.test/browse/{facet}/{slug}/" in hrefs(facet_page)
+            soup = site.soup(f"browse/{facet}/{slug}/index.html")
+            listed = {a["href"] for a in soup.select("main .clinic-card__title a")}
+            assert listed == expected.get((facet, slug), set()), (facet, slug)
+
+
+def test_a_to_z_holds_every_condition_and_synonym(site):
+    soup = site.soup("a-z/index.html")
+    items = [li.get_text(" ", strip=True) for li in soup.select(".clinic-az-list li")]
+    for term in TAXONOMY["condition"]["terms"]:
+        url = f"https://clinic.test/conditions/{term['slug']}/"
+        assert any(li.select_one(f'a[href="{url}"]') and li.get_text(strip=True) == term["label"]
+                   for li in soup.select(".clinic-az-list li")), term["label"]
+        for syn in term.get("synonyms", []):
+            if syn.lower() == term["label"].lower():
+                continue
+            li = next((li for li in soup.select(".clinic-az-list li") if li.get_text(" ", strip=True).startswith(syn + " :")
+                       or li.get_text(" ", strip=True).startswith(syn + ":")), None)
+            assert li is not None, (syn, items[:5])
+            assert li.a["href"] == url
+
+
+def test_home_page_shows_regions_and_featured_conditions_only(site):
+    soup = site.soup("index.html")
+    regions = [a["href"] for a in soup.select(".clinic-region-grid a")]
+    assert regions == [f"https://clinic.test/browse/region/{r}/" for r in
+                       ("toes", "forefoot", "heel", "ankle", "achilles")]
+    featured = soup.select("main .clinic-card")
+    assert 1 <= len(featured) <= 6  # a fixed list from the settings, not every article
+    assert "https://clinic.test/a-z/" in hrefs(soup)
+
+
+def test_header_and_footer_come_from_the_clinic_data(site):
+    clinic = yaml.safe_load((ROOT / "content/clinic/clinic.yaml").read_text())
+    locations = yaml.safe_load((ROOT / "content/clinic/locations.yaml").read_text())["locations"]
+    for rel in ("index.html", "conditions/bunions/index.html", "a-z/index.html"):
+        soup = site.soup(rel)
+        assert soup.select_one(".clinic-header__name").get_text(strip=True) == clinic["name"]
+        phone = soup.select_one(".clinic-header__phone")
+        assert phone["href"] == "tel:" + re.sub(r"[^\d+]", "", clinic["phone"])
+        assert clinic["phone_display"] in phone.get_text()
+        assert soup.select_one('.clinic-header a[href$="/appointments/"]')
+        footer = soup.select_one("footer").get_text(" ", strip=True)
+        for loc in locations:
+            assert loc["street"] in footer and loc["phone_display"] in footer
+        for page in ("disclaimer", "privacy", "accessibility"):
+            assert f"https://clinic.test/{page}/" in hrefs(soup.select_one("footer"))
+        if clinic["sample"]:
+            assert "made up" in soup.select_one(".clinic-sample-notice").get_text()
+
+
+def test_no_unrendered_template_syntax_anywhere(site):
+    for rel in site.html_files():
+        text = (site.output / rel).read_text()
+        for marker in ("{{", "}}", "{%", "%}", "{filename}", "{static}", "!!! "):
+            assert marker not in text, f"{marker!r} in {rel}"
+
+
+def test_every_internal_link_and_asset_resolves(site):
+    assert check_output(site.output, "https://clinic.test") == []
+
+
+def test_every_page_has_one_h1_and_a_canonical_link(site):
+    for rel in site.html_files():
+        soup = site.soup(rel)
+        assert len(soup.find_all("h1")) == 1, rel
+        canonical = soup.find("link", rel="canonical")
+        assert canonical and canonical["href"].startswith("https://clinic.test/"), rel
+
+
+def test_callouts_announce_their_tier(site):
+    soup = site.soup("conditions/plantar-fasciitis/index.html")
+    callouts = soup.select(".clinic-callout")
+    assert callouts
+    for c in callouts:
+        prefix = c.select_one(".clinic-callout__title .clinic-u-visually-hidden").get_text()
+        assert prefix.strip() in ("Information:", "Non-urgent advice:", "Urgent advice:", "Emergency:")
+
+
+def test_content_is_marked_sample_in_one_place():
+    """The sample clinic's details live only in content/clinic/*.yaml."""
+    clinic = yaml.safe_load((ROOT / "content/clinic/clinic.yaml").read_text())
+    assert clinic["sample"] is True
+    for path in list((ROOT / "theme").rglob("*.html")) + [ROOT / "pelicanconf.py"]:
+        text = Path(path).read_text()
+        assert clinic["phone_display"] not in text and clinic["name"] not in text, path
