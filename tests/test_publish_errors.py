@@ -70,7 +70,7 @@ CASES = {
         ["content/conditions/new-page.md: file: is empty (write the page's metadata and text, or delete the file)"]),
     "metadata but no body": (
         lambda fs: fs.write("pages/help.md", "Title: Help\nSummary: How to get help.\n"),
-        ["content/pages/help.md:3: body: has metadata but no text"]),
+        ["content/pages/help.md: body: has metadata but no text (write the page's text after a blank line below the metadata)"]),
     "two files, one address": (
         lambda fs: fs.write("conditions/Bunions.md", fs.read(BUNIONS)),
         ["has the same address as content/conditions/"]),
@@ -88,7 +88,7 @@ CASES = {
         ["content/conditions/bunions.md: body: section '## Diagnosis' is missing (add it after '## Causes'; did you mean 'Diagnosing'?)"]),
     "unknown callout": (
         lambda fs: fs.edit(BUNIONS, "!!! urgent", "!!! urgnet"),
-        ["callout: '!!! urgnet' is not a callout type (did you mean 'urgent'?)"]),
+        ["callout: '!!! urgnet' is not a callout type (did you mean 'urgent'"]),
     "metadata line that is not a key": (
         lambda fs: fs.edit(BUNIONS, "Regions:", "this line is wrong\nRegions:"),
         ["content/conditions/bunions.md:4: metadata: line 'this line is wrong' is not 'Key: value'"]),

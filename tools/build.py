@@ -32,8 +32,9 @@ from clinic.swap import swap_into_place  # noqa: E402
 class Collector(logging.Handler):
     """Keeps every warning and error logged during the build, from Pelican or from our plugins."""
 
-    def __init__(self):
+    def __init__(self, base: Path = ROOT):
         super().__init__(logging.WARNING)
+        self.base = base  # paths in messages are shown relative to this folder
         self.problems: list[Problem] = []  # from our checks
         self.pelican: list[Problem] = []  # from Pelican's own messages
 
@@ -41,7 +42,7 @@ class Collector(logging.Handler):
         problem = getattr(record, "clinic_problem", None)
         found = self.problems
         if problem is None:
-            problem, found = from_pelican(record), self.pelican
+            problem, found = from_pelican(record, self.base), self.pelican
         if problem is not None and problem not in found:
             found.append(problem)
 
@@ -52,7 +53,7 @@ class Collector(logging.Handler):
         return self.problems + [p for p in self.pelican if p.path not in ours]
 
 
-def from_pelican(record: logging.LogRecord) -> Problem | None:
+def from_pelican(record: logging.LogRecord, base: Path = ROOT) -> Problem | None:
     """Pelican's own log message as a Problem (it names the file where it can)."""
     try:
         msg = record.getMessage()
@@ -61,11 +62,11 @@ def from_pelican(record: logging.LogRecord) -> Problem | None:
     first, _, rest = msg.partition("\n")
     if first.startswith("Could not process "):
         path = first[len("Could not process "):].strip()
-        return Problem(rel(path), None, "file", f"Pelican could not read it: {rest.strip() or 'unknown error'}",
+        return Problem(rel(path, base), None, "file", f"Pelican could not read it: {rest.strip() or 'unknown error'}",
                        "check the metadata block at the top of the file")
     if first.startswith("Skipping ") and ": could not find information about " in first:
         path, _, field = first[len("Skipping "):].partition(": could not find information about ")
-        return Problem(rel(path), None, field.strip("'\" ."), "is missing, so Pelican skipped the file",
+        return Problem(rel(path, base), None, field.strip("'\" ."), "is missing, so Pelican skipped the file",
                        "add the missing line to the metadata at the top of the file")
     if first.startswith("Unable to find ") and "skipping url replacement" in first:
         return Problem("content", None, "link", first.replace(", skipping url replacement.", " (a {filename} link)"),
@@ -74,9 +75,9 @@ def from_pelican(record: logging.LogRecord) -> Problem | None:
                    "Pelican reported this; fix what it names")
 
 
-def rel(path: str) -> str:
+def rel(path: str, base: Path = ROOT) -> str:
     try:
-        return str(Path(path).resolve().relative_to(ROOT))
+        return str(Path(path).resolve().relative_to(base.resolve()))
     except ValueError:
         return path
 
@@ -85,12 +86,12 @@ def run_pelican(settings_file: Path, output: Path, strict: bool, extra: dict | N
     from pelican import Pelican
     from pelican.settings import read_settings
 
-    collector = Collector()
+    override = {"OUTPUT_PATH": str(output), "CLINIC_STRICT": strict}
+    override.update(extra or {})
+    collector = Collector(Path(override.get("PATH") or settings_file.parent / "content").resolve().parent)
     root_logger = logging.getLogger()
     root_logger.addHandler(collector)
     try:
-        override = {"OUTPUT_PATH": str(output), "CLINIC_STRICT": strict}
-        override.update(extra or {})
         settings = read_settings(str(settings_file), override=override)
         Pelican(settings).run()
     except Exception as exc:  # a crash is one more problem, not a traceback for the webmaster

@@ -122,7 +122,7 @@ def check_body(body: str, body_line: int, kind: Kind, path: str) -> list[Problem
             problems.append(Problem(path, lineno, "body", "has a level-1 heading ('# ...')",
                                     "the title is the page's only level-1 heading; use '## ' for sections"))
     if text_lines == 0:
-        return [Problem(path, body_line, "body", "has metadata but no text",
+        return [Problem(path, None, "body", "has metadata but no text",
                         "write the page's text after a blank line below the metadata")]
     if kind.sections:
         found = [t for t, _ in headings]
