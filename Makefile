@@ -21,6 +21,14 @@ help:
 	@echo '  make publish          build the live site; on any problem output/ is left unchanged'
 	@echo '  make clean            delete output/ and the build cache'
 	@echo '  make test             run every test'
+	@echo '  make readability      reading grade of every medical page, hardest first'
+	@echo '  make review-report    review dates of every medical page, most urgent first'
+	@echo '  make new-condition SLUG=heel-bursitis TITLE="Heel bursitis"   start a new condition page'
+	@echo '  make new-procedure SLUG=... TITLE="..."   start a new procedure page (also new-treatment)'
+	@echo '  make bench N=1000     measure build speed on N generated articles'
+	@echo '  make rsync_upload     publish, then copy output/ to the server over SSH (DRY_RUN=1 to preview)'
+	@echo '  make s3_upload        publish, then upload output/ to Amazon S3 (DRY_RUN=1 to preview)'
+	@echo '  make github           publish, then push output/ to the gh-pages branch (DRY_RUN=1 to preview)'
 	@echo '  make help             show this list'
 
 $(DEPS): requirements.txt
@@ -48,3 +56,32 @@ devserver: $(DEPS)
 
 test: $(DEPS)
 	$(PYTHON) -m pytest
+
+readability: $(DEPS)
+	$(PYTHON) tools/reports.py readability
+
+review-report: $(DEPS)
+	$(PYTHON) tools/reports.py review
+
+new-condition: $(DEPS)
+	$(PYTHON) tools/new_article.py condition "$(SLUG)" "$(TITLE)"
+
+new-procedure: $(DEPS)
+	$(PYTHON) tools/new_article.py procedure "$(SLUG)" "$(TITLE)"
+
+new-treatment: $(DEPS)
+	$(PYTHON) tools/new_article.py treatment "$(SLUG)" "$(TITLE)"
+
+bench: $(DEPS)
+	$(PYTHON) tools/bench.py --n $(N)
+
+# Upload targets: each publishes first and uploads only if that succeeded.
+# DRY_RUN=1 shows what would be done without doing it.
+rsync_upload: publish
+	$(PYTHON) tools/upload.py rsync
+
+s3_upload: publish
+	$(PYTHON) tools/upload.py s3
+
+github: publish
+	$(PYTHON) tools/upload.py github

@@ -118,3 +118,38 @@ SITEMAP = {
     "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.5},
     "changefreqs": {"articles": "monthly", "indexes": "weekly", "pages": "monthly"},
 }
+
+# --- Deployment -----------------------------------------------------------------
+# One table of HTTP headers for every host. It produces output/_headers
+# (Netlify, Cloudflare Pages), output/.htaccess (Apache) and deploy/nginx.conf.
+# No 'unsafe-inline' or 'unsafe-eval': the site has no inline scripts or styles.
+# Pagefind's search runs WebAssembly, which needs 'wasm-unsafe-eval'.
+CLINIC_SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+        "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self' blob:; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; "
+        "upgrade-insecure-requests"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    # A health site's addresses (/conditions/bunions/) say something about the reader: send none.
+    "Referrer-Policy": "no-referrer",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+# How long browsers and CDNs may keep files. Fingerprinted assets (their name
+# carries a hash of their content) never change, so they are kept for a year.
+CLINIC_CACHE_HTML = "public, max-age=300, must-revalidate"
+CLINIC_CACHE_ASSETS = "public, max-age=31536000, immutable"
+CLINIC_CACHE_OTHER = "public, max-age=3600"
+
+# Upload targets (make rsync_upload, make s3_upload, make github).
+SSH_HOST = "www.clinic.example"
+SSH_PORT = 22
+SSH_USER = "deploy"
+SSH_TARGET_DIR = "/var/www/clinic"
+S3_BUCKET = "clinic-website"
+GITHUB_PAGES_BRANCH = "gh-pages"
+GITHUB_PAGES_CNAME = ""  # e.g. "www.example-clinic.com"; empty: no CNAME file
