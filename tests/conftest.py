@@ -101,3 +101,85 @@ class FixtureSite:
 @pytest.fixture
 def fixture_site(tmp_path) -> FixtureSite:
     return FixtureSite(tmp_path)
+
+
+# --- Browser tests -------------------------------------------------------------
+# Headless Chromium from Debian's packages, driven by Playwright. Playwright's
+# own browser download cannot work here, so it is pointed at /usr/bin/chromium.
+# With CI=true a missing browser fails the run; elsewhere browser tests skip.
+
+import functools  # noqa: E402
+import http.server  # noqa: E402
+import os  # noqa: E402
+import threading  # noqa: E402
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def _no_browser(reason: str):
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"browser tests cannot run in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        _no_browser(f"{CHROMIUM} is missing: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class StaticServer:
+    """output/ served on 127.0.0.1, like any static host: 404.html for missing paths."""
+
+    def __init__(self, folder: Path):
+        handler = functools.partial(NotFoundHandler, directory=str(folder))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class NotFoundHandler(QuietHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".wasm": "application/wasm", ".pf_meta": "application/octet-stream",
+                      ".js": "text/javascript", ".mjs": "text/javascript"}
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code == 404 and page.exists():
+            body = page.read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().send_error(code, message, explain)
+
+
+@pytest.fixture(scope="session")
+def browser_site(tmp_path_factory):
+    """The real site built for serving on 127.0.0.1 (root-relative addresses), with its search index."""
+    out = tmp_path_factory.mktemp("served") / "output"
+    built = run_build("publish", ROOT / "content", out, siteurl="")
+    assert built.status == 0, built.log
+    server = StaticServer(out)
+    yield server
+    server.close()

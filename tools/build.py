@@ -29,6 +29,10 @@ from clinic.problems import Problem, summarise  # noqa: E402
 from clinic.swap import swap_into_place  # noqa: E402
 
 
+# Pelican's content cache, as the dev server uses it: unchanged files are not re-read.
+DEV_CACHE = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CHECK_MODIFIED_METHOD": "mtime"}
+
+
 class Collector(logging.Handler):
     """Keeps every warning and error logged during the build, from Pelican or from our plugins."""
 
@@ -173,12 +177,22 @@ def main(argv=None) -> int:
     parser.add_argument("mode", choices=["html", "publish"])
     parser.add_argument("--output", default=None, help="output folder (default: the settings' OUTPUT_PATH)")
     parser.add_argument("--settings", default=None, help="settings file (default: pelicanconf.py or publishconf.py)")
+    parser.add_argument("--content", default=None, help="content folder (default: the settings' PATH)")
+    parser.add_argument("--siteurl", default=None, help="the site's address (default: the settings' SITEURL)")
+    parser.add_argument("--cache", action="store_true", help="use Pelican's content cache, as the dev server does")
     args = parser.parse_args(argv)
     settings_file = Path(args.settings or (ROOT / ("publishconf.py" if args.mode == "publish" else "pelicanconf.py")))
     logging.getLogger().setLevel(logging.WARNING)  # the collector prints problems; nothing else writes to the console
     output = Path(args.output) if args.output else ROOT / "output"
+    extra = {}
+    if args.content:
+        extra["PATH"] = str(Path(args.content).resolve())
+    if args.siteurl is not None:
+        extra["SITEURL"] = args.siteurl
+    if args.cache:
+        extra.update(DEV_CACHE)
     os.chdir(settings_file.resolve().parent)
-    return build(args.mode, output.resolve(), settings_file.resolve())
+    return build(args.mode, output.resolve(), settings_file.resolve(), extra=extra)
 
 
 if __name__ == "__main__":

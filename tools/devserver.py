@@ -39,10 +39,9 @@ def main() -> int:
         server = multiprocessing.Process(target=serve, args=(str(output), port), daemon=True)
         server.start()
         print(f"Serving {output}/ at http://127.0.0.1:{port}/ (Ctrl-C to stop)")
-    cache = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CHECK_MODIFIED_METHOD": "mtime"}
     try:
         while True:
-            build.build("html", output, settings_file, extra=cache)
+            build.build("html", output, settings_file, extra=build.DEV_CACHE)
             settings = read_settings(str(settings_file))
             changed = wait_for_changes(str(settings_file), settings)
             names = ", ".join(sorted(os.path.relpath(c[1], ROOT) for c in changed))
