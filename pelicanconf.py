@@ -107,6 +107,18 @@ CLINIC_RELATED_LIMIT = 5
 # robots.txt: these crawlers rules are written with a Sitemap line (see plugins/clinic).
 CLINIC_ROBOTS_DISALLOW = ["/search/"]
 
+# Medical review: a page past its Next-review date warns ("warn") or fails
+# `make publish` ("error"). Pages due within this many days show as "due soon".
+CLINIC_REVIEW_OVERDUE = "warn"
+CLINIC_REVIEW_SOON_DAYS = 60
+CLINIC_TODAY = None  # a fixed "today" (YYYY-MM-DD) for reports and tests; None is the real date
+
+# Readability (Flesch-Kincaid grade, from textstat). Pages above the target
+# warn; set CLINIC_READABILITY_FAIL = True to make them fail `make publish`.
+CLINIC_READABILITY_TARGET = 8
+CLINIC_READABILITY_FAIL = False
+CLINIC_NLTK_DATA = None  # where the bundled CMU dictionary is unpacked for textstat; None: .venv/nltk_data
+
 # Strict mode turns every content problem into a build failure.
 # tools/build.py sets it for `make publish`; development builds only warn.
 CLINIC_STRICT = False

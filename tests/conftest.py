@@ -35,10 +35,12 @@ class Site:
         return [line for line in self.log.splitlines() if line.strip()]
 
 
-def run_build(mode: str, content: Path, output: Path, siteurl: str = "https://clinic.test") -> Site:
+def run_build(mode: str, content: Path, output: Path, siteurl: str = "https://clinic.test",
+              settings_override: dict | None = None) -> Site:
     settings = ROOT / ("publishconf.py" if mode == "publish" else "pelicanconf.py")
     extra = {"PATH": str(content), "THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")],
              "SITEURL": siteurl if mode == "publish" else ""}
+    extra.update(settings_override or {})
     stream = io.StringIO()
     status = build.build(mode, output, settings, stream=stream, extra=extra)
     return Site(output, status, stream.getvalue())
@@ -91,11 +93,11 @@ class FixtureSite:
         assert old in text, f"{old!r} not in {rel}"
         self.write(rel, text.replace(old, new, count))
 
-    def publish(self) -> Site:
-        return run_build("publish", self.content, self.output)
+    def publish(self, **settings) -> Site:
+        return run_build("publish", self.content, self.output, settings_override=settings)
 
-    def html(self) -> Site:
-        return run_build("html", self.content, self.output)
+    def html(self, **settings) -> Site:
+        return run_build("html", self.content, self.output, settings_override=settings)
 
 
 @pytest.fixture

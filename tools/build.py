@@ -95,6 +95,8 @@ def run_pelican(settings_file: Path, output: Path, strict: bool, extra: dict | N
     collector = Collector(Path(override.get("PATH") or settings_file.parent / "content").resolve().parent)
     root_logger = logging.getLogger()
     root_logger.addHandler(collector)
+    level = root_logger.level
+    root_logger.setLevel(min(level, logging.WARNING) if level else logging.WARNING)
     try:
         settings = read_settings(str(settings_file), override=override)
         Pelican(settings).run()
@@ -107,6 +109,7 @@ def run_pelican(settings_file: Path, output: Path, strict: bool, extra: dict | N
             traceback.print_exc()
     finally:
         root_logger.removeHandler(collector)
+        root_logger.setLevel(level)
     return collector.merged()
 
 

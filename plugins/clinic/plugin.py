@@ -16,6 +16,7 @@ production build on any error; development builds only show them.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 from pathlib import Path
@@ -24,7 +25,7 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import SafeDatetime
 
-from . import clinicdata, jsonld, relations, sections, validate, yamlfile
+from . import assets, clinicdata, jsonld, readability, relations, review, sections, validate, yamlfile
 from .problems import Problem
 from .rules import KIND_BY_FOLDER, KINDS
 from .vocabulary import build as build_vocabulary
@@ -45,6 +46,12 @@ def display_path(settings, path: str | os.PathLike) -> str:
         return str(Path(path).resolve().relative_to(base.resolve()))
     except ValueError:
         return str(path)
+
+
+def project_path(settings, rel: str) -> Path:
+    """A setting's relative path, taken from the project folder (the one holding content/)."""
+    p = Path(rel)
+    return p if p.is_absolute() else Path(settings["PATH"]).resolve().parent / p
 
 
 def load_site_data(settings) -> tuple[object, clinicdata.ClinicData, list[Problem]]:
@@ -104,6 +111,7 @@ class ClinicGenerator(Generator):
         content_root = Path(settings["PATH"])
         content_files = {p.relative_to(content_root).as_posix() for p in content_root.rglob("*") if p.is_file()}
         metas = []
+        sources_text = {}
         for path, kind_name in source_files(settings):
             shown = display_path(settings, path)
             text, probs = validate.decode(shown, path.read_bytes())
@@ -121,6 +129,7 @@ class ClinicGenerator(Generator):
                                             "see Pelican's message about it above"))
                 continue
             metas.append(meta)
+            sources_text[meta.path] = text
             obj.clinic = meta
             obj.kind = meta.kind
         problems += validate.validate_site(metas)
@@ -146,11 +155,47 @@ class ClinicGenerator(Generator):
             if obj is not None:
                 self.decorate(obj, meta, index)
         self.context["clinic_index"] = index
+        problems += self.check_reviews(metas, data)
+        problems += self.check_readability(metas, by_path, sources_text)
         self.context["clinic_featured"] = [
             by_path[m.path] for slug in settings.get("CLINIC_FEATURED_CONDITIONS", [])
             for m in [index.by_kind_slug.get(("condition", slug))] if m and m.path in by_path]
         self.context["clinic_site_jsonld"] = jsonld.dumps(jsonld.clinic(data, settings["SITEURL"]))
         report(problems)
+
+    def today(self) -> dt.date:
+        fixed = self.settings.get("CLINIC_TODAY")
+        return dt.date.fromisoformat(str(fixed)) if fixed else dt.date.today()
+
+    def check_reviews(self, metas, data) -> list[Problem]:
+        rows = review.rows(metas, data.providers, self.today(), self.settings.get("CLINIC_REVIEW_SOON_DAYS", 60))
+        self.settings["CLINIC_REVIEW_ROWS"] = rows  # for `make review-report`
+        severity = "error" if self.settings.get("CLINIC_REVIEW_OVERDUE") == "error" else "warning"
+        return review.problems(rows, severity)
+
+    def check_readability(self, metas, by_path, sources_text) -> list[Problem]:
+        target = self.settings.get("CLINIC_READABILITY_TARGET")
+        if target is None:
+            return []
+        data_dir = self.settings.get("CLINIC_NLTK_DATA")
+        readability.use_bundled_cmudict(project_path(self.settings, data_dir) if data_dir else None)
+        severity = "error" if self.settings.get("CLINIC_READABILITY_FAIL") else "warning"
+        problems, rows = [], []
+        for meta in metas:
+            obj = by_path.get(meta.path)
+            if obj is None or not KINDS[meta.kind].medical:
+                continue
+            reading = readability.measure(obj.content, sources_text.get(meta.path, ""))
+            obj.reading = reading
+            rows.append((meta, reading))
+            if reading.grade > target:
+                words, line, _ = reading.longest[0] if reading.longest else (0, None, "")
+                problems.append(Problem(meta.path, line, "readability",
+                                        f"reads at grade {reading.grade}, above the target of {target}",
+                                        f"use shorter sentences and common words; the longest sentence has {words} words",
+                                        severity))
+        self.settings["CLINIC_READABILITY_ROWS"] = rows  # for `make readability`
+        return problems
 
     # -- what each article carries into its template -------------------------
     def decorate(self, obj, meta, index):
@@ -272,9 +317,20 @@ class ClinicGenerator(Generator):
         (Path(self.output_path) / "robots.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def add_filters(pelican):
+def add_template_helpers(pelican):
     from . import filters
-    pelican.settings.setdefault("JINJA_FILTERS", {}).update(filters.FILTERS)
+    settings = pelican.settings
+    settings.setdefault("JINJA_FILTERS", {}).update(filters.FILTERS)
+    static = Path(settings["THEME"]) / "static"
+    build_assets = assets.Assets(static, settings["SITEURL"], settings["THEME_STATIC_DIR"])
+    settings["CLINIC_ASSETS"] = build_assets  # this build's own; a new Pelican gets a new one
+    settings.setdefault("JINJA_GLOBALS", {})["asset"] = build_assets.url
+
+
+def write_assets(pelican):
+    build_assets = pelican.settings.get("CLINIC_ASSETS")
+    if build_assets is not None:
+        build_assets.write(Path(pelican.output_path))
 
 
 def reset_sitemap(pelican):
@@ -295,6 +351,7 @@ def get_generators(pelican):
 
 
 def register():
-    signals.initialized.connect(add_filters)
+    signals.initialized.connect(add_template_helpers)
+    signals.finalized.connect(write_assets)
     signals.initialized.connect(reset_sitemap)
     signals.get_generators.connect(get_generators)

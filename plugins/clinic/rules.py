@@ -24,6 +24,9 @@ KEY_HELP = {
     "sources": "Sources: Title | Publisher | Year | https://link (one per line, further lines indented 4 spaces)",
 }
 
+# The marker the article scaffold (tools/new_article.py) leaves in every place to fill in.
+FILL_IN = "FILL IN:"
+
 MEDICAL_COMMON = ("title", "summary", "date", "reviewed-by", "last-reviewed", "next-review", "sources")
 
 

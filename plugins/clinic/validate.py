@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from . import frontmatter, links
 from .problems import Problem, did_you_mean
-from .rules import (CALLOUT_TIERS, KIND_TREATMENT_TYPE, KINDS, PAGE_TEMPLATES, RESERVED_SLUGS, STATUSES,
+from .rules import (CALLOUT_TIERS, FILL_IN, KIND_TREATMENT_TYPE, KINDS, PAGE_TEMPLATES, RESERVED_SLUGS, STATUSES,
                     TERM_KEYS, Kind)
 from .vocabulary import SLUG, Vocabulary
 
@@ -186,8 +186,20 @@ def validate_article(path: str, text: str, kind: Kind, slug: str, vocab: Vocabul
             else:
                 problems.append(Problem(path, entry.line, entry.key, "is not a known key",
                                         did_you_mean(key, {k.capitalize() for k in known}, "keys")))
+    filled_later = set()
+    for key, entry in list(header.entries.items()):
+        if FILL_IN in " ".join(entry.values):
+            problems.append(Problem(path, entry.line, entry.key, "is not filled in yet", "replace the FILL IN: text"))
+            del header.entries[key]  # no further complaints about a value still to be written
+            filled_later.add(key)
+    unfilled = [header.body_line + i for i, line in enumerate(header.body.split("\n")) if FILL_IN in line]
+    if unfilled:
+        problems.append(Problem(path, unfilled[0], "body", f"{len(unfilled)} place(s) still say FILL IN",
+                                "replace each FILL IN: text, starting at this line"))
     for key in kind.required:
         entry = header.get(key)
+        if entry is None and key in filled_later:
+            continue
         if entry is None:
             problems.append(Problem(path, None, key.capitalize(), "is missing", "add a line: " + _help(key)))
         elif not entry.text:

@@ -94,7 +94,10 @@ def build(data, path: str) -> tuple[Vocabulary, list[Problem]]:
                 problems.append(Problem(path, None, f"{twhere}.slug", f"{slug!r} is used twice in facet {fslug!r}",
                                         "give each term its own slug"))
             for k in ("label", "description"):
-                if not str(tdata.get(k) or "").strip():
+                if "FILL IN:" in str(tdata.get(k) or ""):
+                    problems.append(Problem(path, None, f"{twhere}.{k}", f"term {slug!r} is not filled in yet",
+                                            "replace the FILL IN: text"))
+                elif not str(tdata.get(k) or "").strip():
                     problems.append(Problem(path, None, f"{twhere}.{k}", f"term {slug!r} has no {k}", "add it"))
             synonyms = tdata.get("synonyms") or []
             if not isinstance(synonyms, list):

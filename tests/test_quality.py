@@ -1,0 +1,167 @@
+"""Review workflow, readability, sources, providers and the article scaffold (issue 6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import textstat
+
+from clinic import readability, review
+from clinic.validate import ArticleMeta
+from conftest import ROOT
+import new_article
+import reports
+
+D = dt.date
+
+
+def test_review_status_from_fixed_dates():
+    today = D(2026, 11, 25)
+    assert review.status(D(2026, 11, 24), today) == (review.OVERDUE, -1)
+    assert review.status(D(2026, 11, 25), today) == (review.DUE_SOON, 0)
+    assert review.status(D(2027, 1, 24), today) == (review.DUE_SOON, 60)
+    assert review.status(D(2027, 1, 25), today) == (review.CURRENT, 61)
+    assert review.status(None, today)[0] == review.OVERDUE
+
+
+def test_review_rows_put_the_most_urgent_first():
+    metas = [ArticleMeta(path=f"{n}.md", kind="condition", slug=n, title=n, reviewer="r", next_review=d)
+             for n, d in (("later", D(2028, 1, 1)), ("overdue", D(2026, 1, 1)), ("soon", D(2026, 12, 1)))]
+    rows = review.rows(metas, {}, D(2026, 11, 25))
+    assert [r.path for r in rows] == ["overdue.md", "soon.md", "later.md"]
+    assert [r.status for r in rows] == [review.OVERDUE, review.DUE_SOON, review.CURRENT]
+
+
+def test_review_report_command(fixture_site):
+    fixture_site.edit("conditions/bunions.md", "Next-review: 2027-11-20", "Next-review: 2027-01-10")
+    out = io.StringIO()
+    settings = reports.load_settings(fixture_site.content, "2027-02-01")
+    assert reports.review_report(settings, out) == 0
+    lines = out.getvalue().splitlines()
+    table = [line for line in lines if line.startswith(("overdue", "due soon", "current"))]
+    assert table[0].startswith("overdue (22 days late)") and "content/conditions/bunions.md" in table[0]
+    assert "Dr. Avery Sample, DPM, FACFAS" in table[0]
+    assert len(table) == 18  # every medical page
+    assert "18 medical pages: 1 overdue" in lines[-1]
+
+
+def test_overdue_review_warns_by_default_and_can_fail_publish(fixture_site):
+    fixture_site.edit("conditions/bunions.md", "Next-review: 2027-11-20", "Next-review: 2027-01-10")
+    warned = fixture_site.publish(CLINIC_TODAY="2027-02-01")
+    assert warned.status == 0
+    assert ("warning: content/conditions/bunions.md: Next-review: the medical review was due on 2027-01-10 "
+            "(22 days ago) (have the page reviewed") in warned.log
+    failed = fixture_site.publish(CLINIC_TODAY="2027-02-01", CLINIC_REVIEW_OVERDUE="error")
+    assert failed.status == 1
+    assert "content/conditions/bunions.md: Next-review: the medical review was due on 2027-01-10" in failed.log
+
+
+def test_readability_figures_on_known_text():
+    html = ("<h2>Overview</h2><p>A bunion is a bump on the side of the foot. It can hurt.</p>"
+            "<ul><li>Wear wide shoes</li><li>Use a pad</li></ul>"
+            '<h3 class="clinic-callout__title"><span class="clinic-u-visually-hidden">Urgent advice: </span>Call us</h3>')
+    text = readability.visible_text(html)
+    assert text.splitlines() == ["Overview.", "A bunion is a bump on the side of the foot. It can hurt.",
+                                 "Wear wide shoes.", "Use a pad.", "Call us."]
+    r = readability.measure(html, "## Overview\n\nA bunion is a *bump* on the side of the foot. It can hurt.\n")
+    assert r.grade == round(textstat.flesch_kincaid_grade(text), 1)
+    assert r.smog == round(textstat.smog_index(text), 1)
+    assert r.grade < 3
+    assert r.longest[0][:2] == (11, 3)  # "A bunion is a bump on the side of the foot." on line 3
+    hard = ("<p>Osteochondral lesions of the talar dome frequently necessitate arthroscopic debridement "
+            "combined with microfracture to stimulate fibrocartilaginous regeneration.</p>")
+    assert readability.measure(hard).grade > 15
+
+
+def test_every_shipped_article_meets_the_target(site):
+    settings = reports.load_settings(None, None)
+    out = io.StringIO()
+    assert reports.readability_report(settings, out) == 0
+    text = out.getvalue()
+    assert "OVER" not in text
+    assert "Site median: grade" in text
+    assert text.count(" words, line ") >= 18 * 3
+    assert all(" line ?" not in line for line in text.splitlines()), "every long sentence has its line"
+
+
+def test_hard_page_warns_and_can_fail_publish(fixture_site):
+    hard = ("Osteochondral lesions of the talar dome frequently necessitate arthroscopic debridement combined with "
+            "microfracture to stimulate fibrocartilaginous regeneration in symptomatic individuals.")
+    text = fixture_site.read("conditions/bunions.md")
+    head, body = text.split("\n\n", 1)
+    fixture_site.write("conditions/bunions.md", head + "\n\n" + "\n\n".join(
+        line if line.startswith(("##", "!!!", "    ")) or not line.strip() else hard for line in body.split("\n\n")))
+    warned = fixture_site.html()
+    assert warned.status == 0
+    assert "warning: content/conditions/bunions.md:" in warned.log and "readability: reads at grade" in warned.log
+    failed = fixture_site.publish(CLINIC_READABILITY_FAIL=True)
+    assert failed.status == 1 and "above the target of 8" in failed.log
+
+
+def test_sources_are_required_and_shown(site, fixture_site):
+    soup = site.soup("conditions/plantar-fasciitis/index.html")
+    items = soup.select(".clinic-sources__list li")
+    assert len(items) >= 2 and all(li.a["href"].startswith("http") for li in items)
+    data = json.loads(soup.find("script", type="application/ld+json").string)
+    assert [c["url"] for c in data["citation"]] == [li.a["href"] for li in items]
+    text = fixture_site.read("conditions/bunions.md")
+    head, body = text.split("\n\n", 1)
+    kept = [line for line in head.split("\n") if not line.startswith(("Sources:", "    "))]
+    fixture_site.write("conditions/bunions.md", "\n".join(kept) + "\n\n" + body)
+    result = fixture_site.publish()
+    assert result.status == 1
+    assert "content/conditions/bunions.md: Sources: is missing (add a line: Sources: Title | Publisher | Year" in result.log
+
+
+def test_provider_directory_and_procedure_providers(site):
+    directory = site.soup("providers/index.html")
+    names = [a.get_text() for a in directory.select(".clinic-card__title a")]
+    assert names == ["Dr. Avery Sample, DPM, FACFAS", "Dr. Jordan Example, MD", "Casey Placeholder, DPT"]
+    proc = site.soup("procedures/bunionectomy/index.html")
+    assert "https://clinic.test/providers/avery-sample/" in {a["href"] for a in proc.select("main a")}
+    person = site.soup("providers/jordan-example/index.html")
+    listed = {a["href"] for a in person.select(".clinic-card__title a")}
+    assert {"https://clinic.test/procedures/ankle-arthroscopy/", "https://clinic.test/treatments/medication/"} <= listed
+    stamp = site.soup("conditions/ankle-impingement/index.html").select_one(".clinic-review-stamp a")
+    assert stamp["href"] == "https://clinic.test/providers/jordan-example/"
+
+
+def test_scaffold_writes_a_page_that_builds_once_filled_in(fixture_site, capsys):
+    args = ["--content", str(fixture_site.content), "condition", "heel-bursitis", "Heel bursitis"]
+    assert new_article.main(args) == 0
+    page = fixture_site.content / "conditions" / "heel-bursitis.md"
+    first = page.read_text()
+    assert new_article.main(args) == 1  # refuses to overwrite
+    assert "already exists, so nothing was written" in capsys.readouterr().out
+    assert page.read_text() == first
+    unfilled = fixture_site.publish()
+    assert unfilled.status == 1
+    assert "content/conditions/heel-bursitis.md:2: Summary: is not filled in yet" in unfilled.log
+    assert "term 'heel-bursitis' is not filled in yet" in unfilled.log
+    # the webmaster fills it in
+    filled = first
+    for placeholder, value in (
+            ("FILL IN: one or two plain sentences: what it is and what helps", "Swelling of a small sac at the heel."),
+            ("FILL IN: body regions, e.g. heel, ankle", "heel"),
+            ("FILL IN: symptoms, e.g. heel-pain, swelling", "heel-pain, swelling"),
+            ("FILL IN: the reviewer's slug from content/clinic/providers.yaml", "avery-sample"),
+            ("FILL IN: Title | Publisher | Year | https://link", "Bursitis | MedlinePlus | n.d. | https://medlineplus.gov/bursitis.html"),
+            ("FILL IN: when to book a routine visit", "the pain lasts more than two weeks"),
+            ("FILL IN: warning signs", "the heel is hot, red and you have a fever"),
+            ("FILL IN: the text for this section.", "The heel can hurt when a small sac of fluid swells. Rest helps.")):
+        filled = filled.replace(placeholder, value)
+    page.write_text(filled)
+    fixture_site.edit("taxonomy.yaml", '"FILL IN: one plain sentence"', "Swelling of a small fluid sac near the heel.")
+    built = fixture_site.publish()
+    assert built.status == 0, built.log
+    soup = built.soup("conditions/heel-bursitis/index.html")
+    assert soup.h1.get_text() == "Heel bursitis"
+    assert "https://clinic.test/conditions/heel-bursitis/" in {a["href"] for a in built.soup("a-z/index.html").select("a")}
+
+
+def test_scaffold_rejects_bad_slugs(capsys):
+    assert new_article.main(["condition", "Heel Bursitis", "Heel bursitis"]) == 2
+    assert "cannot be a web address" in capsys.readouterr().out
+    assert not (ROOT / "content/conditions/Heel Bursitis.md").exists()

@@ -1,0 +1,112 @@
+"""Reports for the clinic's editors.
+
+    python tools/reports.py review        # make review-report
+    python tools/reports.py readability   # make readability
+
+Both print a table and exit 0: they inform, they never block.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "plugins"))
+
+
+def load_settings(content: Path | None, today: str | None):
+    from pelican.settings import read_settings
+    override = {"PATH": str(content.resolve())} if content else {}
+    if today:
+        override["CLINIC_TODAY"] = today
+    return read_settings(str(ROOT / "pelicanconf.py"), override=override)
+
+
+def review_report(settings, out=sys.stdout) -> int:
+    import datetime as dt
+
+    from clinic import plugin, review, validate
+    from clinic.rules import KINDS
+
+    vocab, data, _ = plugin.load_site_data(settings)
+    metas = []
+    for path, kind in plugin.source_files(settings):
+        text, _ = validate.decode(plugin.display_path(settings, path), path.read_bytes())
+        if text is not None:
+            meta, _ = validate.validate_article(plugin.display_path(settings, path), text, KINDS[kind],
+                                                path.stem.lower(), vocab, data.providers)
+            metas.append(meta)
+    today = dt.date.fromisoformat(settings["CLINIC_TODAY"]) if settings.get("CLINIC_TODAY") else dt.date.today()
+    rows = review.rows(metas, data.providers, today, settings.get("CLINIC_REVIEW_SOON_DAYS", 60))
+    print(f"Medical review status on {today} (most urgent first)\n", file=out)
+    header = ("Status", "Next review", "Last reviewed", "Reviewer", "Page")
+    table = [(r.status + (f" ({-r.days_left} days late)" if r.status == review.OVERDUE and r.days_left is not None
+                          else f" (in {r.days_left} days)" if r.status == review.DUE_SOON else ""),
+              str(r.next_review or "missing"), str(r.last_reviewed or "missing"), r.reviewer, r.path) for r in rows]
+    print_table(header, table, out)
+    counts = {s: sum(1 for r in rows if r.status == s) for s in (review.OVERDUE, review.DUE_SOON, review.CURRENT)}
+    print(f"\n{len(rows)} medical pages: {counts[review.OVERDUE]} overdue, {counts[review.DUE_SOON]} due soon, "
+          f"{counts[review.CURRENT]} current.", file=out)
+    return 0
+
+
+def readability_report(settings, out=sys.stdout) -> int:
+    from pelican import Pelican
+
+    from clinic import readability
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings["OUTPUT_PATH"] = tmp
+        root = logging.getLogger()
+        level = root.level
+        root.setLevel(logging.CRITICAL)  # this report is not the place for build problems
+        try:
+            pelican = Pelican(settings)
+            pelican.run()
+        finally:
+            root.setLevel(level)
+        rows = pelican.settings.get("CLINIC_READABILITY_ROWS", [])
+    target = settings.get("CLINIC_READABILITY_TARGET")
+    rows.sort(key=lambda r: -r[1].grade)
+    print(f"Reading level of each medical page, hardest first (target: grade {target} or lower)\n", file=out)
+    table = []
+    for meta, r in rows:
+        table.append(("OVER" if target is not None and r.grade > target else "ok", f"{r.grade:.1f}", f"{r.smog:.1f}",
+                      str(r.words), meta.path))
+    print_table(("", "Grade", "SMOG", "Words", "Page"), table, out)
+    print("\nLongest sentences (words, line in the file):", file=out)
+    for meta, r in rows:
+        print(f"  {meta.path}", file=out)
+        for words, line, sentence in r.longest:
+            short = sentence if len(sentence) <= 90 else sentence[:87] + "..."
+            print(f"    {words:3d} words, line {line or '?'}: {short}", file=out)
+    print(f"\nSite median: grade {readability.median(r.grade for _, r in rows)}, "
+          f"SMOG {readability.median(r.smog for _, r in rows)} ({len(rows)} pages).", file=out)
+    return 0
+
+
+def print_table(header, rows, out) -> None:
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)] if rows else [len(h) for h in header]
+    line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    print(line(header), file=out)
+    print(line("-" * w for w in widths), file=out)
+    for r in rows:
+        print(line(r), file=out)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("report", choices=["review", "readability"])
+    parser.add_argument("--content", type=Path, default=None, help="content folder (default: content/)")
+    parser.add_argument("--today", default=None, help="report as if today were this date (YYYY-MM-DD)")
+    args = parser.parse_args(argv)
+    settings = load_settings(args.content, args.today)
+    return review_report(settings) if args.report == "review" else readability_report(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
