@@ -155,6 +155,10 @@ class ClinicGenerator(Generator):
             if obj is not None:
                 self.decorate(obj, meta, index)
         self.context["clinic_index"] = index
+        # The feed lists the newest and most recently updated articles first
+        # (pages elsewhere sort by title, which ARTICLE_ORDER_BY gives them).
+        latest = lambda a: getattr(a, "modified", None) or a.date  # noqa: E731
+        self.context.get("articles", []).sort(key=latest, reverse=True)
         problems += self.check_reviews(metas, data)
         problems += self.check_readability(metas, by_path, sources_text)
         self.context["clinic_featured"] = [

@@ -1,0 +1,89 @@
+"""For search engines and sharing: sitemap, robots.txt, Atom feed, canonical
+and Open Graph tags, a useful 404 page (issue 4)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import feedparser
+
+NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def page_urls(site) -> set[str]:
+    urls = set()
+    for rel in site.html_files():
+        if rel in ("404.html", "search/index.html") or rel.startswith("pagefind/"):
+            continue
+        urls.add("https://clinic.test/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel))
+    return urls
+
+
+def test_sitemap_lists_every_page_and_nothing_else(site):
+    root = ET.parse(site.output / "sitemap.xml").getroot()
+    locs = [u.find("s:loc", NS).text for u in root.findall("s:url", NS)]
+    assert len(locs) == len(set(locs))
+    assert set(locs) == page_urls(site)
+
+
+def test_sitemap_lastmod_follows_the_last_change_or_review(site, fixture_site):
+    fixture_site.edit("conditions/bunions.md", "Last-reviewed: 2026-11-20", "Last-reviewed: 2026-11-22")
+    built = fixture_site.publish()
+    assert built.status == 0, built.log
+    root = ET.parse(built.output / "sitemap.xml").getroot()
+    lastmod = {u.find("s:loc", NS).text: u.find("s:lastmod", NS).text for u in root.findall("s:url", NS)}
+    assert lastmod["https://clinic.test/conditions/bunions/"].startswith("2026-11-22")
+    assert lastmod["https://clinic.test/conditions/hammertoes/"].startswith("2026-11-20")
+
+
+def test_robots_points_at_the_sitemap(site):
+    robots = (site.output / "robots.txt").read_text().splitlines()
+    assert "User-agent: *" in robots
+    assert "Sitemap: https://clinic.test/sitemap.xml" in robots
+
+
+def test_feed_is_valid_atom_with_the_medical_articles(site):
+    text = (site.output / "feeds/all.atom.xml").read_text()
+    root = ET.fromstring(text)
+    assert root.tag == "{http://www.w3.org/2005/Atom}feed"
+    feed = feedparser.parse(text)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    assert feed.feed.title and feed.feed.id and feed.feed.updated
+    links = [e.link for e in feed.entries]
+    assert "https://clinic.test/conditions/bunions/" in links
+    assert "https://clinic.test/procedures/bunionectomy/" in links
+    assert not any("/about/" in link or "/privacy/" in link for link in links)  # pages are not news
+    for e in feed.entries:
+        assert e.id and e.title and e.updated and e.summary
+    updated = [e.updated_parsed for e in feed.entries]
+    assert updated == sorted(updated, reverse=True), "newest first"
+
+
+def test_every_page_has_canonical_and_sharing_tags(site):
+    for rel in site.html_files():
+        if rel.startswith("pagefind/"):
+            continue
+        soup = site.soup(rel)
+        canonical = soup.find("link", rel="canonical")["href"]
+        assert soup.find("meta", property="og:url")["content"] == canonical
+        assert soup.find("meta", property="og:title")["content"]
+        assert soup.find("meta", property="og:description")["content"]
+        image = soup.find("meta", property="og:image")["content"]
+        assert image.startswith("https://clinic.test/")
+        assert (site.output / image[len("https://clinic.test/"):]).is_file()
+        assert soup.find("meta", attrs={"name": "twitter:card"})["content"] == "summary_large_image"
+    bunions = site.soup("conditions/bunions/index.html")
+    assert bunions.find("link", rel="canonical")["href"] == "https://clinic.test/conditions/bunions/"
+    assert bunions.find("meta", property="og:type")["content"] == "article"
+
+
+def test_404_page_helps_the_reader_on(site):
+    soup = site.soup("404.html")
+    main = soup.find("main")
+    assert main.find("input", attrs={"type": "search"})
+    hrefs = {a["href"] for a in main.find_all("a")}
+    assert "https://clinic.test/a-z/" in hrefs
+    assert any(h.startswith("tel:") for h in hrefs)
+    # links in a 404 page must work from any folder: they are absolute
+    assert all(h.startswith(("https://clinic.test/", "tel:")) for h in hrefs)
