@@ -178,9 +178,11 @@ class NotFoundHandler(QuietHandler):
 
 @pytest.fixture(scope="session")
 def browser_site(tmp_path_factory):
-    """The real site built for serving on 127.0.0.1 (root-relative addresses), with its search index."""
+    """The real site served on 127.0.0.1, with its search index. Built as `make html`
+    builds it: the same pages as `make publish`, with root-relative addresses
+    (no SITEURL) so that they work from any local port, and without the feed."""
     out = tmp_path_factory.mktemp("served") / "output"
-    built = run_build("publish", ROOT / "content", out, siteurl="")
+    built = run_build("html", ROOT / "content", out)
     assert built.status == 0, built.log
     server = StaticServer(out)
     yield server
