@@ -78,5 +78,17 @@ def test_only_the_content_is_indexed(browser, browser_site):
     # find only the pages whose own content gives the address.
     _, links = search(browser, browser_site, "Placeholder Road")
     assert set(links) == {"/contact/", "/appointments/"}
-    _, links = search(browser, browser_site, "Search this site")
-    assert links == []
+    page = browser.new_page()
+    page.goto(browser_site.url + "/search/")
+    content = page.evaluate("""async () => {
+        const pf = await import('/pagefind/pagefind.js');
+        await pf.init();
+        const found = await pf.search('hallux valgus');
+        const data = await found.results[0].data();
+        return [data.url, data.content];
+    }""")
+    assert content[0] == "/conditions/bunions/"
+    for chrome in ("Skip to main content", "Book an appointment", "Riverside clinic", "Medical disclaimer"):
+        assert chrome not in content[1]
+    assert "Also called: hallux valgus" in content[1]
+    page.close()
