@@ -31,6 +31,13 @@ help:
 	@echo '  make github           publish, then push output/ to the gh-pages branch (DRY_RUN=1 to preview)'
 	@echo '  make help             show this list'
 
+NODE_DEPS := node_modules/.installed
+
+# Test tools from npm (the Nu HTML Checker); the site itself uses no npm code.
+$(NODE_DEPS): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	@touch $@
+
 $(DEPS): requirements.txt
 	@test -x $(PYTHON) || $(PY) -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
@@ -54,7 +61,7 @@ serve: $(DEPS)
 devserver: $(DEPS)
 	PORT=$(PORT) $(PYTHON) tools/devserver.py
 
-test: $(DEPS)
+test: $(DEPS) $(NODE_DEPS)
 	$(PYTHON) -m pytest
 
 readability: $(DEPS)

@@ -37,8 +37,8 @@ def test_search_finds_conditions_by_medical_and_common_names(browser, browser_si
 def test_typing_in_the_header_box_searches(browser, browser_site):
     page = browser.new_page()
     page.goto(browser_site.url + "/conditions/hammertoes/")
-    page.fill("#site-search", "hallux valgus")
-    page.press("#site-search", "Enter")
+    page.fill("#clinic-site-search", "hallux valgus")
+    page.press("#clinic-site-search", "Enter")
     page.wait_for_url("**/search/?q=hallux+valgus")
     page.wait_for_selector(".clinic-search__results a")
     assert page.locator(".clinic-search__results a").first.get_attribute("href") == "/conditions/bunions/"
@@ -66,8 +66,8 @@ def test_without_javascript_the_search_box_leads_to_the_a_to_z(browser, browser_
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(browser_site.url + "/")
-    page.fill("#site-search", "bunion")
-    page.press("#site-search", "Enter")
+    page.fill("#clinic-site-search", "bunion")
+    page.press("#clinic-site-search", "Enter")
     page.wait_for_url("**/a-z/?q=bunion")
     assert page.locator("h1").inner_text() == "Conditions A to Z"
     context.close()

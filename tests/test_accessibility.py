@@ -1,0 +1,280 @@
+"""Accessible and private, proved in a real browser (issue 5).
+
+Every page type at phone and desktop width, in light and dark colour schemes:
+axe-core with the WCAG 2.0/2.1/2.2 A and AA rules, keyboard use, visible
+focus, reflow, text spacing, reduced motion, no third-party requests, no
+cookies. Every HTML file passes the Nu HTML Checker. A condition page prints
+as a clean handout. Screenshots of each page type land in test-artifacts/."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import axe_playwright_python
+import pytest
+
+from conftest import ARTIFACTS, ROOT
+
+
+AXE_JS = Path(axe_playwright_python.__file__).with_name("axe.min.js").read_text()
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+PAGE_TYPES = {
+    "home": "/",
+    "condition": "/conditions/plantar-fasciitis/",
+    "procedure": "/procedures/bunionectomy/",
+    "treatment": "/treatments/physical-therapy/",
+    "guide": "/guides/recovery-after-foot-surgery/",
+    "facet-index": "/browse/region/",
+    "term": "/browse/region/heel/",
+    "a-to-z": "/a-z/",
+    "search-results": "/search/?q=heel+pain",
+    "not-found": "/no-such-page/",
+    "contact": "/contact/",
+    "providers": "/providers/",
+    "category": "/conditions/",
+}
+WIDTHS = {"phone": 390, "desktop": 1280}
+
+
+def open_page(browser, site, path, width=1280, scheme="light", **context):
+    ctx = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme, **context)
+    page = ctx.new_page()
+    page.goto(site.url + path)
+    if path.startswith("/search/"):
+        page.wait_for_selector(".clinic-search__results li")
+    return ctx, page
+
+
+def axe(page) -> list[dict]:
+    page.evaluate(AXE_JS)
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in result["violations"]]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+@pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
+@pytest.mark.browser
+def test_no_axe_violations(browser, browser_site, kind, width, scheme):
+    ctx, page = open_page(browser, browser_site, PAGE_TYPES[kind], WIDTHS[width], scheme)
+    violations = axe(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{kind}-{width}-{scheme}.png"), full_page=True)
+    ctx.close()
+    assert violations == [], json.dumps(violations, indent=1)
+
+
+def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(browser, browser_site):
+    ctx, page = open_page(browser, browser_site, "/conditions/bunions/")
+    page.keyboard.press("Tab")
+    first = page.evaluate("[document.activeElement.className, document.activeElement.getAttribute('href')]")
+    assert first == ["clinic-skip-link", "#maincontent"]
+    assert page.evaluate("getComputedStyle(document.activeElement).top") != "-160px"  # it shows when focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "maincontent"
+    page.keyboard.press("Tab")
+    inside = page.evaluate("document.getElementById('maincontent').contains(document.activeElement)")
+    assert inside, "the next Tab continues inside the main content"
+    ctx.close()
+
+
+FOCUSABLE = "a[href], button, input, select, textarea, [tabindex]:not([tabindex='-1'])"
+
+
+@pytest.mark.parametrize("forced", [False, True])
+@pytest.mark.parametrize("kind", ["condition", "search-results", "home"])
+def test_every_control_is_reachable_with_a_visible_focus(browser, browser_site, kind, forced):
+    ctx, page = open_page(browser, browser_site, PAGE_TYPES[kind])
+    if forced:
+        page.emulate_media(forced_colors="active")
+    expected = page.evaluate(f"""() => [...document.querySelectorAll("{FOCUSABLE}")]
+        .filter(e => e.offsetParent !== null || e.classList.contains('clinic-skip-link')).length""")
+    seen, stops = set(), 0
+    for _ in range(expected + 5):
+        page.keyboard.press("Tab")
+        info = page.evaluate("""() => {
+            const e = document.activeElement;
+            const s = getComputedStyle(e);
+            const r = e.getBoundingClientRect();
+            const path = [...document.querySelectorAll('*')].indexOf(e);
+            return {path, tag: e.tagName, outline: s.outlineStyle, width: parseFloat(s.outlineWidth),
+                    shadow: s.boxShadow, w: r.width, h: r.height};
+        }""")
+        if info["tag"] == "BODY" or info["path"] in seen:
+            break
+        seen.add(info["path"])
+        stops += 1
+        visible = (info["outline"] != "none" and info["width"] >= 2) or info["shadow"] != "none"
+        assert visible, f"focus not visible on {info}"
+    assert stops == expected, f"{stops} tab stops for {expected} controls"
+    ctx.close()
+
+
+def test_controls_are_at_least_24_by_24(browser, browser_site):
+    for kind in ("home", "condition", "search-results", "a-to-z"):
+        for width in WIDTHS.values():
+            ctx, page = open_page(browser, browser_site, PAGE_TYPES[kind], width)
+            small = page.evaluate("""() => [...document.querySelectorAll('a[href], button, input, select')]
+                .filter(e => e.offsetParent !== null)
+                .filter(e => !e.closest('p, li:not(.clinic-card):not([class*=nav]) , dd, td'))
+                .map(e => [e.outerHTML.slice(0, 80), e.getBoundingClientRect()])
+                .filter(([_, r]) => r.width < 24 || r.height < 24)""")
+            ctx.close()
+            assert small == [], (kind, width, small)
+
+
+@pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
+def test_reflow_at_320_and_200_percent_zoom(browser, browser_site, kind):
+    for width, scale in ((320, 1), (640, 2)):  # 1280 px at 200 % zoom is 640 CSS pixels
+        ctx, page = open_page(browser, browser_site, PAGE_TYPES[kind], width, device_scale_factor=scale)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        ctx.close()
+        assert overflow <= 0, f"{kind} scrolls sideways by {overflow}px at {width}px"
+
+
+TEXT_SPACING = """* { line-height: 1.5 !important; letter-spacing: 0.12em !important;
+    word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }"""
+
+
+@pytest.mark.parametrize("kind", ["home", "condition", "procedure", "search-results", "contact"])
+def test_text_spacing_overrides_do_not_clip(browser, browser_site, kind):
+    for width in WIDTHS.values():
+        ctx, page = open_page(browser, browser_site, PAGE_TYPES[kind], width)
+        page.add_style_tag(content=TEXT_SPACING)
+        clipped = page.evaluate("""() => [...document.querySelectorAll('body *')]
+            .filter(e => !e.classList.contains('clinic-u-visually-hidden') && e.offsetParent !== null)
+            .filter(e => { const s = getComputedStyle(e);
+                return (s.overflowX === 'hidden' && e.scrollWidth > e.clientWidth + 1) ||
+                       (s.overflowY === 'hidden' && e.scrollHeight > e.clientHeight + 1); })
+            .map(e => e.outerHTML.slice(0, 80))""")
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        ctx.close()
+        assert clipped == [] and overflow <= 0, (kind, width, clipped, overflow)
+
+
+def test_reduced_motion_is_honoured(browser, browser_site):
+    ctx, page = open_page(browser, browser_site, PAGE_TYPES["condition"], reduced_motion="reduce")
+    moving = page.evaluate("""() => [...document.querySelectorAll('*')].filter(e => {
+        const s = getComputedStyle(e);
+        return parseFloat(s.animationDuration) > 0 || parseFloat(s.transitionDuration) > 0 ||
+               s.scrollBehavior === 'smooth'; }).length""")
+    ctx.close()
+    assert moving == 0
+    css = next((ROOT / "theme/static/css").glob("site.css")).read_text()
+    assert "prefers-reduced-motion: reduce" in css
+
+
+CALLOUTS = """<main><div class="clinic-callout clinic-callout--{tier}"><h3 class="clinic-callout__title">
+<span class="clinic-u-visually-hidden">X: </span>Title</h3><p>Text</p></div></main>"""
+
+
+def test_callout_tiers_differ_without_colour(browser):
+    """Each tier must be recognisable in greyscale: border style or width, icon or lettering."""
+    css = (ROOT / "theme/static/css/site.css").read_text()
+    page = browser.new_page()
+    looks = {}
+    for tier in ("info", "non-urgent", "urgent", "emergency"):
+        page.set_content(CALLOUTS.format(tier=tier))
+        page.add_style_tag(content=css)
+        looks[tier] = page.evaluate("""() => {
+            const box = getComputedStyle(document.querySelector('.clinic-callout'));
+            const title = document.querySelector('.clinic-callout__title');
+            const before = getComputedStyle(title, '::before');
+            return [box.borderLeftWidth, box.borderTopStyle, box.borderTopWidth, before.content,
+                    getComputedStyle(title).textTransform].join('|');
+        }""")
+    page.close()
+    assert len(set(looks.values())) == 4, looks
+
+
+def test_every_condition_page_has_a_when_to_get_help_callout(site):
+    pages = list((site.output / "conditions").glob("*/index.html"))
+    assert len(pages) == 7
+    for page in pages:
+        soup = site.soup(page.relative_to(site.output).as_posix())
+        section = soup.find("h2", string="When to get help").find_parent("section")
+        tiers = {c["class"][1] for c in section.select(".clinic-callout")}
+        assert tiers & {"clinic-callout--urgent", "clinic-callout--emergency"}, page
+
+
+def test_missing_help_callout_warns(fixture_site):
+    text = fixture_site.read("conditions/bunions.md")
+    help_at = text.index("## When to get help")
+    fixture_site.write("conditions/bunions.md", text[:help_at] + "## When to get help\n\nCall us if it hurts.\n")
+    built = fixture_site.html()
+    assert built.status == 0
+    assert ("warning: content/conditions/bunions.md:" in built.log
+            and "callout: 'When to get help' has no callout" in built.log)
+
+
+# --- privacy -------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
+def test_no_third_party_requests_cookies_or_storage(browser, browser_site, kind):
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(browser_site.url + PAGE_TYPES[kind])
+    if kind == "search-results":
+        page.wait_for_selector(".clinic-search__results li")
+    page.wait_for_load_state("networkidle")
+    own = urlsplit(browser_site.url).netloc
+    foreign = [u for u in requests if urlsplit(u).scheme not in ("data", "blob") and urlsplit(u).netloc != own]
+    assert foreign == []
+    assert ctx.cookies() == []
+    storage = page.evaluate("[localStorage.length, sessionStorage.length]")
+    assert storage == [0, 0]
+    ctx.close()
+
+
+# --- valid HTML ------------------------------------------------------------------
+
+def test_every_html_file_passes_the_nu_checker(site):
+    vnu = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
+    java = shutil.which("java")
+    if not vnu.exists() or not java:
+        message = "vnu.jar or java missing: run `make test` (it runs npm ci) on a machine with Java"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    done = subprocess.run([java, "-jar", str(vnu), "--format", "json", "--skip-non-html", str(site.output)],
+                          capture_output=True, text=True)
+    messages = json.loads(done.stderr or done.stdout or '{"messages": []}')["messages"]
+    errors = [f"{m.get('url', '').split('/output/')[-1]}:{m.get('lastLine')}: {m['message']}"
+              for m in messages if m["type"] == "error" or m.get("subType") == "fatal"]
+    assert errors == []
+    checked = len(site.html_files())
+    assert checked > 50
+
+
+# --- print ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["/conditions/bunions/", "/procedures/ankle-arthroscopy/"])
+def test_prints_as_a_clean_handout(browser, browser_site, path, tmp_path):
+    ctx, page = open_page(browser, browser_site, path)
+    pdf = ARTIFACTS / (path.strip("/").replace("/", "-") + ".pdf")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.pdf(path=str(pdf), format="Letter", print_background=False)
+    ctx.close()
+    pdftotext = shutil.which("pdftotext")
+    if not pdftotext:
+        if os.environ.get("CI") == "true":
+            pytest.fail("pdftotext missing: apt-get install poppler-utils")
+        pytest.skip("pdftotext missing")
+    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    flat = " ".join(text.split())
+    assert "Sample Foot and Ankle Clinic" in flat
+    assert "(555) 010-0100" in flat
+    assert f"Printed from {browser_site.url}{path}" in flat or f"Printed from {path}" in flat
+    assert "Last reviewed:" in flat and "Next review due:" in flat
+    for chrome in ("Skip to main content", "Search this site", "Our team", "Book an appointment",
+                   "Related pages", "Riverside clinic"):
+        assert chrome not in flat, chrome
+    assert "(https://" in flat, "links show their target"
