@@ -4,10 +4,13 @@ Written by hand instead of `pelican -lr` because Pelican's autoreload loop
 re-runs at once after an exception, so one bad file keeps a CPU core busy.
 Here every build, good or bad, is followed by a wait for the next change
 (watchfiles blocks without polling), and problems are shown as warnings.
+Rebuilds use Pelican's content cache: only changed files are read again,
+while every page is still rendered, so template and topic changes show at once.
 """
 
 from __future__ import annotations
 
+import argparse
 import multiprocessing
 import os
 import sys
@@ -25,27 +28,41 @@ def serve(output: str, port: int) -> None:
     listen("127.0.0.1", port, output)
 
 
-def main() -> int:
+def main(argv=None) -> int:
     from pelican.settings import read_settings
     from pelican.utils import wait_for_changes
 
-    port = int(os.environ.get("PORT", "8000"))
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--no-serve", action="store_true", help="rebuild on changes without serving (make regenerate)")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--content", type=Path, default=None, help="content folder (default: content/)")
+    parser.add_argument("--theme", type=Path, default=None, help="theme folder (default: theme/)")
+    parser.add_argument("--output", type=Path, default=ROOT / "output")
+    args = parser.parse_args(argv)
+
     settings_file = ROOT / "pelicanconf.py"
     os.chdir(ROOT)
-    output = ROOT / "output"
-    output.mkdir(exist_ok=True)
+    output = args.output.resolve()
+    output.mkdir(parents=True, exist_ok=True)
+    extra = dict(build.DEV_CACHE)
+    if args.content:
+        extra["PATH"] = str(args.content.resolve())
+        extra["CACHE_PATH"] = str(args.content.resolve().parent / "cache")
+    if args.theme:
+        extra["THEME"] = str(args.theme.resolve())
     server = None
-    if "--no-serve" not in sys.argv:
-        server = multiprocessing.Process(target=serve, args=(str(output), port), daemon=True)
+    if not args.no_serve:
+        server = multiprocessing.Process(target=serve, args=(str(output), args.port), daemon=True)
         server.start()
-        print(f"Serving {output}/ at http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+        print(f"Serving {output}/ at http://127.0.0.1:{args.port}/ (Ctrl-C to stop)", flush=True)
     try:
         while True:
-            build.build("html", output, settings_file, extra=build.DEV_CACHE)
-            settings = read_settings(str(settings_file))
+            build.build("html", output, settings_file, extra=extra)
+            sys.stdout.flush()
+            settings = read_settings(str(settings_file), override=extra)
             changed = wait_for_changes(str(settings_file), settings)
             names = ", ".join(sorted(os.path.relpath(c[1], ROOT) for c in changed))
-            print(f"\nChanged: {names}. Rebuilding...")
+            print(f"\nChanged: {names}. Rebuilding...", flush=True)
     except KeyboardInterrupt:
         return 0
     finally:

@@ -1,0 +1,92 @@
+"""The dev server: edits, topic changes and template changes all show up on
+the next rebuild (the content cache is never stale), and a bad file leaves
+it waiting quietly instead of spinning (issues 3 and 7)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from conftest import ROOT
+
+
+class DevServer:
+    def __init__(self, base: Path):
+        self.theme = base / "theme"
+        shutil.copytree(ROOT / "theme", self.theme)
+        self.output = base / "output"
+        self.proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "tools/devserver.py"), "--no-serve", "--content", str(base / "content"),
+             "--theme", str(self.theme), "--output", str(self.output)],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+        self.lines: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def builds(self) -> int:
+        return sum(1 for line in self.lines if line.startswith("Built "))
+
+    def wait_for_build(self, count: int, timeout: float = 60) -> str:
+        end = time.time() + timeout
+        while time.time() < end:
+            if self.builds() >= count:
+                return self.lines[-1]
+            assert self.proc.poll() is None, "\n".join(self.lines)
+            time.sleep(0.1)
+        raise AssertionError("no rebuild:\n" + "\n".join(self.lines))
+
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+def test_changes_show_up_and_a_bad_file_does_not_spin(fixture_site):
+    server = DevServer(fixture_site.base)
+    try:
+        server.wait_for_build(1)
+        page = fixture_site.output / "conditions/bunions/index.html"
+        assert "<h1" in page.read_text()
+        time.sleep(1.1)  # a new modification time for the cache to see
+
+        fixture_site.edit("conditions/bunions.md", "Title: Bunions", "Title: Bunions and bunionettes")
+        server.wait_for_build(2)
+        assert "Bunions and bunionettes</h1>" in page.read_text()
+        term = fixture_site.output / "browse/region/forefoot/index.html"
+        assert "Bunions and bunionettes" in term.read_text(), "other pages see the edit too"
+
+        fixture_site.edit("taxonomy.yaml", "label: Front of the foot", "label: Ball of the foot")
+        server.wait_for_build(3)
+        assert "Ball of the foot" in page.read_text()
+        assert "Ball of the foot" in term.read_text()
+
+        (server.theme / "templates/_review_stamp.html").write_text(
+            (server.theme / "templates/_review_stamp.html").read_text().replace("Medically reviewed by",
+                                                                                "Checked by"))
+        server.wait_for_build(4)
+        assert "Checked by" in page.read_text()
+
+        fixture_site.edit("conditions/hammertoes.md", "Date: 2026-11-20", "Date: 2026-11")
+        last = server.wait_for_build(5)
+        assert "error" in last
+        assert any("content/conditions/hammertoes.md:3: Date: '2026-11' is not a full date" in line
+                   for line in server.lines)
+        assert page.exists(), "the dev server keeps building what it can"
+        time.sleep(1)
+        before = server.cpu_seconds()
+        time.sleep(3)
+        assert server.cpu_seconds() - before < 0.3, "the dev server must wait quietly for the next change"
+        assert server.builds() == 5, "no rebuild without a change"
+    finally:
+        server.stop()
