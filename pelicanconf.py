@@ -119,6 +119,16 @@ CLINIC_READABILITY_TARGET = 8
 CLINIC_READABILITY_FAIL = False
 CLINIC_NLTK_DATA = None  # where the bundled CMU dictionary is unpacked for textstat; None: .venv/nltk_data
 
+# Production builds minify HTML and write .gz/.br copies of text files
+# (publishconf.py turns these on); development builds stay readable.
+CLINIC_MINIFY = False
+CLINIC_PRECOMPRESS = False
+PRECOMPRESS_TEXT_EXTENSIONS = [".html", ".css", ".js", ".json", ".xml", ".txt", ".svg", ".atom"]
+PRECOMPRESS_MIN_SIZE = 512
+
+# Images wider than this are resized (the original stays in content/images/).
+CLINIC_IMAGE_MAX_WIDTH = 1200
+
 # Strict mode turns every content problem into a build failure.
 # tools/build.py sets it for `make publish`; development builds only warn.
 CLINIC_STRICT = False

@@ -12,3 +12,6 @@ RELATIVE_URLS = False
 
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 FEED_MAX_ITEMS = 50
+
+CLINIC_MINIFY = True
+CLINIC_PRECOMPRESS = True

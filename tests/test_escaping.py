@@ -11,13 +11,13 @@ from jinja2 import Environment, FileSystemLoader
 
 from clinic import jsonld, rules, validate
 from clinic.vocabulary import Vocabulary
-from conftest import ROOT
+from conftest import ROOT, StaticServer
 
 PAYLOAD_TITLE = 'Bunions </script><script>alert("t")</script> & <b>"quoted"</b> \'single\''
 PAYLOAD_SUMMARY = 'Sum <img src=x onerror=alert(1)> & "more" </script><!--'
 
 
-def test_classic_payloads_are_escaped_everywhere(fixture_site):
+def test_classic_payloads_are_escaped_everywhere(fixture_site, browser):
     fixture_site.edit("conditions/bunions.md", "Title: Bunions", "Title: " + PAYLOAD_TITLE)
     text = fixture_site.read("conditions/bunions.md").split("\n")
     text[1] = "Summary: " + PAYLOAD_SUMMARY
@@ -28,7 +28,10 @@ def test_classic_payloads_are_escaped_everywhere(fixture_site):
     assert result.status == 0, result.log
     out = fixture_site.output
     page = out / "conditions/bunions/index.html"
-    soup = BeautifulSoup(page.read_text(), "html.parser")
+    # Parsed the way browsers parse (html5lib follows the WHATWG algorithm): the
+    # minifier keeps only the escapes HTML needs, e.g. "<b>" stays text inside <title>.
+    soup = BeautifulSoup(page.read_text(), "html5lib")
+    assert soup.title.get_text() == PAYLOAD_TITLE + " | Sample <Foot> & 'Ankle' </script> Clinic"
     assert soup.h1.get_text() == PAYLOAD_TITLE
     assert soup.find("meta", attrs={"name": "description"})["content"] == PAYLOAD_SUMMARY
     assert soup.find("meta", property="og:title")["content"].startswith(PAYLOAD_TITLE)
@@ -44,7 +47,7 @@ def test_classic_payloads_are_escaped_everywhere(fixture_site):
     assert data["name"] == PAYLOAD_TITLE and data["description"] == PAYLOAD_SUMMARY
     # pages that list the article escape it too
     for rel in ("conditions/index.html", "browse/region/forefoot/index.html", "conditions/hammertoes/index.html"):
-        listing = BeautifulSoup((out / rel).read_text(), "html.parser")
+        listing = BeautifulSoup((out / rel).read_text(), "html5lib")
         titles = [a.get_text() for a in listing.select(".clinic-card__title a")]
         assert PAYLOAD_TITLE in titles, rel
     # machine files stay well-formed XML with the exact text
@@ -56,6 +59,22 @@ def test_classic_payloads_are_escaped_everywhere(fixture_site):
     # Pelican strips tags from feed titles: the text survives, the markup does not
     assert title.startswith("Bunions ") and "<script" not in title and 'alert("t")' in title
     ET.parse(out / "sitemap.xml")
+    # and in a real browser nothing runs
+    server = StaticServer(out)
+    try:
+        tab = browser.new_page()
+        dialogs = []
+        tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        for rel in ("/conditions/bunions/index.html", "/conditions/index.html", "/a-z/index.html"):
+            tab.goto(server.url + rel)
+            tab.wait_for_load_state("load")
+        assert dialogs == []
+        tab.goto(server.url + "/conditions/bunions/index.html")
+        assert tab.title().startswith(PAYLOAD_TITLE)
+        assert tab.locator("h1").inner_text() == PAYLOAD_TITLE
+        tab.close()
+    finally:
+        server.close()
 
 
 @settings(max_examples=200, deadline=None)

@@ -47,6 +47,9 @@ CASES = {
     "partial date": (
         lambda fs: fs.edit(BUNIONS, "Date: 2026-11-20", "Date: 2026-11"),
         ["content/conditions/bunions.md:3: Date: '2026-11' is not a full date (write the date as YYYY-MM-DD"]),
+    "impossible publication date": (
+        lambda fs: fs.edit(BUNIONS, "Date: 2026-11-20", "Date: 2026-02-30"),
+        ["content/conditions/bunions.md:3: Date: '2026-02-30' is not a real date (check the month"]),
     "impossible date": (
         lambda fs: fs.edit(BUNIONS, "Last-reviewed: 2026-11-20", "Last-reviewed: 2026-02-30"),
         ["Last-reviewed: '2026-02-30' is not a real date (check the month (01-12) and the day of the month)"]),
@@ -147,4 +150,21 @@ def test_failed_publish_keeps_good_site_and_next_good_publish_works(fixture_site
     again = fixture_site.publish()
     assert again.status == 0, again.log
     assert "Bunions (updated)" in (fixture_site.output / "conditions/bunions/index.html").read_text()
+    assert fixture_site.output.stat().st_mode & 0o777 == 0o755, "a web server can read the published site"
     assert not list(fixture_site.base.glob("output.staging-*"))
+
+
+def test_a_warning_from_pelican_itself_fails_publish(fixture_site):
+    before = existing_output(fixture_site)
+    result = fixture_site.publish(SITEURL="")
+    assert result.status == 1
+    assert ("publishconf.py: SITEURL: is empty, so feed and page addresses would be wrong "
+            "(set SITEURL in publishconf.py, or run: SITEURL=https://www.your-clinic.com make publish)") in result.log
+    assert tree_hash(fixture_site.output) == before
+
+
+def test_only_one_line_per_problem_for_a_file_pelican_also_rejects(fixture_site):
+    result = break_and_publish(fixture_site, lambda fs: fs.edit(BUNIONS, "Date: 2026-11-20", "Date: someday"))
+    lines = [line for line in result.lines if "bunions.md" in line]
+    assert lines == ["content/conditions/bunions.md:3: Date: 'someday' is not a full date "
+                     "(write the date as YYYY-MM-DD, for example 2026-11-20)"]

@@ -72,6 +72,9 @@ def from_pelican(record: logging.LogRecord, base: Path = ROOT) -> Problem | None
         path, _, field = first[len("Skipping "):].partition(": could not find information about ")
         return Problem(rel(path, base), None, field.strip("'\" ."), "is missing, so Pelican skipped the file",
                        "add the missing line to the metadata at the top of the file")
+    if first.startswith("Feeds generated without SITEURL"):
+        return Problem("publishconf.py", None, "SITEURL", "is empty, so feed and page addresses would be wrong",
+                       "set SITEURL in publishconf.py, or run: SITEURL=https://www.your-clinic.com make publish")
     if first.startswith("Unable to find ") and "skipping url replacement" in first:
         return Problem("content", None, "link", first.replace(", skipping url replacement.", " (a {filename} link)"),
                        "see the link problems listed for the file that contains it", "error")
@@ -80,8 +83,13 @@ def from_pelican(record: logging.LogRecord, base: Path = ROOT) -> Problem | None
 
 
 def rel(path: str, base: Path = ROOT) -> str:
+    """A path from a Pelican message, shown from the project folder. Pelican names
+    content files either absolutely or relative to content/."""
+    p = Path(path)
+    if not p.is_absolute():
+        p = base / "content" / p
     try:
-        return str(Path(path).resolve().relative_to(base.resolve()))
+        return str(p.resolve().relative_to(base.resolve()))
     except ValueError:
         return path
 
@@ -142,11 +150,28 @@ def run_pagefind(output: Path) -> list[Problem]:
     return []
 
 
+def precompress(output: Path, settings: dict) -> list[Problem]:
+    """Write .gz and .br copies of text files with the pelican-precompress plugin's own code.
+    Called here, after Pagefind, because Pelican cannot order its `finalized` receivers
+    and the search index must be compressed too."""
+    from types import SimpleNamespace
+
+    from pelican.plugins import precompress as pc
+    keys = {k: v for k, v in settings.items() if k.startswith("PRECOMPRESS_")}
+    keys.update(OUTPUT_PATH=str(output), PRECOMPRESS_OVERWRITE=True)
+    try:
+        pc.compress_files(SimpleNamespace(settings=keys))
+    except Exception as exc:  # noqa: BLE001 - reported, never a traceback
+        return [Problem("build", None, "precompress", str(exc), "run with DEBUG=1 for details")]
+    return []
+
+
 def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra: dict | None = None) -> int:
     strict = mode == "publish"
     if strict:
         output.parent.mkdir(parents=True, exist_ok=True)
         target = Path(tempfile.mkdtemp(prefix=output.name + ".staging-", dir=output.parent))
+        target.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read the site
     else:
         target = output
     problems: list[Problem] = []
@@ -154,10 +179,12 @@ def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra
         problems += run_pelican(settings_file, target, strict, extra)
         if target.is_dir():
             from pelican.settings import read_settings
-            siteurl = read_settings(str(settings_file), override=extra or {})["SITEURL"]
-            problems += check_output(target, siteurl, output.name)
+            settings = read_settings(str(settings_file), override=extra or {})
+            problems += check_output(target, settings["SITEURL"], output.name)
             if not any(p.severity == "error" for p in problems) or not strict:
                 problems += run_pagefind(target)
+                if settings.get("CLINIC_PRECOMPRESS"):
+                    problems += precompress(target, settings)
         errors = [p for p in problems if p.severity == "error" or (strict and p.path.startswith("pelican"))]
         for p in sorted(problems, key=lambda p: (p.severity != "error", p.path, p.line or 0)):
             print(p.format(), file=stream)

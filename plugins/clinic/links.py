@@ -10,14 +10,34 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from .problems import Problem, closest
 
 MD_LINK = re.compile(r"\]\(\s*<?(?P<target>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-HTML_ATTR = re.compile(r"""\b(?:href|src)\s*=\s*["'](?P<target>[^"']+)["']""")
+# Attributes are read tag by tag: a whole tag is matched (quoted values
+# included), so a "<img src=x" inside an attribute value or in escaped text is
+# never taken for a link. Values may be double-quoted, single-quoted or, in
+# minified HTML, unquoted. The scan starts at a literal '<', so the regex
+# engine jumps from tag to tag.
+_PAIR = r"""\s+([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?"""
+TAG = re.compile(r"""<[A-Za-z][\w:-]*(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*/?>""")
+PAIR = re.compile(_PAIR)
+LINK_ATTRS = ("href", "src")
 INTERNAL = re.compile(r"^\{(?P<kind>filename|static|attach)\}(?P<path>.*)$")
-SRCSET = re.compile(r"""\bsrcset\s*=\s*["'](?P<value>[^"']+)["']""")
+
+
+def attr_values(html: str, names=LINK_ATTRS) -> list[str]:
+    """The values of the named attributes in every tag of an HTML text."""
+    out = []
+    for tag in TAG.findall(html):
+        if "href" not in tag and "src" not in tag:
+            continue
+        for name, dq, sq, bare in PAIR.findall(tag):
+            if name.lower() in names:
+                out.append(dq or sq or bare)
+    return out
 
 
 def content_links(path: str, body: str, body_line: int, source_dir: str, content_files: set[str]) -> list[Problem]:
@@ -25,8 +45,8 @@ def content_links(path: str, body: str, body_line: int, source_dir: str, content
     file under content/, relative to it, with '/' separators."""
     problems = []
     for i, line in enumerate(body.split("\n")):
-        for m in list(MD_LINK.finditer(line)) + list(HTML_ATTR.finditer(line)):
-            target = m.group("target")
+        for target in [m.group("target") for m in MD_LINK.finditer(line)] + \
+                attr_values(line):
             im = INTERNAL.match(target)
             if not im:
                 continue
@@ -46,32 +66,51 @@ def output_links(page: str, html: str, existing: set[str], siteurl: str = "") ->
     existing: every file written, relative to the output folder."""
     problems = []
     base = "/" + posixpath.dirname(page)
-    site = urlsplit(siteurl) if siteurl else None
-    targets = [m.group("target") for m in HTML_ATTR.finditer(html)]
-    for m in SRCSET.finditer(html):
-        targets += [part.strip().split()[0] for part in m.group("value").split(",") if part.strip()]
+    targets = attr_values(html)
+    for value in attr_values(html, ("srcset",)):
+        targets += [part.strip().split()[0] for part in value.split(",") if part.strip()]
     seen = set()
     for target in targets:
         if target in seen:
             continue
         seen.add(target)
-        url = urlsplit(target)
-        if url.scheme or url.netloc:
-            if not site or url.netloc != site.netloc:
-                continue  # another site; not ours to check
-            path = url.path
-        elif target.startswith(("#", "mailto:", "tel:", "data:", "javascript:", "{")):
-            continue  # "{filename}" links are reported at their source line by content_links
-        else:
-            path = url.path
+        path = _site_path(target, siteurl)
         if not path:
             continue
-        if site and site.path and path.startswith(site.path.rstrip("/") + "/"):
-            path = path[len(site.path.rstrip("/")):]
-        full = posixpath.normpath(path if path.startswith("/") else posixpath.join(base, path))
-        rel = unquote(full.lstrip("/"))
-        candidates = [rel, posixpath.join(rel, "index.html")] if rel and rel != "." else ["index.html"]
+        candidates = _candidates(path, base if not path.startswith("/") else "")
         if not any(c in existing for c in candidates):
             problems.append(Problem(page, None, "link", f"{target!r} leads to no file in the site",
                                     "fix the link in the page's source, or add the missing page"))
     return problems
+
+
+# A site's pages share most of their links (the header, the footer, the same
+# related pages), so each address is worked out once per build, not once per
+# page. Both functions are pure: their answers depend on their arguments only.
+@lru_cache(maxsize=1 << 16)
+def _site_path(target: str, siteurl: str) -> str | None:
+    """The path a link points to inside this site, or None for another site,
+    an anchor, mailto:, tel: and the like."""
+    site = urlsplit(siteurl) if siteurl else None
+    url = urlsplit(target)
+    if url.scheme or url.netloc:
+        if not site or url.netloc != site.netloc:
+            return None  # another site; not ours to check
+        path = url.path
+    elif target.startswith(("#", "mailto:", "tel:", "data:", "javascript:", "{")):
+        return None  # "{filename}" links are reported at their source line by content_links
+    else:
+        path = url.path
+    if not path:
+        return None
+    if site and site.path and path.startswith(site.path.rstrip("/") + "/"):
+        path = path[len(site.path.rstrip("/")):]
+    return path
+
+
+@lru_cache(maxsize=1 << 16)
+def _candidates(path: str, base: str) -> tuple[str, ...]:
+    """The files, relative to the output folder, that would answer the link."""
+    full = posixpath.normpath(path if path.startswith("/") else posixpath.join(base, path))
+    rel = unquote(full.lstrip("/"))
+    return (rel, posixpath.join(rel, "index.html")) if rel and rel != "." else ("index.html",)
