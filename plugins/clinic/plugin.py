@@ -25,7 +25,8 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import SafeDatetime
 
-from . import assets, clinicdata, jsonld, readability, relations, review, sections, validate, yamlfile
+from . import assets, clinicdata, images, jsonld, minify, readability, relations, review, sections, validate, yamlfile
+from .headers import write_host_files
 from .problems import Problem
 from .rules import KIND_BY_FOLDER, KINDS
 from .vocabulary import build as build_vocabulary
@@ -150,21 +151,29 @@ class ClinicGenerator(Generator):
         if data.clinic.get("name"):
             self.context["SITENAME"] = settings["SITENAME"] = data.clinic["name"]
 
-        for meta in metas:
-            obj = by_path.get(meta.path)
-            if obj is not None:
-                self.decorate(obj, meta, index)
         self.context["clinic_index"] = index
-        # The feed lists the newest and most recently updated articles first
-        # (pages elsewhere sort by title, which ARTICLE_ORDER_BY gives them).
-        latest = lambda a: getattr(a, "modified", None) or a.date  # noqa: E731
-        self.context.get("articles", []).sort(key=latest, reverse=True)
-        problems += self.check_reviews(metas, data)
-        problems += self.check_readability(metas, by_path, sources_text)
         self.context["clinic_featured"] = [
             by_path[m.path] for slug in settings.get("CLINIC_FEATURED_CONDITIONS", [])
             for m in [index.by_kind_slug.get(("condition", slug))] if m and m.path in by_path]
         self.context["clinic_site_jsonld"] = jsonld.dumps(jsonld.clinic(data, settings["SITEURL"]))
+        self.metas, self.sources_text, self.problems = metas, sources_text, problems
+
+    def finish(self):
+        """What needs each article's rendered HTML. Pelican renders it on first use and
+        keeps the result, so this waits until every generator has read its files
+        (until then a {static} link to an image cannot be resolved)."""
+        metas, by_path = getattr(self, "metas", []), getattr(self, "by_path", {})
+        for meta in metas:
+            obj = by_path.get(meta.path)
+            if obj is not None:
+                self.decorate(obj, meta, self.index)
+        # The feed lists the newest and most recently updated articles first
+        # (pages elsewhere sort by title, which ARTICLE_ORDER_BY gives them).
+        latest = lambda a: getattr(a, "modified", None) or a.date  # noqa: E731
+        self.context.get("articles", []).sort(key=latest, reverse=True)
+        problems = self.problems
+        problems += self.check_reviews(metas, self.data)
+        problems += self.check_readability(metas, by_path, self.sources_text)
         report(problems)
 
     def today(self) -> dt.date:
@@ -189,7 +198,7 @@ class ClinicGenerator(Generator):
             obj = by_path.get(meta.path)
             if obj is None or not KINDS[meta.kind].medical:
                 continue
-            reading = readability.measure(obj.content, sources_text.get(meta.path, ""))
+            reading = readability.measure(obj.body_html, sources_text.get(meta.path, ""))
             obj.reading = reading
             rows.append((meta, reading))
             if reading.grade > target:
@@ -226,7 +235,13 @@ class ClinicGenerator(Generator):
                 facets.append((facet, terms))
         obj.facets = facets
         obj.reviewer = self.data.providers.get(meta.reviewer)
-        obj.intro_html, obj.sections = sections.split(obj.content) if meta.kind != "page" else (obj.content, [])
+        html = obj.content
+        if "<img" in html:
+            html, jobs = images.enhance(html, Path(self.settings["PATH"]), self.settings["SITEURL"],
+                                        self.settings.get("CLINIC_IMAGE_MAX_WIDTH", 1200))
+            self.settings.setdefault("CLINIC_IMAGE_JOBS", []).extend(jobs)
+        obj.body_html = html
+        obj.intro_html, obj.sections = sections.split(html) if meta.kind != "page" else (html, [])
         pick = lambda metas: [self.by_path[m.path] for m in metas if m.path in self.by_path]  # noqa: E731
         obj.treated_by_procedures = pick([m for m in index.treated_by.get(meta.slug, []) if m.kind == "procedure"]) \
             if meta.kind == "condition" else []
@@ -335,6 +350,7 @@ def write_assets(pelican):
     build_assets = pelican.settings.get("CLINIC_ASSETS")
     if build_assets is not None:
         build_assets.write(Path(pelican.output_path))
+    images.write(pelican.settings.get("CLINIC_IMAGE_JOBS", []), Path(pelican.output_path))
 
 
 def reset_sitemap(pelican):
@@ -350,6 +366,12 @@ def reset_sitemap(pelican):
     sitemap.generator.page_queue = []
 
 
+def finish_articles(generators):
+    for g in generators:
+        if isinstance(g, ClinicGenerator):
+            g.finish()
+
+
 def get_generators(pelican):
     return ClinicGenerator
 
@@ -357,5 +379,8 @@ def get_generators(pelican):
 def register():
     signals.initialized.connect(add_template_helpers)
     signals.finalized.connect(write_assets)
+    signals.finalized.connect(write_host_files)
     signals.initialized.connect(reset_sitemap)
+    signals.content_written.connect(minify.on_content_written)
     signals.get_generators.connect(get_generators)
+    signals.all_generators_finalized.connect(finish_articles)

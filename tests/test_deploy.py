@@ -1,0 +1,317 @@
+"""The upload targets (issue 8), run for real by tools/upload.py against local
+stand-ins: S3 against moto's S3 server on 127.0.0.1, rsync into a local folder,
+github into a local bare repository. DRY_RUN=1 changes nothing."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import uuid
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, tree_hash
+
+import upload
+
+SETTINGS = upload.load_settings(ROOT / "pelicanconf.py", env={})
+UPLOAD = ROOT / "tools" / "upload.py"
+# Written by hand, not taken from the code under test.
+FINGERPRINT = re.compile(r"^theme/.+\.[0-9a-f]{10}\.(css|js)$|^pagefind/(fragment|index|filter)/|\.pf_meta$")
+TEXT = "; charset=utf-8"
+EXPECTED_TYPES = {
+    "html": "text/html" + TEXT, "css": "text/css" + TEXT, "js": "text/javascript" + TEXT,
+    "json": "application/json" + TEXT, "xml": "application/xml" + TEXT, "txt": "text/plain" + TEXT,
+    "svg": "image/svg+xml" + TEXT, "png": "image/png", "pagefind": "application/octet-stream",
+    "pf_fragment": "application/octet-stream", "pf_index": "application/octet-stream",
+    "pf_filter": "application/octet-stream", "pf_meta": "application/octet-stream",
+}
+
+
+def need(program: str) -> str:
+    found = shutil.which(program)
+    if found is None:
+        message = f"{program} is missing: apt-get install {program}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+def files_of(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def project(site, tmp_path) -> Path:
+    """A copy of the built site in a project folder of its own, with gzip copies
+    of a stylesheet and of the home page, as a compressing build step would leave."""
+    root = tmp_path / "project"
+    shutil.copytree(site.output, root / "output")
+    out = root / "output"
+    css = next(p for p in (out / "theme" / "css").iterdir() if p.suffix == ".css")
+    for p in (css, out / "index.html"):
+        p.with_name(p.name + ".gz").write_bytes(gzip.compress(p.read_bytes(), mtime=0))
+    return root
+
+
+def run(target: str, output: Path, cwd: Path | None = None, **env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("AWS_", "SSH_", "S3_", "GITHUB_PAGES_")) and k != "DRY_RUN"}
+    clean.update(env)
+    return subprocess.run([sys.executable, str(UPLOAD), target, "--output", str(output)], cwd=cwd or output.parent,
+                          env=clean, capture_output=True, text=True, timeout=300)
+
+
+def one_line_error(done: subprocess.CompletedProcess, *words: str) -> None:
+    assert done.returncode == 1, done.stdout + done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    for w in words:
+        assert w in lines[0], lines[0]
+
+
+# --- Every target refuses to upload a site that is not there -----------------------------
+
+@pytest.mark.parametrize("target", ["rsync", "s3", "github"])
+def test_refuses_without_a_built_site(target, tmp_path):
+    one_line_error(run(target, tmp_path / "output"), "is missing", "make publish")
+    (tmp_path / "output").mkdir()
+    (tmp_path / "output" / "about.html").write_text("half a site")
+    one_line_error(run(target, tmp_path / "output"), "has no index.html", "make publish")
+
+
+# --- S3 against moto's server --------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def s3_server():
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+def aws_env(endpoint: str, tmp_path: Path, bucket: str) -> dict:
+    return {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_ENDPOINT_URL_S3": endpoint, "S3_BUCKET": bucket, "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_CONFIG_FILE": str(tmp_path / "no-aws-config"),
+            "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-aws-credentials")}
+
+
+@pytest.fixture
+def bucket(s3_server, tmp_path):
+    import boto3
+
+    name = f"clinic-{uuid.uuid4().hex[:12]}"
+    env = aws_env(s3_server, tmp_path, name)
+    client = boto3.client("s3", endpoint_url=s3_server, region_name="us-east-1",
+                          aws_access_key_id="testing", aws_secret_access_key="testing")
+    client.create_bucket(Bucket=name)
+    client.put_object(Bucket=name, Key="old-page/index.html", Body=b"<p>removed</p>")
+    return client, name, env
+
+
+def objects_in(client, name: str) -> dict[str, dict]:
+    keys = [o["Key"] for page in client.get_paginator("list_objects_v2").paginate(Bucket=name)
+            for o in page.get("Contents", [])]
+    out = {}
+    for key in keys:
+        obj = client.get_object(Bucket=name, Key=key)
+        out[key] = {"type": obj.get("ContentType"), "cache": obj.get("CacheControl"),
+                    "encoding": obj.get("ContentEncoding"), "body": obj["Body"].read()}
+    return out
+
+
+def test_s3_upload_holds_every_file_with_its_type_cache_and_encoding(project, bucket):
+    client, name, env = bucket
+    out = project / "output"
+    done = run("s3", out, **env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    got = objects_in(client, name)
+
+    files = files_of(out)
+    copies = {f for f in files if f.endswith((".gz", ".br")) and f[:-3] in files}
+    expected_keys = files - copies - {"_headers", ".htaccess"}
+    assert set(got) == expected_keys  # the old page is gone, the host files and copies are not keys
+    for key, obj in got.items():
+        ext = key.rsplit(".", 1)[-1]
+        assert ext in EXPECTED_TYPES, f"{key}: a new kind of file; add its type to EXPECTED_TYPES"
+        assert obj["type"] == EXPECTED_TYPES[ext], key
+        cache = (SETTINGS["CLINIC_CACHE_ASSETS"] if FINGERPRINT.search(key)
+                 else SETTINGS["CLINIC_CACHE_HTML"] if key.endswith(".html") else SETTINGS["CLINIC_CACHE_OTHER"])
+        assert obj["cache"] == cache, key
+        if key + ".gz" in copies:
+            assert obj["encoding"] == "gzip", key
+            assert obj["body"] == (out / (key + ".gz")).read_bytes(), key
+            assert gzip.decompress(obj["body"]) == (out / key).read_bytes(), key
+        else:
+            assert obj["encoding"] is None, key
+            assert obj["body"] == (out / key).read_bytes(), key
+    assert any(FINGERPRINT.search(k) and k.endswith(".css") for k in got)
+    assert got["index.html"]["encoding"] == "gzip"
+    assert any(k.endswith(".br") for k in copies)  # brotli copies exist, and are not uploaded
+
+    # What it printed: the plan, pages last, and the deletion.
+    uploads = [line.split()[1] for line in done.stdout.splitlines() if line.startswith("  upload ")]
+    assert set(uploads) == expected_keys
+    first_page = next(i for i, k in enumerate(uploads) if k.endswith(".html"))
+    assert all(k.endswith(".html") for k in uploads[first_page:])
+    assert "  delete old-page/index.html" in done.stdout.splitlines()
+
+    # A second upload of the same site leaves the same bucket.
+    again = run("s3", out, **env)
+    assert again.returncode == 0, again.stderr
+    assert objects_in(client, name) == got
+
+
+def test_s3_dry_run_changes_nothing(project, bucket):
+    client, name, env = bucket
+    before = objects_in(client, name)
+    done = run("s3", project / "output", DRY_RUN="1", **env)
+    assert done.returncode == 0, done.stderr
+    assert objects_in(client, name) == before
+    assert "  upload index.html" in done.stdout
+    assert "  delete old-page/index.html" in done.stdout.splitlines()
+    assert "DRY_RUN=1: nothing was uploaded or deleted." in done.stdout
+
+
+def test_s3_without_credentials_is_one_clear_line(project, s3_server, tmp_path):
+    env = aws_env(s3_server, tmp_path, "clinic-nowhere")
+    del env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]
+    one_line_error(run("s3", project / "output", **env), "no AWS credentials", "AWS_ACCESS_KEY_ID")
+
+
+def test_s3_with_a_missing_bucket_is_one_clear_line(project, s3_server, tmp_path):
+    env = aws_env(s3_server, tmp_path, f"clinic-missing-{uuid.uuid4().hex[:8]}")
+    one_line_error(run("s3", project / "output", **env), "does not exist", "S3_BUCKET")
+
+
+# --- rsync into a local folder ----------------------------------------------------------------
+
+def test_rsync_makes_the_folder_an_exact_copy(project, tmp_path):
+    need("rsync")
+    out, www = project / "output", tmp_path / "www"
+    www.mkdir()
+    (www / "old-page").mkdir()
+    (www / "old-page" / "index.html").write_text("removed")
+    done = run("rsync", out, SSH_HOST="", SSH_TARGET_DIR=str(www))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert tree_hash(www) == tree_hash(out)
+    assert "rsync -avc --delete" in done.stdout
+    # readable by the web server, whatever the mode of the build folder
+    assert oct(www.stat().st_mode & 0o777) == "0o755"
+    assert all(p.stat().st_mode & 0o777 == (0o755 if p.is_dir() else 0o644) for p in www.rglob("*"))
+    # run again after a change: only the change arrives, removed files go
+    (out / "about" / "index.html").unlink()
+    assert run("rsync", out, SSH_HOST="", SSH_TARGET_DIR=str(www)).returncode == 0
+    assert tree_hash(www) == tree_hash(out)
+
+
+def test_rsync_dry_run_changes_nothing_and_shows_the_ssh_command(project, tmp_path):
+    www = tmp_path / "www"
+    www.mkdir()
+    (www / "keep.html").write_text("still here")
+    before = tree_hash(www)
+    done = run("rsync", project / "output", DRY_RUN="1", SSH_HOST="", SSH_TARGET_DIR=str(www))
+    assert done.returncode == 0, done.stderr
+    assert tree_hash(www) == before
+    assert "DRY_RUN=1: nothing was copied." in done.stdout
+    remote = run("rsync", project / "output", DRY_RUN="1", SSH_HOST="web.example", SSH_PORT="2222",
+                 SSH_USER="clinic", SSH_TARGET_DIR="/srv/www/")
+    assert remote.returncode == 0, remote.stderr
+    assert (f"rsync -e 'ssh -p 2222' -avc --delete --chmod=D755,F644 {project / 'output'}/ "
+            "clinic@web.example:/srv/www/") in remote.stdout
+
+
+def test_rsync_missing_is_one_clear_line(project, tmp_path):
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    one_line_error(run("rsync", project / "output", PATH=str(empty), SSH_HOST="", SSH_TARGET_DIR=str(tmp_path / "w")),
+                   "rsync is not installed")
+
+
+# --- github into a local bare repository -------------------------------------------------------
+
+def git(*args, cwd: Path | None = None) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def repos(project, tmp_path):
+    """The project as a git repository whose `origin` is a local bare repository."""
+    need("git")
+    remote = tmp_path / "pages.git"
+    git("init", "-q", "--bare", str(remote))
+    git("init", "-q", cwd=project)
+    git("config", "user.name", "Clinic Webmaster", cwd=project)
+    git("config", "user.email", "web@clinic.test", cwd=project)
+    git("remote", "add", "origin", str(remote), cwd=project)
+    return project, remote
+
+
+def branch_files(remote: Path, branch: str) -> dict[str, bytes]:
+    tar = subprocess.run(["git", "--git-dir", str(remote), "archive", "--format=tar", branch],
+                         check=True, capture_output=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(tar)) as t:
+        return {m.name: t.extractfile(m).read() for m in t.getmembers() if m.isfile()}
+
+
+def test_github_pushes_the_site_with_nojekyll_and_cname(repos):
+    project, remote = repos
+    out = project / "output"
+    done = run("github", out, GITHUB_PAGES_CNAME="www.example-clinic.test")
+    assert done.returncode == 0, done.stdout + done.stderr
+    files = branch_files(remote, "gh-pages")
+    assert set(files) == files_of(out) | {".nojekyll", "CNAME"}
+    for rel in files_of(out):
+        assert files[rel] == (out / rel).read_bytes(), rel
+    assert files[".nojekyll"] == b""
+    assert files["CNAME"].decode().strip() == "www.example-clinic.test"
+
+    # Publishing again replaces the branch's content: a removed page is gone, no CNAME when unset.
+    shutil.rmtree(out / "about")
+    again = run("github", out)
+    assert again.returncode == 0, again.stdout + again.stderr
+    files = branch_files(remote, "gh-pages")
+    assert set(files) == files_of(out) | {".nojekyll"}
+
+
+def test_github_branch_and_remote_can_be_set(repos, tmp_path):
+    project, _ = repos
+    other = tmp_path / "other.git"
+    git("init", "-q", "--bare", str(other))
+    done = run("github", project / "output", GITHUB_PAGES_BRANCH="site", GITHUB_PAGES_REMOTE=str(other))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "index.html" in branch_files(other, "site")
+
+
+def test_github_dry_run_changes_nothing(repos):
+    project, remote = repos
+    done = run("github", project / "output", DRY_RUN="1")
+    assert done.returncode == 0, done.stderr
+    assert "DRY_RUN=1: nothing was committed or pushed." in done.stdout
+    assert git("--git-dir", str(remote), "for-each-ref") == ""
+    assert git("for-each-ref", "refs/heads", cwd=project) == ""
+
+
+def test_github_without_a_remote_is_one_clear_line(project):
+    need("git")
+    git("init", "-q", cwd=project)
+    one_line_error(run("github", project / "output"), "no remote named 'origin'", "git remote add")
+
+
+def test_github_outside_a_repository_is_one_clear_line(project):
+    need("git")
+    one_line_error(run("github", project / "output", GIT_CEILING_DIRECTORIES=str(project.parent)),
+                   "is not a git repository")
