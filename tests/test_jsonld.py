@@ -15,6 +15,7 @@ import pkgutil
 from functools import lru_cache
 
 import msgspec_schemaorg.enums
+from clinic.filters import clock
 import msgspec_schemaorg.models
 
 
@@ -133,7 +134,7 @@ def test_clinic_is_a_medical_clinic_from_the_footer_data(site):
     assert clinic["telephone"].replace(" ", "").replace("-", "")[-10:] in \
         soup.select_one(".clinic-header__phone")["href"].replace("-", "")
     hours = clinic["openingHoursSpecification"][0]
-    assert f"{hours['opens']} to {hours['closes']}" in footer
+    assert f"{clock(hours['opens'])} to {clock(hours['closes'])}" in footer
     assert [d["name"] for d in clinic["department"]]
     [contact] = blocks(site, "contact/index.html")
     assert contact == clinic

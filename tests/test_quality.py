@@ -165,3 +165,9 @@ def test_scaffold_rejects_bad_slugs(capsys):
     assert new_article.main(["condition", "Heel Bursitis", "Heel bursitis"]) == 2
     assert "cannot be a web address" in capsys.readouterr().out
     assert not (ROOT / "content/conditions/Heel Bursitis.md").exists()
+
+
+def test_times_read_the_way_us_patients_read_them():
+    from clinic.filters import clock
+    assert [clock(t) for t in ("08:00", "09:30", "12:00", "12:15", "17:00", "00:00")] == [
+        "8 a.m.", "9:30 a.m.", "noon", "12:15 p.m.", "5 p.m.", "12 a.m."]

@@ -20,4 +20,14 @@ def tel(value: str) -> str:
     return "tel:" + re.sub(r"[^\d+]", "", str(value or ""))
 
 
-FILTERS = {"long_date": long_date, "tel": tel}
+def clock(value: str) -> str:
+    """'08:00' -> '8 a.m.', '17:30' -> '5:30 p.m.', '12:00' -> 'noon' (how US patients read times)."""
+    hours, minutes = (int(x) for x in str(value).split(":"))
+    if (hours, minutes) == (12, 0):
+        return "noon"
+    suffix = "a.m." if hours < 12 else "p.m."
+    h = hours % 12 or 12
+    return f"{h}:{minutes:02d} {suffix}" if minutes else f"{h} {suffix}"
+
+
+FILTERS = {"long_date": long_date, "tel": tel, "clock": clock}
