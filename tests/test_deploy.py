@@ -7,7 +7,6 @@ from __future__ import annotations
 import gzip
 import io
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -17,32 +16,14 @@ from pathlib import Path
 
 import pytest
 
+from hosting import EXPECTED_TYPES, FINGERPRINT, need
 from conftest import ROOT, tree_hash
 
 import upload
 
 SETTINGS = upload.load_settings(ROOT / "pelicanconf.py", env={})
 UPLOAD = ROOT / "tools" / "upload.py"
-# Written by hand, not taken from the code under test.
-FINGERPRINT = re.compile(r"^theme/.+\.[0-9a-f]{10}\.(css|js)$|^pagefind/(fragment|index|filter)/|\.pf_meta$")
-TEXT = "; charset=utf-8"
-EXPECTED_TYPES = {
-    "html": "text/html" + TEXT, "css": "text/css" + TEXT, "js": "text/javascript" + TEXT,
-    "json": "application/json" + TEXT, "xml": "application/xml" + TEXT, "txt": "text/plain" + TEXT,
-    "svg": "image/svg+xml" + TEXT, "png": "image/png", "pagefind": "application/octet-stream",
-    "pf_fragment": "application/octet-stream", "pf_index": "application/octet-stream",
-    "pf_filter": "application/octet-stream", "pf_meta": "application/octet-stream",
-}
 
-
-def need(program: str) -> str:
-    found = shutil.which(program)
-    if found is None:
-        message = f"{program} is missing: apt-get install {program}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
 
 
 def files_of(folder: Path) -> set[str]:

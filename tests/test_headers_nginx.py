@@ -8,7 +8,6 @@ import gzip
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from hosting import FINGERPRINT, expected_type, need
 from conftest import ROOT, run_build
 
 from clinic import headers
@@ -42,34 +42,8 @@ PAGE_TYPES = {
     "contact": "/contact/",
     "providers": "/providers/",
 }
-# Written by hand, not taken from the code under test: theme files named with
-# 10 hex digits of their content, and Pagefind's hashed index files.
-FINGERPRINT = re.compile(r"^theme/.+\.[0-9a-f]{10}\.(css|js)$|^pagefind/(fragment|index|filter)/|\.pf_meta$")
-TEXT = "; charset=utf-8"
-EXPECTED_TYPES = {
-    "html": "text/html" + TEXT, "css": "text/css" + TEXT, "js": "text/javascript" + TEXT,
-    "json": "application/json" + TEXT, "xml": "application/xml" + TEXT, "txt": "text/plain" + TEXT,
-    "svg": "image/svg+xml" + TEXT, "png": "image/png", "pagefind": "application/octet-stream",
-    "pf_fragment": "application/octet-stream", "pf_index": "application/octet-stream",
-    "pf_filter": "application/octet-stream", "pf_meta": "application/octet-stream",
-}
 
 
-def expected_type(rel: str) -> str:
-    ext = rel.rsplit(".", 1)[-1]
-    assert ext in EXPECTED_TYPES, f"{rel}: a new kind of file; add its type to EXPECTED_TYPES"
-    return EXPECTED_TYPES[ext]
-
-
-def need(program: str, path: str | None = None) -> str:
-    """The program's path; under CI=true a missing program fails the test, elsewhere it skips."""
-    found = shutil.which(program) or (path if path and Path(path).exists() else None)
-    if found is None:
-        message = f"{program} is missing: apt-get install {program}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
 
 
 def free_port() -> int:

@@ -74,7 +74,7 @@ def add_term(taxonomy: Path, facet: str, slug: str, title: str, extra: str = "")
         end -= 1
     entry = [f"      - slug: {slug}", f"        label: {title}"] + ([f"        {extra}"] if extra else []) + [
         f'        description: "{FILL_IN} one plain sentence"',
-        f"        synonyms: []  # other names patients use, e.g. [heel bursitis, retrocalcaneal bursitis]"]
+        "        synonyms: []  # other names patients use, e.g. [heel bursitis, retrocalcaneal bursitis]"]
     lines[end:end] = entry
     taxonomy.write_text("\n".join(lines), encoding="utf-8")
     return True
