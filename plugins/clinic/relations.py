@@ -49,6 +49,11 @@ def effective_terms(metas: list[ArticleMeta], vocab: Vocabulary) -> dict[str, di
     return out
 
 
+# Ranking related articles: sharing a condition says more than sharing a body
+# region. A facet with weight 0 links nothing by itself.
+RELATED_WEIGHTS = {"condition": 3, "procedure": 3, "symptom": 1, "region": 1, "treatment-type": 0}
+
+
 def build_index(metas: list[ArticleMeta], vocab: Vocabulary, related_limit: int = 5) -> Index:
     metas = [m for m in metas if m.status == "published" and m.kind != "page"]
     metas.sort(key=lambda m: m.title.lower())
@@ -67,23 +72,122 @@ def build_index(metas: list[ArticleMeta], vocab: Vocabulary, related_limit: int 
                 if c in conditions:
                     treated_by[c].append(m)
                     treats[m.slug].append(conditions[c])
+    if _fast_path_applies(metas, terms_of, related_limit):
+        related = _related_bitsets(metas, terms_of, terms, related_limit)
+    else:
+        related = _related_pairwise(metas, terms_of, terms, related_limit)
+    return Index(dict(terms), dict(treated_by), dict(treats), related,
+                 {(m.kind, m.slug): m for m in metas})
+
+
+def _related_pairwise(metas, terms_of, terms, related_limit) -> dict[str, list[ArticleMeta]]:
+    """Related articles, the plain way: score every article sharing a term with each
+    article. Quadratic in the number of articles (a body region is shared by a fifth
+    of the site); kept for the odd inputs the fast way does not take."""
     related: dict[str, list[ArticleMeta]] = {}
-    # Rank by shared terms; direct relations first. Facets differ in weight:
-    # sharing a condition says more than sharing a body region.
-    weights = {"condition": 3, "procedure": 3, "symptom": 1, "region": 1, "treatment-type": 0}
     by_path = {x.path: x for x in metas}
     for m in metas:
         score: dict[str, int] = defaultdict(int)
         for facet, slugs in terms_of[m.path].items():
-            w = weights.get(facet, 1)
+            w = RELATED_WEIGHTS.get(facet, 1)
             for s in slugs:
                 for other in terms[(facet, s)]:
                     if other.path != m.path:
                         score[other.path] += w
         ranked = sorted((p for p, sc in score.items() if sc > 0), key=lambda p: (-score[p], by_path[p].title.lower()))
         related[m.path] = [by_path[p] for p in ranked[:related_limit]]
-    return Index(dict(terms), dict(treated_by), dict(treats), related,
-                 {(m.kind, m.slug): m for m in metas})
+    return related
+
+
+def _fast_path_applies(metas, terms_of, related_limit) -> bool:
+    """The bitset ranking gives exactly the pairwise result when paths are unique,
+    no article lists a term twice, weights are not negative and the limit is a
+    positive whole number."""
+    if not isinstance(related_limit, int) or isinstance(related_limit, bool) or related_limit <= 0:
+        return False
+    if len({m.path for m in metas}) != len(metas):
+        return False
+    if any(w < 0 for w in RELATED_WEIGHTS.values()):
+        return False
+    return all(len(set(slugs)) == len(slugs) for t in terms_of.values() for slugs in t.values())
+
+
+def _add_weighted(planes: list[int], mask: int, weight: int) -> None:
+    """Add `weight` to the counter of every article in `mask`. The counters are
+    bit-sliced: planes[j] holds bit j of every article's score."""
+    bit = 0
+    while weight:
+        if weight & 1:
+            carry, j = mask, bit
+            while carry:
+                if j == len(planes):
+                    planes.append(0)
+                plane = planes[j]
+                planes[j] = plane ^ carry
+                carry &= plane
+                j += 1
+        weight >>= 1
+        bit += 1
+
+
+def _related_bitsets(metas, terms_of, terms, related_limit) -> dict[str, list[ArticleMeta]]:
+    """The same ranking as _related_pairwise, in time that grows with the number of
+    articles times the number of terms, not with the number of pairs.
+
+    Articles are numbered in title order; each term's articles are one integer used
+    as a bitset. One article's scores against all others are a handful of big-integer
+    operations (a bit-sliced weighted sum), and the top few are read off score level
+    by score level, lowest number (title) first. The pairwise version breaks a tie of
+    score and lower-case title by the order it met the articles: first by which of
+    this article's terms it met them through, then by title order; the same key
+    orders the candidates here."""
+    n = len(metas)
+    full = (1 << n) - 1
+    index_of = {m.path: i for i, m in enumerate(metas)}
+    titles = [m.title.lower() for m in metas]
+    postings: dict[tuple[str, str], int] = {}
+    for key, members in terms.items():
+        bits = bytearray((n + 8) // 8)
+        for other in members:
+            i = index_of[other.path]
+            bits[i >> 3] |= 1 << (i & 7)
+        postings[key] = int.from_bytes(bits, "little")
+    related: dict[str, list[ArticleMeta]] = {}
+    for i, m in enumerate(metas):
+        met = [postings[(facet, s)] for facet, slugs in terms_of[m.path].items() for s in slugs]
+        planes: list[int] = []
+        top = 0
+        for facet, slugs in terms_of[m.path].items():
+            w = RELATED_WEIGHTS.get(facet, 1)
+            if w > 0:
+                for s in slugs:
+                    _add_weighted(planes, postings[(facet, s)], w)
+                    top += w
+        others = full & ~(1 << i)
+        picked: list[tuple[int, int]] = []  # (score, article number)
+        level = min(top, (1 << len(planes)) - 1)
+        while level > 0 and len(picked) < related_limit:
+            at_level = others
+            for j, plane in enumerate(planes):
+                at_level &= plane if (level >> j) & 1 else ~plane
+            last_title = None
+            while at_level:
+                low = at_level & -at_level
+                at_level ^= low
+                k = low.bit_length() - 1
+                if len(picked) >= related_limit and titles[k] != last_title:
+                    break  # past the tie (same score, same title) at the cut
+                picked.append((level, k))
+                last_title = titles[k]
+            level -= 1
+
+        def first_met(k: int) -> int:
+            bit = 1 << k
+            return next(t for t, mask in enumerate(met) if mask & bit)
+
+        picked.sort(key=lambda sk: (-sk[0], titles[sk[1]], first_met(sk[1]), sk[1]))
+        related[m.path] = [metas[k] for _, k in picked[:related_limit]]
+    return related
 
 
 @dataclass(frozen=True)

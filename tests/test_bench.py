@@ -1,0 +1,147 @@
+"""The benchmark harness (tools/bench.py) and its generated content (tools/benchgen.py).
+
+The harness runs on a tiny N here; what it measures is never asserted, only
+that it ran, wrote its files and that the generated site is valid.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import subprocess
+import sys
+
+import yaml
+
+import benchgen
+from conftest import ROOT
+
+PY = sys.executable
+CONDITION_SECTIONS = ["Overview", "Symptoms", "Causes", "Diagnosis", "Non-surgical treatment",
+                      "Surgical options", "Recovery", "When to get help"]
+PROCEDURE_SECTIONS = ["What it is", "Who it helps", "Before surgery", "During surgery", "After surgery",
+                      "Risks", "Recovery timeline"]
+
+
+def files_of(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_generated_articles_follow_the_site_rules_and_build_without_problems(tmp_path):
+    gen = benchgen.generate(tmp_path / "site", 9, seed=3)
+    assert len(gen.conditions) == 5 and len(gen.procedures) == 4
+    facets = yaml.safe_load((gen.content / "taxonomy.yaml").read_text())["facets"]
+    conditions = {t["slug"]: t for t in facets["condition"]["terms"]}
+    procedures = {t["slug"]: t for t in facets["procedure"]["terms"]}
+    for slug in gen.conditions:
+        term = conditions[slug]
+        assert term["label"] and term["description"] and term["synonyms"], slug
+        text = (gen.content / "conditions" / f"{slug}.md").read_text()
+        assert re.findall(r"^## (.+)$", text, re.M) == CONDITION_SECTIONS
+        assert "\n- " in text and "\n| --- |" in text and "Sources: " in text
+        help_section = text.split("## When to get help", 1)[1]
+        assert '!!! urgent "' in help_section
+    for slug in gen.procedures:
+        assert procedures[slug]["type"] == "surgical" and procedures[slug]["synonyms"]
+        text = (gen.content / "procedures" / f"{slug}.md").read_text()
+        assert re.findall(r"^## (.+)$", text, re.M) == PROCEDURE_SECTIONS
+        treats = re.search(r"^Treats: (.+)$", text, re.M).group(1).split(", ")
+        assert treats and set(treats) <= set(gen.conditions), slug
+    assert all(600 <= words <= 900 for words in gen.words.values()), gen.words
+    # the real content comes along: its pages, clinic data and articles
+    assert (gen.content / "clinic" / "providers.yaml").is_file() and (gen.content / "pages" / "about.md").is_file()
+    assert gen.articles == 9 + gen.real_articles
+
+    done = subprocess.run([PY, str(ROOT / "tools" / "build.py"), "html", "--content", str(gen.content),
+                           "--output", str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "(no problems)" in done.stdout, done.stdout
+    for slug in gen.conditions:
+        assert (tmp_path / "out" / "conditions" / slug / "index.html").is_file()
+    for slug in gen.procedures:
+        assert (tmp_path / "out" / "procedures" / slug / "index.html").is_file()
+
+
+def test_generated_content_depends_on_the_seed_only(tmp_path):
+    one = benchgen.generate(tmp_path / "one", 6, seed=7)
+    two = benchgen.generate(tmp_path / "two", 6, seed=7)
+    other = benchgen.generate(tmp_path / "other", 6, seed=8)
+    assert files_of(one.content) == files_of(two.content)
+    assert files_of(one.content) != files_of(other.content)
+
+
+def test_bench_runs_and_writes_its_table(tmp_path):
+    results, work = tmp_path / "results", tmp_path / "work"
+    work.mkdir()
+    done = subprocess.run([PY, str(ROOT / "tools" / "bench.py"), "--n", "4", "--repeat", "1", "--warmup", "0",
+                           "--results", str(results), "--workdir", str(work)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads((results / "bench-n4.json").read_text())
+    md = (results / "bench-n4.md").read_text()
+    assert data["n"] == 4 and data["repeat"] == 1
+    for key in ("a", "b", "c"):
+        assert len(data["runs"][key]) == 1 and all(r["ok"] for r in data["runs"][key])
+        for measure in ("wall", "cpu", "peak_mib"):
+            s = data["stats"][key][measure]
+            assert s["min"] <= s["median"] <= s["max"] and s["min"] > 0, (key, measure)
+        assert data["stats"][key]["pages_per_s"] > 0
+    for ratio in ("a/b", "c/a"):
+        assert set(data["ratios"][ratio]) == {"wall", "cpu", "peak_mib"}
+    rows = [line for line in md.splitlines() if line.startswith("| (")]
+    assert [r.split("|")[1].strip()[:3] for r in rows] == ["(a)", "(b)", "(c)"]
+    header = next(line for line in md.splitlines() if line.startswith("| Run |"))
+    assert all(len(r.split("|")) == len(header.split("|")) == 10 for r in rows)
+    assert "(a)/(b) wall" in md and "(c)/(a) wall" in md
+    assert header in done.stdout  # the table is printed too
+    assert list(work.iterdir()) == []  # the temporary site is removed
+
+
+def test_related_articles_fast_ranking_matches_the_pairwise_one(tmp_path):
+    """relations.build_index ranks related articles with bitsets; on generated content
+    and on small random sites with tied titles it must pick exactly what the plain
+    pairwise scoring picks."""
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from clinic import plugin, relations, validate
+    from clinic.rules import KINDS
+
+    gen = benchgen.generate(tmp_path / "site", 60, seed=5)
+    settings = {"PATH": str(gen.content), "ARTICLE_PATHS": ["conditions", "procedures", "treatments", "guides"],
+                "PAGE_PATHS": ["pages"]}
+    vocab, data, _ = plugin.load_site_data(settings)
+    metas = [validate.validate_article(str(p), p.read_text(), KINDS[kind], p.stem, vocab, data.providers)[0]
+             for p, kind in plugin.source_files(settings)]
+
+    def both(metas, limit):
+        metas = sorted((m for m in metas if m.status == "published" and m.kind != "page"),
+                       key=lambda m: m.title.lower())
+        terms_of = relations.effective_terms(metas, vocab)
+        terms = {}
+        for m in metas:
+            for facet, slugs in terms_of[m.path].items():
+                for s in slugs:
+                    terms.setdefault((facet, s), []).append(m)
+        assert relations._fast_path_applies(metas, terms_of, limit)
+        fast = relations._related_bitsets(metas, terms_of, terms, limit)
+        slow = relations._related_pairwise(metas, terms_of, terms, limit)
+        return ({k: [m.path for m in v] for k, v in fast.items()},
+                {k: [m.path for m in v] for k, v in slow.items()})
+
+    for limit in (1, 5, 20):
+        fast, slow = both(metas, limit)
+        assert fast == slow
+    rng = random.Random(11)
+    for _ in range(300):
+        small = []
+        for i in range(rng.randint(1, 30)):
+            kind = rng.choice(["condition", "procedure", "treatment", "guide"])
+            terms = {f: rng.sample(["a", "b", "c", "d"], rng.randint(0, 3))
+                     for f in rng.sample(["region", "symptom", "condition", "procedure", "treatment-type", "other"],
+                                         rng.randint(0, 5))}
+            small.append(validate.ArticleMeta(
+                path=f"p{i}.md", kind=kind, slug=rng.choice(["a", "b", "c", "bunionectomy"]),
+                title=rng.choice(["Alpha", "alpha", "Beta", "beta", "Gamma"]), terms=terms,
+                treats=rng.sample(["a", "b", "c"], rng.randint(0, 2)) if kind in ("procedure", "treatment") else []))
+        fast, slow = both(small, rng.choice([1, 2, 3, 5]))
+        assert fast == slow

@@ -1,0 +1,367 @@
+"""`make bench N=1000`: how fast the site builds, against bare Pelican.
+
+    python tools/bench.py --n 1000 [--repeat 5] [--seed 1] [--warmup 1]
+
+Generates N synthetic articles (tools/benchgen.py) into a temporary folder and
+measures three runs, alternating them (a, b, c, a, b, c, ...) so that drift on
+a shared machine affects all alike:
+
+  (a) this site's production build, everything included (validation, taxonomy
+      pages, structured data, link check, search index, atomic swap):
+      `python tools/build.py publish --content <tmp>/content --output <tmp>/out-a`;
+  (b) bare Pelican 4.12 on the same content: default theme, no plugins, the
+      same ARTICLE_PATHS and PAGE_PATHS (settings written to <tmp>/bare_settings.py):
+      `python -m pelican <tmp>/content -s <tmp>/bare_settings.py -o <tmp>/out-b`;
+  (c) a rebuild after a one-article edit, as the dev server does it: one child
+      process runs build.build("html", ..., extra=build.DEV_CACHE) once to warm
+      up (modules, Pelican's content cache), changes the text of one article,
+      then builds again; only that second build is timed.
+
+(a) and (b) are whole child processes: wall time from start to exit, CPU time
+(user + sys) and peak memory from os.wait4() for that child alone (on Linux
+this includes the child's own children, e.g. Pagefind). For (c), wall and CPU
+time are the second build's own (time.perf_counter and getrusage deltas of the
+child, plus its children such as Pagefind); its peak memory is the whole
+child's peak, warm-up build included.
+
+Prints a table and writes bench-results/bench-n<N>.json and .md (the folder
+is not in git). Pages per second is articles built / wall time; the articles
+built are the N generated ones plus the site's real ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "plugins"))
+
+import benchgen  # noqa: E402
+
+PYTHON = sys.executable
+RUNS = {
+    "a": "site production build (tools/build.py publish)",
+    "b": "bare Pelican 4.12 (default theme, no plugins)",
+    "c": "dev-server rebuild after a one-article edit",
+}
+# The issue's targets (issue 7), checked where this run can check them.
+TARGET_A_OVER_B = 1.3
+TARGET_C_OVER_A = 0.35
+TARGET_C_AT_300 = 1.0  # seconds
+TARGET_PEAK_AT_5000 = 250.0  # MiB
+TARGET_SCALING = 1.2  # time per article at N=5000 / at N=1000
+
+BARE_SETTINGS = '''\
+# Bare Pelican for the benchmark: default theme, no plugins.
+PATH = {path!r}
+SITENAME = "Bench"
+TIMEZONE = "America/New_York"
+ARTICLE_PATHS = {article_paths!r}
+PAGE_PATHS = {page_paths!r}
+# Some pages name a template of the site's theme (Template: contact). The
+# default theme has none of them: each is its own "page.html" here.
+THEME_TEMPLATES_OVERRIDES = [{overrides!r}]
+PLUGINS = []
+# Article addresses from the file name, as on the site (titles could collide).
+SLUGIFY_SOURCE = "basename"
+ARTICLE_URL = "{{category}}/{{slug}}/"
+ARTICLE_SAVE_AS = "{{category}}/{{slug}}/index.html"
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+'''
+
+
+# --- one measured child process ---------------------------------------------------
+def run_child(cmd: list[str], log: Path, cwd: Path = ROOT) -> dict:
+    """Run cmd to the end; wall time, and CPU and peak memory of this child alone (os.wait4)."""
+    with open(log, "wb") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here; tell Popen so it does not wait again
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024,
+            "status": proc.returncode, "log": log.read_text(encoding="utf-8", errors="replace")}
+
+
+def run_a(work: Path, i: int) -> dict:
+    cmd = [PYTHON, str(ROOT / "tools" / "build.py"), "publish", "--content", str(work / "content"),
+           "--output", str(work / "out-a")]
+    r = run_child(cmd, work / f"log-a-{i}.txt")
+    r["ok"] = r["status"] == 0 and "(no problems)" in r["log"]
+    return r
+
+
+def bare_settings(work: Path) -> Path:
+    sys.path.insert(0, str(ROOT))
+    from pelican.settings import read_settings
+    site = read_settings(str(ROOT / "pelicanconf.py"))
+    path = work / "bare_settings.py"
+    overrides = work / "bare-templates"
+    overrides.mkdir(exist_ok=True)
+    for page in (work / "content").glob("pages/*.md"):
+        for line in page.read_text(encoding="utf-8").split("\n\n", 1)[0].splitlines():
+            key, _, value = line.partition(":")
+            if key.strip().lower() == "template" and value.strip():
+                (overrides / f"{value.strip()}.html").write_text('{% extends "page.html" %}\n', encoding="utf-8")
+    path.write_text(BARE_SETTINGS.format(path=str(work / "content"), article_paths=site["ARTICLE_PATHS"],
+                                         page_paths=site["PAGE_PATHS"], overrides=str(overrides)),
+                    encoding="utf-8")
+    return path
+
+
+def run_b(work: Path, i: int) -> dict:
+    out = work / "out-b"
+    shutil.rmtree(out, ignore_errors=True)  # as (a) starts from nothing: no stale files to keep
+    cmd = [PYTHON, "-m", "pelican", str(work / "content"), "-s", str(work / "bare_settings.py"), "-o", str(out)]
+    r = run_child(cmd, work / f"log-b-{i}.txt", cwd=work)
+    r["ok"] = r["status"] == 0 and "WARNING" not in r["log"] and "ERROR" not in r["log"]
+    return r
+
+
+def run_c(work: Path, i: int, article: str) -> dict:
+    cmd = [PYTHON, str(Path(__file__).resolve()), "rebuild-child", "--content", str(work / "content"),
+           "--output", str(work / "out-c"), "--cache-path", str(work / "cache-c"), "--article", article,
+           "--mark", str(i)]
+    r = run_child(cmd, work / f"log-c-{i}.txt")
+    line = next((x for x in reversed(r["log"].splitlines()) if x.startswith("BENCH-JSON ")), None)
+    if line is None:
+        r["ok"] = False
+        return r
+    inner = json.loads(line[len("BENCH-JSON "):])
+    r["process_wall"], r["process_cpu"] = r["wall"], r["cpu"]
+    r["wall"], r["cpu"] = inner["wall"], inner["cpu"]
+    r["warmup_wall"] = inner["warmup_wall"]
+    r["ok"] = r["status"] == 0 and inner["ok"]
+    return r
+
+
+def rebuild_child(argv: list[str]) -> int:
+    """(c), inside its own process: warm up, edit one article, time the rebuild."""
+    parser = argparse.ArgumentParser(prog="bench.py rebuild-child")
+    parser.add_argument("--content", required=True)
+    parser.add_argument("--output", required=True)
+    parser.add_argument("--cache-path", required=True)
+    parser.add_argument("--article", required=True, help="content-relative path of the article to edit")
+    parser.add_argument("--mark", default="0")
+    args = parser.parse_args(argv)
+    import logging
+
+    import build
+
+    logging.getLogger().setLevel(logging.WARNING)  # as tools/build.py and the dev server run it
+    os.chdir(ROOT)
+    settings = ROOT / "pelicanconf.py"
+    output = Path(args.output).resolve()
+    output.mkdir(parents=True, exist_ok=True)
+    extra = dict(build.DEV_CACHE, PATH=str(Path(args.content).resolve()), CACHE_PATH=str(Path(args.cache_path).resolve()))
+
+    first = io.StringIO()
+    t0 = time.perf_counter()
+    build.build("html", output, settings, stream=first, extra=extra)
+    warmup_wall = time.perf_counter() - t0
+
+    # A real text change: one sentence of the article's first paragraph is rewritten.
+    path = Path(args.content) / args.article
+    text = path.read_text(encoding="utf-8")
+    head, sep, body = text.partition("\n\n## ")
+    lines = body.split("\n")
+    para = next(i for i, line in enumerate(lines) if i > 0 and line and not line.startswith(("#", "-", "|", "!", " ")))
+    base = lines[para].split(" Edited for run ")[0]
+    lines[para] = f"{base} Edited for run {args.mark} at {time.time_ns()}."
+    path.write_text(head + sep + "\n".join(lines), encoding="utf-8")
+
+    second = io.StringIO()
+    self0, kids0 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    build.build("html", output, settings, stream=second, extra=extra)
+    wall = time.perf_counter() - t0
+    self1, kids1 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = sum(getattr(b, f) - getattr(a, f) for a, b in ((self0, self1), (kids0, kids1))
+              for f in ("ru_utime", "ru_stime"))
+    # the edit must show up in the rebuilt page, or the measurement is of a stale build
+    slug = Path(args.article).stem
+    page = output / Path(args.article).parent.name / slug / "index.html"
+    fresh = page.exists() and f"Edited for run {args.mark} at" in page.read_text(encoding="utf-8")
+    ok = "(no problems)" in first.getvalue() and "(no problems)" in second.getvalue() and fresh
+    print(first.getvalue() + second.getvalue())
+    print("BENCH-JSON " + json.dumps({"wall": wall, "cpu": cpu, "warmup_wall": warmup_wall, "ok": ok,
+                                      "fresh": fresh}))
+    return 0 if ok else 1
+
+
+# --- statistics and reports ------------------------------------------------------------
+def summary(values: list[float]) -> dict:
+    values = sorted(values)
+    if len(values) >= 4:
+        q = statistics.quantiles(values, n=4)
+        iqr = [q[0], q[2]]
+    else:
+        iqr = [values[0], values[-1]]
+    return {"median": statistics.median(values), "min": values[0], "max": values[-1], "iqr": iqr,
+            "values": values}
+
+
+def git_state() -> str:
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                              text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                               capture_output=True, text=True).stdout.strip()
+        return head + ("+dirty" if dirty else "")
+    except OSError:
+        return "unknown"
+
+
+def targets(n: int, stats: dict, ratios: dict, results_dir: Path) -> list[dict]:
+    """The issue's targets that this run (and earlier runs saved in results_dir) can check."""
+    out = []
+    if n == 1000:
+        out.append({"target": "(a)/(b) wall <= 1.3 at N=1000", "value": ratios["a/b"]["wall"],
+                    "ok": ratios["a/b"]["wall"] <= TARGET_A_OVER_B})
+        out.append({"target": "(c)/(a) wall <= 0.35 at N=1000", "value": ratios["c/a"]["wall"],
+                    "ok": ratios["c/a"]["wall"] <= TARGET_C_OVER_A})
+    if n == 300:
+        c = stats["c"]["wall"]["median"]
+        out.append({"target": "(c) wall < 1 s at N=300", "value": c, "ok": c < TARGET_C_AT_300})
+    if n == 5000:
+        peak = stats["a"]["peak_mib"]["max"]
+        out.append({"target": "(a) peak memory < 250 MiB at N=5000", "value": peak, "ok": peak < TARGET_PEAK_AT_5000})
+        other = results_dir / "bench-n1000.json"
+        if other.exists():
+            ref = json.loads(other.read_text())
+            per5000 = stats["a"]["wall"]["median"] / stats["articles"]
+            per1000 = ref["stats"]["a"]["wall"]["median"] / ref["stats"]["articles"]
+            out.append({"target": "(a) time per article at N=5000 <= 1.2 x that at N=1000 (from bench-n1000.json)",
+                        "value": per5000 / per1000, "ok": per5000 / per1000 <= TARGET_SCALING})
+    return out
+
+
+def table(result: dict) -> str:
+    s, n = result["stats"], result["n"]
+    rows = ["| Run | Wall median (s) | Wall min-max (s) | CPU median (s) | CPU min-max (s) | "
+            "Peak RSS median (MiB) | Peak min-max (MiB) | Pages/s |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for key in ("a", "b", "c"):
+        st = s[key]
+        w, c, m = st["wall"], st["cpu"], st["peak_mib"]
+        rows.append(f"| ({key}) {RUNS[key]} | {w['median']:.2f} | {w['min']:.2f}-{w['max']:.2f} | "
+                    f"{c['median']:.2f} | {c['min']:.2f}-{c['max']:.2f} | {m['median']:.0f} | "
+                    f"{m['min']:.0f}-{m['max']:.0f} | {st['pages_per_s']:.0f} |")
+    r = result["ratios"]
+    lines = [f"N={n} generated articles ({s['articles']} built with the real ones), seed {result['seed']}, "
+             f"{result['repeat']} runs each, alternated; {result['machine']['cores']} cores; "
+             f"commit {result['commit']}; {result['date']}", ""] + rows + [
+        "",
+        f"Ratios of medians: (a)/(b) wall {r['a/b']['wall']:.2f}, CPU {r['a/b']['cpu']:.2f}, "
+        f"peak {r['a/b']['peak_mib']:.2f}; (c)/(a) wall {r['c/a']['wall']:.2f}, CPU {r['c/a']['cpu']:.2f}.",
+        "(c): the second build only; its peak memory is the whole child's (warm-up build included).",
+    ]
+    if result["targets"]:
+        lines += ["", "| Target | Measured | Met |", "| --- | ---: | --- |"]
+        lines += [f"| {t['target']} | {t['value']:.2f} | {'yes' if t['ok'] else 'NO'} |" for t in result["targets"]]
+    return "\n".join(lines) + "\n"
+
+
+def bench(n: int, repeat: int, seed: int, warmup: int, results_dir: Path, workdir: Path | None = None,
+          keep: bool = False, stream=sys.stdout) -> dict:
+    work = Path(tempfile.mkdtemp(prefix=f"clinic-bench-n{n}-", dir=workdir))
+    try:
+        t0 = time.perf_counter()
+        gen = benchgen.generate(work, n, seed)
+        print(f"Generated {n} articles in {time.perf_counter() - t0:.1f} s into {work}/content "
+              f"({gen.articles} articles with the real ones).", file=stream, flush=True)
+        bare_settings(work)
+        edit = f"conditions/{gen.conditions[0]}.md" if gen.conditions else "conditions/bunions.md"
+        runs: dict[str, list[dict]] = {"a": [], "b": [], "c": []}
+        funcs = {"a": run_a, "b": run_b, "c": lambda w, i: run_c(w, i, edit)}
+        for i in range(-warmup, repeat):
+            for key in ("a", "b", "c"):
+                r = funcs[key](work, i)
+                label = "warm-up" if i < 0 else f"run {i + 1}/{repeat}"
+                print(f"  ({key}) {label}: wall {r['wall']:.2f} s, CPU {r['cpu']:.2f} s, "
+                      f"peak {r['peak_mib']:.0f} MiB{'' if r['ok'] else '  FAILED'}", file=stream, flush=True)
+                if not r["ok"]:
+                    raise SystemExit(f"run ({key}) failed; its output:\n{r['log'][-3000:]}")
+                if i >= 0:
+                    runs[key].append({k: v for k, v in r.items() if k != "log"})
+        stats: dict = {"articles": gen.articles, "generated": n}
+        for key, rs in runs.items():
+            stats[key] = {m: summary([r[m] for r in rs]) for m in ("wall", "cpu", "peak_mib")}
+            stats[key]["pages_per_s"] = gen.articles / stats[key]["wall"]["median"]
+        ratio = lambda x, y, m: stats[x][m]["median"] / stats[y][m]["median"]  # noqa: E731
+        ratios = {"a/b": {m: ratio("a", "b", m) for m in ("wall", "cpu", "peak_mib")},
+                  "c/a": {m: ratio("c", "a", m) for m in ("wall", "cpu", "peak_mib")}}
+        words = sorted(gen.words.values())
+        result = {
+            "n": n, "seed": seed, "repeat": repeat, "warmup": warmup,
+            "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "commit": git_state(),
+            "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
+                        "platform": platform.platform(), "load_before": os.getloadavg()},
+            "content": {"conditions": len(gen.conditions), "procedures": len(gen.procedures),
+                        "real_articles": gen.real_articles, "words_min": words[0] if words else 0,
+                        "words_max": words[-1] if words else 0, "edited": edit},
+            "commands": {
+                "a": "python tools/build.py publish --content <tmp>/content --output <tmp>/out-a",
+                "b": "python -m pelican <tmp>/content -s <tmp>/bare_settings.py -o <tmp>/out-b",
+                "c": "python tools/bench.py rebuild-child (build.build('html', ..., extra=DEV_CACHE) twice; "
+                     "the second, after the edit, is timed)",
+            },
+            "stats": stats, "ratios": ratios, "runs": runs,
+        }
+        result["targets"] = targets(n, stats, ratios, results_dir)
+        results_dir.mkdir(parents=True, exist_ok=True)
+        (results_dir / f"bench-n{n}.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        md = table(result)
+        (results_dir / f"bench-n{n}.md").write_text(f"# Build benchmark, N={n}\n\n" + md, encoding="utf-8")
+        print("\n" + md, file=stream)
+        print(f"Wrote {results_dir / f'bench-n{n}.json'} and {results_dir / f'bench-n{n}.md'}", file=stream)
+        return result
+    finally:
+        if keep:
+            print(f"Kept {work}", file=stream)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["rebuild-child"]:
+        return rebuild_child(argv[1:])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=100, help="generated articles (default 100)")
+    parser.add_argument("--repeat", type=int, default=3, help="measured runs of each kind (default 3)")
+    parser.add_argument("--seed", type=int, default=1, help="seed for the generated content (default 1)")
+    parser.add_argument("--warmup", type=int, default=1,
+                        help="unmeasured rounds first: disk cache, bytecode, the CMU dictionary (default 1)")
+    parser.add_argument("--results", default=str(ROOT / "bench-results"), help="where to write the results")
+    parser.add_argument("--workdir", default=None, help="where to make the temporary folder (default: the system's)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args(argv)
+    if args.n < 1 or args.repeat < 1 or args.warmup < 0:
+        parser.error("--n and --repeat must be at least 1, --warmup at least 0")
+    bench(args.n, args.repeat, args.seed, args.warmup, Path(args.results), args.workdir and Path(args.workdir),
+          args.keep)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
