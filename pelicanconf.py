@@ -120,7 +120,8 @@ CLINIC_READABILITY_FAIL = False
 CLINIC_NLTK_DATA = None  # where the bundled CMU dictionary is unpacked for textstat; None: .venv/nltk_data
 
 # Production builds minify HTML and write .gz/.br copies of text files
-# (publishconf.py turns these on); development builds stay readable.
+# (publishconf.py turns these on; see plugins/clinic/compress.py); development
+# builds stay readable.
 CLINIC_MINIFY = False
 CLINIC_PRECOMPRESS = False
 PRECOMPRESS_TEXT_EXTENSIONS = [".html", ".css", ".js", ".json", ".xml", ".txt", ".svg", ".atom"]

@@ -140,9 +140,19 @@ def check_output(output: Path, siteurl: str, shown_as: str = "output") -> list[P
     return problems
 
 
-def run_pagefind(output: Path) -> list[Problem]:
-    """Index the built site for search (pagefind[bin] ships the binary)."""
+_indexing: list[subprocess.Popen] = []  # dev-server search indexing still running
+
+
+def run_pagefind(output: Path, background: bool = False) -> list[Problem]:
+    """Index the built site for search (pagefind[bin] ships the binary). The dev server
+    indexes in the background: the pages are ready at once, search a moment later."""
+    for proc in _indexing:
+        proc.wait()
+    _indexing.clear()
     cmd = [sys.executable, "-m", "pagefind", "--site", str(output), "--quiet"]
+    if background:
+        _indexing.append(subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        return []
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0:
         return [Problem("search index", None, "pagefind", (done.stderr or done.stdout).strip()[:300],
@@ -151,22 +161,19 @@ def run_pagefind(output: Path) -> list[Problem]:
 
 
 def precompress(output: Path, settings: dict) -> list[Problem]:
-    """Write .gz and .br copies of text files with the pelican-precompress plugin's own code.
-    Called here, after Pagefind, because Pelican cannot order its `finalized` receivers
-    and the search index must be compressed too."""
-    from types import SimpleNamespace
-
-    from pelican.plugins import precompress as pc
-    keys = {k: v for k, v in settings.items() if k.startswith("PRECOMPRESS_")}
-    keys.update(OUTPUT_PATH=str(output), PRECOMPRESS_OVERWRITE=True)
+    """Write .gz and .br copies of text files. Called here, after Pagefind, so that
+    the search index is compressed too."""
+    from clinic.compress import precompress as write_copies
     try:
-        pc.compress_files(SimpleNamespace(settings=keys))
-    except Exception as exc:  # noqa: BLE001 - reported, never a traceback
-        return [Problem("build", None, "precompress", str(exc), "run with DEBUG=1 for details")]
+        write_copies(output, settings.get("PRECOMPRESS_TEXT_EXTENSIONS", []),
+                     settings.get("PRECOMPRESS_MIN_SIZE", 512))
+    except OSError as exc:
+        return [Problem("build", None, "precompress", str(exc), "check the free disk space and try again")]
     return []
 
 
-def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra: dict | None = None) -> int:
+def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra: dict | None = None,
+          background_search: bool = False) -> int:
     strict = mode == "publish"
     if strict:
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -182,7 +189,7 @@ def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra
             settings = read_settings(str(settings_file), override=extra or {})
             problems += check_output(target, settings["SITEURL"], output.name)
             if not any(p.severity == "error" for p in problems) or not strict:
-                problems += run_pagefind(target)
+                problems += run_pagefind(target, background=background_search and not strict)
                 if settings.get("CLINIC_PRECOMPRESS"):
                     problems += precompress(target, settings)
         errors = [p for p in problems if p.severity == "error" or (strict and p.path.startswith("pelican"))]

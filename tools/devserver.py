@@ -57,7 +57,7 @@ def main(argv=None) -> int:
         print(f"Serving {output}/ at http://127.0.0.1:{args.port}/ (Ctrl-C to stop)", flush=True)
     try:
         while True:
-            build.build("html", output, settings_file, extra=extra)
+            build.build("html", output, settings_file, extra=extra, background_search=True)
             sys.stdout.flush()
             settings = read_settings(str(settings_file), override=extra)
             changed = wait_for_changes(str(settings_file), settings)

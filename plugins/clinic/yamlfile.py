@@ -18,7 +18,8 @@ def load(path: Path, display: str) -> tuple[object, list[Problem]]:
         return None, [Problem(display, None, "file", f"is not valid UTF-8 text (byte {exc.start})",
                               "save the file as UTF-8 in your editor")]
     try:
-        return yaml.safe_load(text), []
+        # libyaml's loader when PyYAML has it: several times faster on a large taxonomy
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), []
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
