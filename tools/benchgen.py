@@ -62,24 +62,33 @@ class Topic:
     treated_by: list[str] = field(default_factory=list)  # conditions: procedure slugs
 
 
-def condition_names(count: int, rng: random.Random, taken: set[str]) -> list[Topic]:
-    combos = list(itertools.product(COND_PREFIX, PLACE, PROBLEM))
-    rng.shuffle(combos)
-    out = []
+def unique_labels(combos, count: int, taken: set[str]):
+    """(parts, label, slug) for `count` new topics, cycling through the word
+    combinations and numbering the rounds after the first."""
+    made = 0
     for round_no in itertools.count(1):
-        for prefix, place, problem in combos:
-            if len(out) == count:
-                return out
-            label = f"{prefix} {place} {problem}" + (f", type {round_no}" if round_no > 1 else "")
+        for parts in combos:
+            if made == count:
+                return
+            label = " ".join(parts) + (f", type {round_no}" if round_no > 1 else "")
             slug = slugify(label)
             if slug in taken:
                 continue
             taken.add(slug)
-            synonyms = [f"{problem} of the {place}", f"{place} {problem}"]
-            if rng.random() < 0.5:
-                synonyms.append(f"{prefix.lower()} {place} pain")
-            out.append(Topic(slug, label, f"A {problem} in the {place} area that can make walking sore.",
-                             synonyms, place, "condition"))
+            made += 1
+            yield parts, label, slug
+
+
+def condition_names(count: int, rng: random.Random, taken: set[str]) -> list[Topic]:
+    combos = list(itertools.product(COND_PREFIX, PLACE, PROBLEM))
+    rng.shuffle(combos)
+    out = []
+    for (prefix, place, problem), label, slug in unique_labels(combos, count, taken):
+        synonyms = [f"{problem} of the {place}", f"{place} {problem}"]
+        if rng.random() < 0.5:
+            synonyms.append(f"{prefix.lower()} {place} pain")
+        out.append(Topic(slug, label, f"A {problem} in the {place} area that can make walking sore.",
+                         synonyms, place, "condition"))
     return out
 
 
@@ -87,18 +96,10 @@ def procedure_names(count: int, rng: random.Random, taken: set[str]) -> list[Top
     combos = list(itertools.product(PROC_APPROACH, PLACE, TECHNIQUE))
     rng.shuffle(combos)
     out = []
-    for round_no in itertools.count(1):
-        for approach, place, technique in combos:
-            if len(out) == count:
-                return out
-            label = f"{approach} {place} {technique}" + (f", type {round_no}" if round_no > 1 else "")
-            slug = slugify(label)
-            if slug in taken:
-                continue
-            taken.add(slug)
-            synonyms = [f"{place} {technique} surgery", f"{technique} of the {place}"]
-            out.append(Topic(slug, label, f"An operation on the {place} to ease pain and help you walk.",
-                             synonyms, place, "procedure"))
+    for (approach, place, technique), label, slug in unique_labels(combos, count, taken):
+        synonyms = [f"{place} {technique} surgery", f"{technique} of the {place}"]
+        out.append(Topic(slug, label, f"An operation on the {place} to ease pain and help you walk.",
+                         synonyms, place, "procedure"))
     return out
 
 
