@@ -113,3 +113,29 @@ def test_validator_never_crashes_on_any_text(text):
     for kind in rules.KINDS.values():
         meta, problems = validate.validate_article("x.md", text, kind, "x", Vocabulary({}), {})
         assert all(p.format() for p in problems)
+
+
+SAFE_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=60) \
+    .map(lambda s: " ".join(s.split())).filter(lambda s: s and "FILL IN:" not in s)
+
+
+@settings(max_examples=int(__import__('os').environ.get('PROP_EXAMPLES', '6')), deadline=None)
+@given(title=SAFE_TEXT, summary=SAFE_TEXT)
+def test_any_title_and_summary_survive_a_real_build(tmp_path_factory, title, summary):
+    """End to end: arbitrary metadata through Pelican, our plugin, the templates and
+    the minifier comes out as exactly that text, everywhere, with nothing injected."""
+    from conftest import FixtureSite
+    fs = FixtureSite(tmp_path_factory.mktemp("prop"))
+    text = fs.read("conditions/bunions.md").split("\n")
+    text[0], text[1] = "Title: " + title, "Summary: " + summary
+    fs.write("conditions/bunions.md", "\n".join(text))
+    built = fs.publish()
+    assert built.status == 0, built.log
+    soup = BeautifulSoup((built.output / "conditions/bunions/index.html").read_text(), "html5lib")
+    assert soup.h1.get_text() == title
+    assert soup.find("meta", attrs={"name": "description"})["content"] == summary
+    data = json.loads(soup.find("script", type="application/ld+json").string)
+    assert (data["name"], data["description"]) == (title, summary)
+    listing = BeautifulSoup((built.output / "conditions/index.html").read_text(), "html5lib")
+    assert title in [a.get_text() for a in listing.select(".clinic-card__title a")]
+    assert summary in [p.get_text() for p in listing.select(".clinic-card__summary")]
