@@ -4,6 +4,7 @@ built site with them, and headless Chromium loading it under the policy."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
@@ -252,26 +253,29 @@ class Recorder:
         return self.page.evaluate("window.__cspViolations || []")
 
 
-def test_no_page_reports_a_csp_violation(served, browser):
+@contextlib.contextmanager
+def recorded_page(browser, served):
+    """A fresh browser page with a Recorder on it, closed afterwards."""
     context = browser.new_context()
     page = context.new_page()
-    rec = Recorder(page, served.url)
     try:
+        yield page, Recorder(page, served.url)
+    finally:
+        context.close()
+
+
+def test_no_page_reports_a_csp_violation(served, browser):
+    with recorded_page(browser, served) as (page, rec):
         for kind, path in {**PAGE_TYPES, "404 page": "/no-such-page/"}.items():
             response = page.goto(served.url + path, wait_until="networkidle")
             assert response.headers.get("content-security-policy") == TABLE["Content-Security-Policy"], path
             found = rec.violations() + rec.problems
             assert found == [], f"{kind} {path}: {found}"
-    finally:
-        context.close()
 
 
 def test_the_violation_recorder_does_catch_an_inline_script(served, browser):
     """Proof that the test above can fail: an inline script is refused and reported."""
-    context = browser.new_context()
-    page = context.new_page()
-    rec = Recorder(page, served.url)
-    try:
+    with recorded_page(browser, served) as (page, rec):
         page.goto(served.url + "/", wait_until="networkidle")
         try:
             page.add_script_tag(content="window.__inlineRan = true;")
@@ -281,22 +285,15 @@ def test_the_violation_recorder_does_catch_an_inline_script(served, browser):
         assert page.evaluate("window.__inlineRan === undefined")
         assert any("script-src" in v for v in rec.violations()), rec.violations()
         assert any("Content Security Policy" in p for p in rec.problems), rec.problems
-    finally:
-        context.close()
 
 
 def test_site_search_works_under_the_policy(served, browser):
-    context = browser.new_context()
-    page = context.new_page()
-    rec = Recorder(page, served.url)
-    try:
+    with recorded_page(browser, served) as (page, rec):
         page.goto(served.url + "/search/?q=bunion", wait_until="networkidle")
         page.wait_for_selector(".clinic-search__results li")
         links = page.eval_on_selector_all(".clinic-search__results li a", "els => els.map(a => a.href)")
         assert f"{served.url}/conditions/bunions/" in links, links
         assert rec.violations() + rec.problems == []
-    finally:
-        context.close()
 
 
 # --- The generated files -------------------------------------------------------------
