@@ -226,7 +226,7 @@ class ClinicGenerator(Generator):
         obj.also_called = [s for s in own_term.synonyms
                            if s.lower() not in (own_term.label.lower(), own_term.label.lower().rstrip("s"))] \
             if own_term else []
-        terms_of = relations.effective_terms([meta], vocab)[meta.path] if meta.kind != "page" else {}
+        terms_of = index.terms_of.get(meta.path, {})  # its own terms and those its relations imply
         facets = []
         for facet_slug, facet in vocab.facets.items():
             slugs = [s for s in terms_of.get(facet_slug, []) if not (own_term and s == own_term.slug)]

@@ -22,6 +22,7 @@ class Index:
     treats: dict[str, list[ArticleMeta]]  # procedure/treatment slug -> condition pages
     related: dict[str, list[ArticleMeta]]  # article path -> related articles
     by_kind_slug: dict[tuple[str, str], ArticleMeta] = field(default_factory=dict)
+    terms_of: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # path -> facet -> term slugs
 
 
 def effective_terms(metas: list[ArticleMeta], vocab: Vocabulary) -> dict[str, dict[str, list[str]]]:
@@ -77,7 +78,7 @@ def build_index(metas: list[ArticleMeta], vocab: Vocabulary, related_limit: int 
     else:
         related = _related_pairwise(metas, terms_of, terms, related_limit)
     return Index(dict(terms), dict(treated_by), dict(treats), related,
-                 {(m.kind, m.slug): m for m in metas})
+                 {(m.kind, m.slug): m for m in metas}, terms_of)
 
 
 def _related_pairwise(metas, terms_of, terms, related_limit) -> dict[str, list[ArticleMeta]]:
