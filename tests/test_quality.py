@@ -6,7 +6,10 @@ import datetime as dt
 import io
 import json
 
+import pytest
 import textstat
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clinic import readability, review
 from clinic.validate import ArticleMeta
@@ -73,6 +76,35 @@ def test_readability_figures_on_known_text():
     hard = ("<p>Osteochondral lesions of the talar dome frequently necessitate arthroscopic debridement "
             "combined with microfracture to stimulate fibrocartilaginous regeneration.</p>")
     assert readability.measure(hard).grade > 15
+
+
+def same_as_textstat(text: str) -> None:
+    grade, smog = readability.grade_and_smog(text)
+    assert grade == pytest.approx(textstat.flesch_kincaid_grade(text), abs=1e-9), text
+    assert smog == pytest.approx(textstat.smog_index(text), abs=1e-9), text
+
+
+def test_reading_level_counts_equal_textstat_on_every_page(site):
+    """grade_and_smog counts each distinct word once (speed); the numbers must stay
+    textstat's own, on every page of the real site."""
+    pages = 0
+    for rel in site.html_files():
+        body = site.soup(rel).find("article", attrs={"data-pagefind-body": True})
+        if body is not None:
+            same_as_textstat(readability.visible_text(str(body)))
+            pages += 1
+    assert pages >= 18
+
+
+TRICKY = ["Don't", "patients'", "'quoted'", "x-ray", "feet-first", "3.5", "mm", "Achilles", "tendinopathy",
+          "arthroscopy", "the", "a", "I", "bunionectomy", "ankle.", "pain!", "why?", "e.g.", "co-operate", "naïve",
+          "café", "—", "(swelling)", "toe;", "rest,", "PLANTAR", "Fasciitis", "orthotics:", "1st", "MTP", "rock'n'roll"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(TRICKY), min_size=0, max_size=25), max_size=12))
+def test_reading_level_counts_equal_textstat_on_any_text(lines):
+    same_as_textstat("\n".join(" ".join(words) for words in lines))
 
 
 def test_every_shipped_article_meets_the_target(site):

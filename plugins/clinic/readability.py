@@ -110,18 +110,66 @@ def measure(content_html: str, source: str = "", longest: int = 3) -> Reading:
 
 
 def _measure(content_html: str, source: str, longest: int) -> Reading:
-    if not _ready:
-        use_bundled_cmudict()
-    import textstat
-
     text = visible_text(content_html)
     ranked = sorted(sentences(text), key=lambda s: -len(WORD.findall(s)))[:longest]
+    grade, smog = grade_and_smog(text)
     return Reading(
-        grade=round(textstat.flesch_kincaid_grade(text), 1),
-        smog=round(textstat.smog_index(text), 1),
+        grade=round(grade, 1),
+        smog=round(smog, 1),
         words=len(WORD.findall(text)),
         longest=[(len(WORD.findall(s)), source_line(s, source), s) for s in ranked],
     )
+
+
+LANG = "en_US"  # textstat's default language
+_syllables_in_text: dict[str, int] = {}  # word (lower case) -> syllables, as counted inside a text
+_syllables_of_word: dict[str, int] = {}  # word -> textstat's count_syllables(word)
+
+
+def grade_and_smog(text: str) -> tuple[float, float]:
+    """textstat's flesch_kincaid_grade(text) and smog_index(text), unrounded, with
+    the same counts from textstat's own word, sentence and syllable functions.
+
+    Written out here only because textstat memoises syllables per whole text in an
+    lru_cache of 128 entries: every word of every page misses it, and the site's
+    reading levels took about 2.5 s of a 1,000-article build. Counting each
+    distinct word once gives the same numbers (tests/test_quality.py compares
+    them with textstat's on every shipped article and on generated text).
+    """
+    if not _ready:
+        use_bundled_cmudict()
+    from textstat.backend.counts import count_sentences, count_syllables
+    from textstat.backend.selections import list_words
+    from textstat.backend.utils._get_cmudict import get_cmudict
+    from textstat.backend.utils._get_pyphen import get_pyphen
+
+    words = list_words(text)  # textstat's count_words(text) is len() of this
+    n_sentences = count_sentences(text)
+    cmu, pyphen = get_cmudict(LANG), get_pyphen(LANG)
+    syllables = 0
+    for word in words:
+        # count_syllables(text): each word of list_words(text, lowercase=True),
+        # which is the same list lower-cased
+        low = word.lower()
+        n = _syllables_in_text.get(low)
+        if n is None:
+            try:
+                n = sum(1 for p in cmu[low][0] if p[-1].isdigit())
+            except (TypeError, IndexError, KeyError):
+                n = len(pyphen.positions(low)) + 1
+            _syllables_in_text[low] = n
+        syllables += n
+    polysyllables = 0
+    for word in words:  # count_polysyllable_words: count_syllables(word) >= 3
+        n = _syllables_of_word.get(word)
+        if n is None:
+            n = _syllables_of_word[word] = count_syllables(word, LANG)
+        polysyllables += n >= 3
+    per_sentence = len(words) / n_sentences if n_sentences else 0.0
+    per_word = syllables / len(words) if words else 0.0
+    grade = 0.0 if per_sentence == 0 or per_word == 0 else 0.39 * per_sentence + 11.8 * per_word - 15.59
+    smog = (1.043 * (30 * (polysyllables / n_sentences)) ** 0.5) + 3.1291 if n_sentences else 0.0
+    return grade, smog
 
 
 def median(values) -> float:
