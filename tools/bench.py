@@ -177,8 +177,7 @@ def rebuild_child(argv: list[str]) -> int:
     t0 = time.perf_counter()
     build.build("html", output, settings, stream=first, extra=extra, background_search=True)
     warmup_wall = time.perf_counter() - t0
-    for proc in build._indexing:  # a person's next edit comes after the index is up to date
-        proc.wait()
+    build.search_index.wait_for_background()  # a person's next edit comes after the index is up to date
 
     # A real text change: one sentence of the article's first paragraph is rewritten.
     path = Path(args.content) / args.article
@@ -197,8 +196,7 @@ def rebuild_child(argv: list[str]) -> int:
     # search index is brought up to date in the background (not timed here).
     build.build("html", output, settings, stream=second, extra=extra, background_search=True)
     wall = time.perf_counter() - t0
-    for proc in build._indexing:
-        proc.wait()
+    build.search_index.wait_for_background()
     self1, kids1 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = sum(getattr(b, f) - getattr(a, f) for a, b in ((self0, self1), (kids0, kids1))
               for f in ("ru_utime", "ru_stime"))

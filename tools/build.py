@@ -15,7 +15,6 @@ import argparse
 import logging
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import traceback
@@ -24,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from clinic import links  # noqa: E402
+from clinic import links, minify, search_index  # noqa: E402
 from clinic.problems import Problem, summarise  # noqa: E402
 from clinic.swap import swap_into_place  # noqa: E402
 
@@ -121,14 +120,17 @@ def run_pelican(settings_file: Path, output: Path, strict: bool, extra: dict | N
     return collector.merged()
 
 
-def check_output(output: Path, siteurl: str, shown_as: str = "output") -> list[Problem]:
+def check_output(output: Path, siteurl: str, shown_as: str = "output", counts: dict | None = None) -> list[Problem]:
     """Every internal link in the built site. A broken link that many pages share
-    (one in the header, say) is reported once, with the number of pages."""
+    (one in the header, say) is reported once, with the number of pages.
+    counts, if given, gets "searchable": the pages marked for the search index."""
     existing = {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()}
     found: dict[str, list[Problem]] = {}
+    searchable = 0
     for page in sorted(existing):
-        if page.endswith(".html"):
+        if page.endswith(".html") and not page.startswith("pagefind/"):
             html = (output / page).read_text(encoding="utf-8")
+            searchable += "data-pagefind-body" in html
             for p in links.output_links(page, html, existing, siteurl):
                 found.setdefault(p.message, []).append(p)
     problems = []
@@ -137,36 +139,20 @@ def check_output(output: Path, siteurl: str, shown_as: str = "output") -> list[P
         more = f" (and on {len(hits) - 1} more page{'s' if len(hits) > 2 else ''})" if len(hits) > 1 else ""
         hint = first.hint if len(hits) == 1 else "a link on many pages comes from a template in theme/templates/"
         problems.append(Problem(f"{shown_as}/{first.path}", None, first.field, message + more, hint))
+    if counts is not None:
+        counts["searchable"] = searchable
     return problems
 
 
-_indexing: list[subprocess.Popen] = []  # dev-server search indexing still running
-
-
-def run_pagefind(output: Path, background: bool = False) -> list[Problem]:
-    """Index the built site for search (pagefind[bin] ships the binary). The dev server
-    indexes in the background: the pages are ready at once, search a moment later."""
-    for proc in _indexing:
-        proc.wait()
-    _indexing.clear()
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(output), "--quiet"]
-    if background:
-        _indexing.append(subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        return []
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    if done.returncode != 0:
-        return [Problem("search index", None, "pagefind", (done.stderr or done.stdout).strip()[:300],
-                        "run `make html` and read Pagefind's message")]
-    return []
-
-
 def precompress(output: Path, settings: dict) -> list[Problem]:
-    """Write .gz and .br copies of text files. Called here, after Pagefind, so that
-    the search index is compressed too."""
+    """Write .gz and .br copies of text files: the pages were done while Pelican
+    wrote them; the rest here, after Pagefind, so that the search index is too."""
     from clinic.compress import precompress as write_copies
     try:
-        write_copies(output, settings.get("PRECOMPRESS_TEXT_EXTENSIONS", []),
-                     settings.get("PRECOMPRESS_MIN_SIZE", 512))
+        done = minify.finish(output)
+        if settings.get("CLINIC_PRECOMPRESS"):
+            write_copies(output, settings.get("PRECOMPRESS_TEXT_EXTENSIONS", []),
+                         settings.get("PRECOMPRESS_MIN_SIZE", 512), done=done)
     except OSError as exc:
         return [Problem("build", None, "precompress", str(exc), "check the free disk space and try again")]
     return []
@@ -182,16 +168,21 @@ def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra
     else:
         target = output
     problems: list[Problem] = []
+    # Search indexing starts inside the Pelican run once the searchable pages are
+    # written (plugins/clinic/search_index.py), except in the dev server.
+    extra = dict(extra or {}, CLINIC_SEARCH_INDEX_EARLY=not background_search)
     try:
         problems += run_pelican(settings_file, target, strict, extra)
         if target.is_dir():
             from pelican.settings import read_settings
-            settings = read_settings(str(settings_file), override=extra or {})
-            problems += check_output(target, settings["SITEURL"], output.name)
-            if not any(p.severity == "error" for p in problems) or not strict:
-                problems += run_pagefind(target, background=background_search and not strict)
-                if settings.get("CLINIC_PRECOMPRESS"):
-                    problems += precompress(target, settings)
+            settings = read_settings(str(settings_file), override=extra)
+            counts: dict = {}
+            problems += check_output(target, settings["SITEURL"], output.name, counts)
+            if search_index.started(target):
+                problems += search_index.finish(target, counts["searchable"])
+            elif not any(p.severity == "error" for p in problems) or not strict:
+                problems += search_index.run(target, background=background_search and not strict)
+            problems += precompress(target, settings)
         errors = [p for p in problems if p.severity == "error" or (strict and p.path.startswith("pelican"))]
         for p in sorted(problems, key=lambda p: (p.severity != "error", p.path, p.line or 0)):
             print(p.format(), file=stream)
@@ -205,6 +196,11 @@ def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra
             print(f"Built {output}/ ({summarise(problems)}).", file=stream)
         return 0
     finally:
+        search_index.stop(target)  # still running only if the build stopped early
+        try:
+            minify.finish(target)  # a failed build's compressor: let its thread end
+        except OSError:
+            pass
         if strict and target.exists():
             shutil.rmtree(target, ignore_errors=True)
 

@@ -25,7 +25,8 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import SafeDatetime
 
-from . import assets, clinicdata, images, jsonld, minify, readability, relations, review, sections, validate, yamlfile
+from . import (assets, clinicdata, images, jsonld, minify, readability, relations, review, search_index, sections,
+               validate, yamlfile)
 from .headers import write_host_files
 from .problems import Problem
 from .rules import KIND_BY_FOLDER, KINDS
@@ -381,6 +382,8 @@ def register():
     signals.finalized.connect(write_assets)
     signals.finalized.connect(write_host_files)
     signals.initialized.connect(reset_sitemap)
+    signals.initialized.connect(minify.start)
     signals.content_written.connect(minify.on_content_written)
+    signals.page_writer_finalized.connect(search_index.on_pages_written)
     signals.get_generators.connect(get_generators)
     signals.all_generators_finalized.connect(finish_articles)
