@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
 from clinic import links, minify, search_index  # noqa: E402
+from clinic.plugin import files_under  # noqa: E402
 from clinic.problems import Problem, summarise  # noqa: E402
 from clinic.swap import swap_into_place  # noqa: E402
 
@@ -124,7 +125,7 @@ def check_output(output: Path, siteurl: str, shown_as: str = "output", counts: d
     """Every internal link in the built site. A broken link that many pages share
     (one in the header, say) is reported once, with the number of pages.
     counts, if given, gets "searchable": the pages marked for the search index."""
-    existing = {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()}
+    existing = files_under(output)
     found: dict[str, list[Problem]] = {}
     searchable = 0
     for page in sorted(existing):

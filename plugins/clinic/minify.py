@@ -7,6 +7,8 @@ parser (and every test) sees the same tree as the unminified page.
 
 from __future__ import annotations
 
+import os
+from functools import lru_cache
 from pathlib import Path
 
 import minify_html
@@ -25,10 +27,15 @@ def minify(html: str) -> str:
 _compressors: dict[str, Background] = {}
 
 
+@lru_cache(maxsize=64)
+def _key(output) -> str:
+    return os.path.realpath(output)
+
+
 def start(pelican) -> None:
     """A compressor for this build, if it compresses (publishconf.py)."""
     s = pelican.settings
-    key = str(Path(s["OUTPUT_PATH"]).resolve())
+    key = _key(s["OUTPUT_PATH"])
     old = _compressors.pop(key, None)
     if old is not None:  # a build that stopped early; its copies are overwritten anyway
         old.pool.shutdown(wait=True)
@@ -38,13 +45,13 @@ def start(pelican) -> None:
 
 def finish(output: Path) -> set[Path]:
     """Wait for the pages handed over during the build; the files compressed."""
-    compressor = _compressors.pop(str(Path(output).resolve()), None)
+    compressor = _compressors.pop(_key(str(output)), None)
     return compressor.wait() if compressor is not None else set()
 
 
 def on_content_written(path, context):
     minifying = context.get("CLINIC_MINIFY") and str(path).endswith(".html")
-    compressor = _compressors.get(str(Path(context["OUTPUT_PATH"]).resolve()))
+    compressor = _compressors.get(_key(context["OUTPUT_PATH"]))
     if not minifying and compressor is None:
         return
     p = Path(path)
@@ -53,4 +60,4 @@ def on_content_written(path, context):
         data = minify(data.decode("utf-8")).encode("utf-8")
         p.write_bytes(data)
     if compressor is not None:
-        compressor.submit(p.resolve(), data)
+        compressor.submit(p, data)  # the same form of path as precompress() finds (a copy made twice is only slower)

@@ -112,9 +112,10 @@ class ClinicGenerator(Generator):
         # translations are not used on this site; a page in two languages is a duplicate address
 
         content_root = Path(settings["PATH"])
-        content_files = {p.relative_to(content_root).as_posix() for p in content_root.rglob("*") if p.is_file()}
+        content_files = files_under(content_root)
         metas = []
         sources_text = {}
+        by_path = {}
         for path, kind_name in source_files(settings):
             shown = display_path(settings, path)
             text, probs = validate.decode(shown, path.read_bytes())
@@ -133,13 +134,12 @@ class ClinicGenerator(Generator):
                 continue
             metas.append(meta)
             sources_text[meta.path] = text
+            by_path[meta.path] = obj
             obj.clinic = meta
             obj.kind = meta.kind
         problems += validate.validate_site(metas)
 
         index = relations.build_index(metas, vocab, settings.get("CLINIC_RELATED_LIMIT", 5))
-        by_path = {m.path: objects[os.path.realpath(Path(settings["PATH"]).parent / m.path)]
-                   for m in metas if os.path.realpath(Path(settings["PATH"]).parent / m.path) in objects}
         self.index, self.by_path = index, by_path
 
         self.context.update(
@@ -165,6 +165,10 @@ class ClinicGenerator(Generator):
         keeps the result, so this waits until every generator has read its files
         (until then a {static} link to an image cannot be resolved)."""
         metas, by_path = getattr(self, "metas", []), getattr(self, "by_path", {})
+        for obj in by_path.values():
+            # Pelican works out `url` from the settings on every access (about 40 us);
+            # listings and structured data name the same pages hundreds of times.
+            obj.href = obj.url
         for meta in metas:
             obj = by_path.get(meta.path)
             if obj is not None:
@@ -215,9 +219,6 @@ class ClinicGenerator(Generator):
     # -- what each article carries into its template -------------------------
     def decorate(self, obj, meta, index):
         vocab = self.vocab
-        # Pelican works out `url` from the settings on every access (about 40 us);
-        # listings show the same pages hundreds of times, so they use this copy.
-        obj.href = obj.url
         obj.kind = meta.kind
         obj.kind_info = KINDS[meta.kind]
         latest = max((d for d in (meta.modified, meta.last_reviewed) if d), default=None)
@@ -265,14 +266,14 @@ class ClinicGenerator(Generator):
         url = lambda rel: f"{site}/{rel}"  # noqa: E731
         return jsonld.medical_page(
             jsonld.PageFacts(
-                url=url(obj.url), title=meta.title, summary=meta.summary, kind=meta.kind,
+                url=url(obj.href), title=meta.title, summary=meta.summary, kind=meta.kind,
                 date=meta.date, modified=meta.modified, last_reviewed=meta.last_reviewed,
                 reviewer=obj.reviewer, term=own_term,
                 facets={facet.slug: terms for facet, terms in obj.facets},
-                treatments=[(p.clinic.title, url(p.url), p.kind) for p in
+                treatments=[(p.clinic.title, url(p.href), p.kind) for p in
                             obj.treated_by_procedures + obj.treated_by_treatments],
-                treats=[(p.clinic.title, url(p.url)) for p in obj.treats_pages],
-                breadcrumbs=[(name, url(rel)) for name, rel in obj.breadcrumbs] + [(meta.title, url(obj.url))],
+                treats=[(p.clinic.title, url(p.href)) for p in obj.treats_pages],
+                breadcrumbs=[(name, url(rel)) for name, rel in obj.breadcrumbs] + [(meta.title, url(obj.href))],
                 how_performed=sections.first_paragraph(obj.sections, "During surgery")
                 or sections.first_paragraph(obj.sections, "What to expect"),
                 preparation=sections.first_paragraph(obj.sections, "Before surgery"),
@@ -316,7 +317,7 @@ class ClinicGenerator(Generator):
             if not letters or letters[-1][0] != e.letter:
                 letters.append((e.letter, []))
             letters[-1][1].append(e)
-        urls = {slug: self.by_path[m.path].url for (kind, slug), m in index.by_kind_slug.items()
+        urls = {slug: self.by_path[m.path].href for (kind, slug), m in index.by_kind_slug.items()
                 if kind == "condition" and m.path in self.by_path}
         writer.write_file("a-z/index.html", self.get_template("a_z"), ctx, page_url="a-z/",
                           page_title="Conditions A to Z", letters=letters, condition_urls=urls)
@@ -365,6 +366,17 @@ class MemoryBytecodeCache(BytecodeCache):
 
 
 TEMPLATE_CACHE = MemoryBytecodeCache()
+
+
+def files_under(root: Path) -> set[str]:
+    """Every file below root, as paths relative to it with forward slashes
+    (os.walk: several times faster than Path.rglob on a few thousand files)."""
+    found = set()
+    for folder, _, names in os.walk(root):
+        rel = os.path.relpath(folder, root)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        found.update(prefix + n for n in names)
+    return found
 
 
 def add_template_helpers(pelican):
