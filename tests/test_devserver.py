@@ -90,3 +90,13 @@ def test_changes_show_up_and_a_bad_file_does_not_spin(fixture_site):
         assert server.builds() == 5, "no rebuild without a change"
     finally:
         server.stop()
+
+
+def test_a_warning_is_reported_by_every_build_in_one_process(fixture_site):
+    # Pelican's loggers drop a message they logged before in the same process;
+    # the dev server builds many times in one process (tools/build.py resets that).
+    first = fixture_site.html(CLINIC_TODAY="2030-01-01")
+    second = fixture_site.html(CLINIC_TODAY="2030-01-01")
+    assert "Next-review: the medical review was due on" in first.log
+    assert first.log.splitlines()[-1] == second.log.splitlines()[-1]
+    assert first.log.splitlines()[-1].endswith("warnings).")

@@ -12,6 +12,7 @@ followed by a count. Pelican's own warnings and errors count as problems too.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import shutil
@@ -23,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from clinic import links, minify, search_index  # noqa: E402
+from clinic import headers, links, minify, search_index  # noqa: E402
 from clinic.plugin import files_under  # noqa: E402
 from clinic.problems import Problem, summarise  # noqa: E402
 from clinic.swap import swap_into_place  # noqa: E402
@@ -94,6 +95,27 @@ def rel(path: str, base: Path = ROOT) -> str:
         return path
 
 
+@contextlib.contextmanager
+def every_message_once():
+    """Pelican's loggers drop a warning they logged before in this process
+    (pelican.log.LimitFilter keeps what it saw in class attributes), and our
+    plugin's logger is one of them. The dev server builds many times in one
+    process, so a warning showed on the first build and then vanished from
+    every later one although the problem was still there. Each build starts
+    with a clean slate; afterwards the old state is put back, so messages
+    from outside the build (Pelican's file watcher) still show only once."""
+    from pelican.log import LimitFilter
+    seen, groups = set(LimitFilter._raised_messages), dict(LimitFilter._group_count)
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
+    try:
+        yield
+    finally:
+        LimitFilter._raised_messages.update(seen)
+        LimitFilter._group_count.clear()
+        LimitFilter._group_count.update(groups)
+
+
 def run_pelican(settings_file: Path, output: Path, strict: bool, extra: dict | None = None) -> list[Problem]:
     from pelican import Pelican
     from pelican.settings import read_settings
@@ -107,7 +129,8 @@ def run_pelican(settings_file: Path, output: Path, strict: bool, extra: dict | N
     root_logger.setLevel(min(level, logging.WARNING) if level else logging.WARNING)
     try:
         settings = read_settings(str(settings_file), override=override)
-        Pelican(settings).run()
+        with every_message_once():
+            Pelican(settings).run()
     except Exception as exc:  # a crash is one more problem, not a traceback for the webmaster
         where = traceback.extract_tb(exc.__traceback__)[-1]
         collector.problems.append(Problem(
@@ -183,6 +206,9 @@ def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra
                 problems += search_index.finish(target, counts["searchable"])
             elif not any(p.severity == "error" for p in problems) or not strict:
                 problems += search_index.run(target, background=background_search and not strict)
+            if not search_index.running_in_background():
+                # now that every file is written, including the search index's
+                headers.write_host_files_to(target, settings)
             problems += precompress(target, settings)
         errors = [p for p in problems if p.severity == "error" or (strict and p.path.startswith("pelican"))]
         for p in sorted(problems, key=lambda p: (p.severity != "error", p.path, p.line or 0)):

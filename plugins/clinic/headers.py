@@ -402,9 +402,13 @@ def fingerprinted_in(output: Path, settings: Mapping) -> list[str]:
 
 
 def write_host_files(pelican) -> None:
-    """At the end of a build: output/_headers and output/.htaccess from the settings."""
-    settings = pelican.settings
-    output = Path(pelican.output_path)
+    """At the end of a Pelican run: output/_headers and output/.htaccess from the settings."""
+    write_host_files_to(Path(pelican.output_path), pelican.settings)
+
+
+def write_host_files_to(output: Path, settings: Mapping) -> None:
+    """_headers names each fingerprinted file, so tools/build.py writes it again
+    once the search index is on disk (Pagefind's .pf_meta file is one of them)."""
     output.mkdir(parents=True, exist_ok=True)
     (output / "_headers").write_text(netlify_headers(settings, fingerprinted_in(output, settings)), encoding="utf-8")
     (output / ".htaccess").write_text(htaccess(settings), encoding="utf-8")

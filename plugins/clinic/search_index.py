@@ -40,6 +40,10 @@ def wait_for_background() -> None:
     _background.clear()
 
 
+def running_in_background() -> bool:
+    return any(proc.poll() is None for proc in _background)
+
+
 def start(output: Path) -> None:
     wait_for_background()
     stop(output)
