@@ -122,6 +122,10 @@ CLINIC_NLTK_DATA = None  # where the CMU dictionary's syllable table is kept; No
 # Production builds minify HTML and write .gz/.br copies of text files
 # (publishconf.py turns these on; see plugins/clinic/compress.py); development
 # builds stay readable.
+# Production builds of large sites turn Markdown into HTML on both cores
+# (plugins/clinic/parallel_read.py); never with the dev server's content cache.
+CLINIC_PARALLEL_READ = True
+CLINIC_PARALLEL_READ_MIN = 200  # articles; below this a second process costs more than it saves
 CLINIC_MINIFY = False
 CLINIC_PRECOMPRESS = False
 PRECOMPRESS_TEXT_EXTENSIONS = [".html", ".css", ".js", ".json", ".xml", ".txt", ".svg", ".atom"]

@@ -26,8 +26,8 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import SafeDatetime
 
-from . import (assets, clinicdata, images, jsonld, minify, readability, relations, review, search_index, sections,
-               validate, yamlfile)
+from . import (assets, clinicdata, images, jsonld, minify, parallel_read, readability, relations, review,
+               search_index, sections, validate, yamlfile)
 from .headers import write_host_files
 from .problems import Problem
 from .rules import KIND_BY_FOLDER, KINDS
@@ -427,6 +427,9 @@ def register():
     signals.finalized.connect(write_host_files)
     signals.initialized.connect(reset_sitemap)
     signals.initialized.connect(minify.start)
+    signals.readers_init.connect(parallel_read.use_reader)
+    signals.article_generator_init.connect(parallel_read.start)
+    signals.article_generator_finalized.connect(parallel_read.stop)
     signals.content_written.connect(minify.on_content_written)
     signals.page_writer_finalized.connect(search_index.on_pages_written)
     signals.get_generators.connect(get_generators)
