@@ -100,3 +100,19 @@ def test_a_warning_is_reported_by_every_build_in_one_process(fixture_site):
     assert "Next-review: the medical review was due on" in first.log
     assert first.log.splitlines()[-1] == second.log.splitlines()[-1]
     assert first.log.splitlines()[-1].endswith("warnings).")
+
+
+def test_an_edit_saved_during_a_build_is_not_lost(fixture_site):
+    # The watcher starts only after each build; an edit saved while a build
+    # runs must still start the next one.
+    import devserver
+    from pelican.settings import read_settings
+
+    settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(fixture_site.base / "content")})
+    started = time.time_ns()
+    assert devserver.changed_since(started, ROOT / "pelicanconf.py", settings) == []
+    time.sleep(0.01)
+    fixture_site.edit("conditions/bunions.md", "Title: Bunions", "Title: Bunions and bunionettes")
+    (fixture_site.base / "content" / "conditions" / ".#bunions.md").write_text("an editor's lock file")
+    assert devserver.changed_since(started, ROOT / "pelicanconf.py", settings) == [
+        str(fixture_site.base / "content" / "conditions" / "bunions.md")]

@@ -11,9 +11,11 @@ while every page is still rendered, so template and topic changes show at once.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import multiprocessing
 import os
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +23,30 @@ sys.path.insert(0, str(ROOT / "plugins"))
 sys.path.insert(0, str(ROOT / "tools"))
 
 import build  # noqa: E402
+
+
+def changed_since(started_ns: int, settings_file: Path, settings) -> list[str]:
+    """Files Pelican watches that were saved while the last build ran. The
+    watcher only starts after a build, so without this an edit saved during
+    a build would not show until the next edit."""
+    found = []
+    ignored = settings.get("IGNORE_FILES", [])  # as Pelican's watcher ignores them
+    paths = [str(settings_file), settings.get("THEME", ""), settings.get("PATH", "")]
+    for top in filter(None, paths):
+        if os.path.isfile(top):
+            found += [top] if os.stat(top).st_mtime_ns > started_ns else []
+            continue
+        for folder, _, names in os.walk(top):
+            for name in names:
+                if any(fnmatch.fnmatch(name, pattern) for pattern in ignored):
+                    continue
+                path = os.path.join(folder, name)
+                try:
+                    if os.stat(path).st_mtime_ns > started_ns:
+                        found.append(path)
+                except OSError:
+                    pass
+    return found
 
 
 def serve(output: str, port: int) -> None:
@@ -57,11 +83,13 @@ def main(argv=None) -> int:
         print(f"Serving {output}/ at http://127.0.0.1:{args.port}/ (Ctrl-C to stop)", flush=True)
     try:
         while True:
+            started = time.time_ns()
             build.build("html", output, settings_file, extra=extra, background_search=True)
             sys.stdout.flush()
             settings = read_settings(str(settings_file), override=extra)
-            changed = wait_for_changes(str(settings_file), settings)
-            names = ", ".join(sorted(os.path.relpath(c[1], ROOT) for c in changed))
+            changed = changed_since(started, settings_file, settings) or \
+                [c[1] for c in wait_for_changes(str(settings_file), settings)]
+            names = ", ".join(sorted(os.path.relpath(c, ROOT) for c in changed))
             print(f"\nChanged: {names}. Rebuilding...", flush=True)
     except KeyboardInterrupt:
         return 0
