@@ -48,3 +48,20 @@ def test_pagefind_failing_is_reported_and_a_stopped_build_leaves_no_indexer(tmp_
     proc = search_index._running[search_index._key(tmp_path)][0]
     search_index.stop(tmp_path)
     assert proc.poll() is not None and not search_index.started(tmp_path)
+
+
+def test_pagefind_reads_only_the_folders_that_hold_searchable_pages(tmp_path):
+    glob = search_index.searchable_glob(["conditions/bunions/index.html", "conditions/hammertoes/index.html",
+                                         "about/index.html", "404.html"])
+    assert glob == "{404.html,about/**/*.html,conditions/**/*.html}"
+    assert search_index.searchable_glob([]) is None
+    # Pagefind takes it: the page under a listed folder is indexed, the browse page is not read
+    write_pages(tmp_path / "conditions", "Plantar fasciitis")
+    write_pages(tmp_path / "browse", "Heel")
+    search_index._globs[search_index._key(tmp_path)] = search_index.searchable_glob(["conditions/p0/index.html"])
+    try:
+        assert "--glob" in search_index.command(tmp_path)
+        assert search_index.run(tmp_path) == []
+        assert search_index.indexed_pages(tmp_path) == 1
+    finally:
+        search_index._globs.clear()

@@ -30,8 +30,25 @@ def _key(output) -> str:
     return str(Path(output).resolve())
 
 
+_globs: dict[str, str] = {}  # by output folder: the files that can hold searchable pages
+
+
 def command(output: Path) -> list[str]:
-    return [sys.executable, "-m", "pagefind", "--site", str(output), "--quiet"]
+    glob = _globs.get(_key(output))
+    return [sys.executable, "-m", "pagefind", "--site", str(output), "--quiet"] + (["--glob", glob] if glob else [])
+
+
+def searchable_glob(save_as: list[str]) -> str | None:
+    """A Pagefind --glob for the top-level folders (and files) that hold these pages.
+
+    Only articles and pages carry data-pagefind-body; Pagefind would otherwise
+    parse every browse page too, only to skip it (about a third of its work
+    on a large site). finish() still checks the index holds every searchable page."""
+    parts = set()
+    for path in save_as:
+        top, sep, _ = path.replace("\\", "/").partition("/")
+        parts.add(f"{top}/**/*.html" if sep else top)
+    return "{" + ",".join(sorted(parts)) + "}" if parts else None
 
 
 def wait_for_background() -> None:
@@ -105,7 +122,20 @@ def indexed_pages(output: Path) -> int:
         return -1
 
 
+def forget(pelican) -> None:
+    """initialized: a new build works out its own glob (a build that stopped early left one)."""
+    _globs.pop(_key(pelican.output_path), None)
+
+
 def on_pages_written(generator, writer=None) -> None:
     """page_writer_finalized: every searchable page is on disk."""
+    ctx = generator.context
+    pages = [obj.save_as for key in ("articles", "pages", "hidden_pages") for obj in ctx.get(key, []) or []
+             if getattr(obj, "save_as", None)]
+    glob = searchable_glob(pages)
+    if glob:
+        _globs[_key(generator.output_path)] = glob
+    else:
+        _globs.pop(_key(generator.output_path), None)
     if generator.settings.get("CLINIC_SEARCH_INDEX_EARLY"):
         start(Path(generator.output_path))
