@@ -1,16 +1,23 @@
-"""Markdown for most articles in a second process (production builds).
+"""Markdown and reading levels on the second core (production builds).
 
 Turning Markdown into HTML is the largest single part of a build, in bare
 Pelican too, and Pelican reads one file after another on one core. When the
-articles generator starts, this module starts one worker process and hands
-it three article files in five, in the order Pelican will read them; the
-reader below then takes the worker's HTML for those files instead of
-converting them again, while Pelican converts the others itself.
+articles generator starts, this module forks one worker process and hands it
+some of the article files, in the order Pelican will read them; the reader
+below then takes the worker's HTML for those files instead of converting them
+again, while Pelican converts the others itself. The worker also measures the
+reading level of every article (for the files converted here, the reader
+sends it their HTML), so the build's readability check finds each result
+already measured.
 
-Only the conversion moves: the metadata is still parsed here, by Pelican's
-own MarkdownReader code, because its values become Pelican objects tied to
-this process's settings. tests/test_site.py checks that a build with the
-worker and one without it write the same bytes.
+Only the conversion and the measuring move: the metadata is still parsed
+here, by Pelican's own MarkdownReader code, because its values become
+Pelican objects tied to this process's settings. A reading is stored under
+the digest of the exact HTML and source text it was measured from
+(readability.key), so a page whose HTML changed after reading (a {filename}
+link, an image) is simply measured again. tests/test_parallel_read.py checks
+that a build with the worker and one without it write the same bytes and the
+same messages, and that this reader gives what Pelican's own gives.
 
 Skipped when Pelican's content cache is loaded (the dev server: cached files
 are not read at all) and for sites with fewer articles than
@@ -22,59 +29,121 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import types
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from markdown import Markdown
 from pelican.readers import MarkdownReader
 from pelican.utils import pelican_open
 
-_jobs: dict[str, Future] = {}  # absolute source path -> (html, raw metadata)
+from . import readability, validate
+
+# Of every five article files, the worker converts these; the others are
+# converted here, where Pelican also parses the metadata and makes each
+# Article, and their reading level is measured in the worker.
+WORKER_SHARE = (1, 3)
+
+_jobs: dict[str, Future] = {}  # absolute source path -> (html, raw metadata, reading)
+_readings: list[Future] = []  # reading levels of files converted here
 _pool: ProcessPoolExecutor | None = None
-_worker_settings: dict | None = None  # the MARKDOWN setting, inside the worker
-stats = {"worker": 0, "fallback": 0}  # this build's files: converted by the worker / read here after it failed
+_worker: dict = {}  # inside the worker: its Markdown and whether to measure
+_measuring = False  # this build checks reading levels (and the worker measures them)
+stats = {"worker": 0, "fallback": 0, "readings": 0}  # this build: files converted there / read here after it failed / readings stored
+
+# What _parse_metadata needs of a Markdown instance when no field is formatted:
+# only to take the meta preprocessor out. Building a real one for that costs
+# about 1.5 ms a file, as long as converting a short page.
+_NO_FORMATTED_FIELDS = types.SimpleNamespace(
+    preprocessors=types.SimpleNamespace(deregister=lambda name, strict=True: None))
 
 
-def _init(markdown_settings: dict) -> None:
-    global _worker_settings
-    _worker_settings = markdown_settings
+def _init(markdown_settings: dict, measure: bool, data_dir: str | None) -> None:
+    _worker["md"] = Markdown(**markdown_settings)
+    _worker["measure"] = measure
+    if measure:
+        readability.syllable_table(data_dir)
 
 
-def convert(path: str, markdown_settings: dict | None = None) -> tuple[str, dict | None]:
-    """What MarkdownReader.read does before it parses the metadata."""
-    md = Markdown(**(markdown_settings or _worker_settings))
+def _reading(path: str, html: str):
+    """(key, Reading) for one article, as the build's readability check would measure it."""
+    if not _worker.get("measure"):
+        return None
+    with open(path, "rb") as f:
+        text, _ = validate.decode(path, f.read())
+    if text is None:
+        return None
+    visible = readability.visible_text(html)
+    return readability.key(visible, text), readability.measure(html, text)
+
+
+def convert(path: str) -> tuple[str, dict | None, tuple | None]:
+    """In the worker: what MarkdownReader.read does before it parses the metadata, and the reading level."""
+    md = _worker["md"]
+    md.reset()
     with pelican_open(path) as text:
         html = md.convert(text)
-    return html, getattr(md, "Meta", None)
+    return html, getattr(md, "Meta", None), _reading(path, html)
+
+
+def measure_converted(path: str, html: str):
+    """In the worker: the reading level of a file converted in the main process."""
+    return _reading(path, html)
 
 
 class PrefetchingMarkdownReader(MarkdownReader):
+    """Pelican's MarkdownReader, converting with one Markdown instance per
+    reader (reset between files, as Markdown is meant to be reused) and taking
+    the worker's HTML where it has it."""
+
     def read(self, source_path):
-        job = _jobs.pop(source_path, None)
-        if job is None:
-            return super().read(source_path)
-        try:
-            html, meta = job.result()
-        except Exception:  # noqa: BLE001 - read it here instead, so Pelican reports its own error
-            stats["fallback"] += 1
-            return super().read(source_path)
-        stats["worker"] += 1
         self._source_path = source_path
-        self._md = Markdown(**self.settings["MARKDOWN"])  # _parse_metadata uses it, as in read()
-        return html, (self._parse_metadata(meta) if meta is not None else {})
+        job = _jobs.pop(source_path, None)
+        if job is not None:
+            try:
+                html, meta, reading = job.result()
+            except Exception:  # noqa: BLE001 - read it here instead, so Pelican reports its own error
+                stats["fallback"] += 1
+            else:
+                stats["worker"] += 1
+                _store(reading)
+                return html, self._metadata(meta)
+        md = getattr(self, "_converter", None)
+        if md is None:
+            md = self._converter = Markdown(**self.settings["MARKDOWN"])
+        md.reset()
+        with pelican_open(source_path) as text:
+            html = md.convert(text)
+        meta = getattr(md, "Meta", None)
+        if _pool is not None and _measuring:
+            _readings.append(_pool.submit(measure_converted, source_path, html))
+        return html, self._metadata(meta)
+
+    def _metadata(self, meta):
+        if meta is None:
+            return {}
+        # _parse_metadata converts formatted fields with self._md (and takes
+        # its meta preprocessor out, so the instance cannot convert a page again)
+        self._md = Markdown(**self.settings["MARKDOWN"]) if self.settings["FORMATTED_FIELDS"] else _NO_FORMATTED_FIELDS
+        return self._parse_metadata(meta)
+
+
+def _store(reading) -> None:
+    if reading is not None:
+        readability.remember(*reading)
+        stats["readings"] += 1
 
 
 def use_reader(readers) -> None:
-    """readers_init: our reader for Markdown files, in every build (it only
-    differs from Pelican's when a worker has the file)."""
+    """readers_init: our reader for Markdown files, in every build."""
     for ext in MarkdownReader.file_extensions:
         if readers.reader_classes.get(ext) is MarkdownReader:
             readers.reader_classes[ext] = PrefetchingMarkdownReader
 
 
 def start(generator) -> None:
-    """article_generator_init: hand every second article to a worker."""
+    """article_generator_init: fork the worker and hand it its share of the articles."""
     stop()
-    stats.update(worker=0, fallback=0)
+    stats.update(worker=0, fallback=0, readings=0)
     s = generator.settings
     if not s.get("CLINIC_PARALLEL_READ") or (s.get("CACHE_CONTENT") and s.get("LOAD_CONTENT_CACHE")):
         return
@@ -87,21 +156,45 @@ def start(generator) -> None:
         # A forked child of a process with other threads can hang on a lock one of
         # them held; spawn would re-import the whole build (about 1 s). Read here.
         return
-    global _pool
+    measure = s.get("CLINIC_READABILITY_TARGET") is not None
+    data_dir = s.get("CLINIC_NLTK_DATA")
+    if data_dir and not os.path.isabs(data_dir):  # as the readability check resolves it (plugin.project_path)
+        data_dir = os.path.join(os.path.dirname(os.path.abspath(s["PATH"])), data_dir)
+    global _pool, _measuring
+    _measuring = measure
     # fork: the worker starts at once with Markdown and the settings already loaded
     _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
-                                initializer=_init, initargs=(s["MARKDOWN"],))
-    # The worker only converts; Pelican here also parses metadata and makes the
-    # Article for every file, so the worker takes three files in five.
+                                initializer=_init, initargs=(s["MARKDOWN"], measure, data_dir))
     for i, path in enumerate(paths):
-        if i % 5 in (1, 2, 4):
+        if i % 5 in WORKER_SHARE:
             _jobs[path] = _pool.submit(convert, path)
 
 
+def files_read(*_args, **_kwargs) -> None:
+    """article_generator_finalized: conversions Pelican did not ask for are dropped;
+    the worker goes on measuring reading levels."""
+    for job in _jobs.values():
+        job.cancel()
+    _jobs.clear()
+    if not _measuring:
+        stop()
+
+
+def collect_readings() -> None:
+    """Before the readability check: store every reading the worker measured, then stop it."""
+    for job in _readings:
+        try:
+            _store(job.result())
+        except Exception:  # noqa: BLE001 - the check measures that page itself
+            pass
+    stop()
+
+
 def stop(*_args, **_kwargs) -> None:
-    """article_generator_finalized (or a new build): drop what was not used."""
+    """At the end of a build (or the start of the next): drop what was not used."""
     global _pool
     _jobs.clear()
+    _readings.clear()
     if _pool is not None:
         _pool.shutdown(wait=True, cancel_futures=True)
         _pool = None

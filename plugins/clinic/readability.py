@@ -153,19 +153,38 @@ _measured: dict[bytes, Reading] = {}  # by a digest of the page; kept across dev
 
 
 def measure(content_html: str, source: str = "", longest: int = 3) -> Reading:
-    """The reading level of one page. A page whose HTML and source did not change
-    since the last build in this process (the dev server) is not measured again."""
-    key = hashlib.blake2b(f"{longest}\0{content_html}\0{source}".encode(), digest_size=16).digest()
-    found = _measured.get(key)
+    """The reading level of one page. A page whose visible text and source did not
+    change since it was last measured in this process (the dev server, or the
+    build's second process: parallel_read.py) is not measured again."""
+    page = hashlib.blake2b(f"{longest}\0{content_html}\0{source}".encode(), digest_size=16).digest()
+    found = _measured.get(page)  # this very HTML, measured before (the dev server's rebuilds)
     if found is None:
+        text = visible_text(content_html)
+        digest = key(text, source, longest)
+        found = _measured.get(digest)
+        if found is None:
+            found = _measure(text, source, longest)
         if len(_measured) > 50_000:
             _measured.clear()
-        found = _measured[key] = _measure(content_html, source, longest)
+        _measured[page] = _measured[digest] = found
     return found
 
 
-def _measure(content_html: str, source: str, longest: int) -> Reading:
-    text = visible_text(content_html)
+def key(text: str, source: str = "", longest: int = 3) -> bytes:
+    """What a reading is stored under: a digest of exactly what it is measured from,
+    the page's visible text (so a link's new address does not count) and its source."""
+    return hashlib.blake2b(f"{longest}\0{text}\0{source}".encode(), digest_size=16).digest()
+
+
+def remember(digest: bytes, reading: Reading) -> None:
+    """Store a reading measured elsewhere (the build's second process, parallel_read.py)."""
+    if len(_measured) > 50_000:
+        _measured.clear()
+    _measured[digest] = reading
+
+
+def _measure(text: str, source: str, longest: int) -> Reading:
+    """The reading level of a page's visible text (visible_text())."""
     ranked = sorted(sentences(text), key=lambda s: -len(WORD.findall(s)))[:longest]
     grade, smog = grade_and_smog(text)
     lines = plain_lines(source) if ranked else []
