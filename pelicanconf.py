@@ -126,6 +126,9 @@ CLINIC_NLTK_DATA = None  # where the CMU dictionary's syllable table is kept; No
 # (plugins/clinic/parallel_read.py); never with the dev server's content cache.
 CLINIC_PARALLEL_READ = True
 CLINIC_PARALLEL_READ_MIN = 200  # articles; below this a second process costs more than it saves
+# ... and write the article pages on both cores (plugins/clinic/parallel_write.py)
+CLINIC_PARALLEL_WRITE = True
+CLINIC_PARALLEL_WRITE_MIN = 200  # articles
 CLINIC_MINIFY = False
 CLINIC_PRECOMPRESS = False
 PRECOMPRESS_TEXT_EXTENSIONS = [".html", ".css", ".js", ".json", ".xml", ".txt", ".svg", ".atom"]

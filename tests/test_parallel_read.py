@@ -1,9 +1,11 @@
-"""Markdown on two cores (plugins/clinic/parallel_read.py) must not change a byte
-of the site, nor any message about a broken file.
+"""Markdown on two cores (plugins/clinic/parallel_read.py) and article pages
+written by two processes (plugins/clinic/parallel_write.py) must not change a
+byte of the site, nor any message about a broken file, and a failure in the
+second process must fail the build cleanly.
 
-The builds run in a fresh process, as `make publish` does: the worker is only
-forked from a process without other threads, and the test process has some
-(the browser tests' servers)."""
+The builds run in a fresh process, as `make publish` does: the workers are
+only forked from a process without other threads, and the test process has
+some (the browser tests' servers)."""
 
 from __future__ import annotations
 
@@ -14,26 +16,40 @@ import shutil
 import subprocess
 import sys
 
-from clinic import search_index
-from conftest import ROOT
+from pelican.readers import MarkdownReader
+from pelican.settings import read_settings
 
-ON = {"CLINIC_PARALLEL_READ": True, "CLINIC_PARALLEL_READ_MIN": 0}
-OFF = {"CLINIC_PARALLEL_READ": False}
+import benchgen
+from clinic import parallel_read, readability, search_index, validate
+from conftest import ROOT, tree_hash
+
+ON = {"CLINIC_PARALLEL_READ": True, "CLINIC_PARALLEL_READ_MIN": 0,
+      "CLINIC_PARALLEL_WRITE": True, "CLINIC_PARALLEL_WRITE_MIN": 0}
+OFF = {"CLINIC_PARALLEL_READ": False, "CLINIC_PARALLEL_WRITE": False}
 
 BUILD = """
 import io, json, sys
 sys.path[:0] = [{tools!r}, {plugins!r}, {tests!r}]
 from pathlib import Path
 from conftest import run_build
-from clinic import parallel_read
+from clinic import parallel_read, parallel_write, writer
+forks = []  # pages the second process wrote, for each time the work was shared
+_begin = parallel_write.begin
+def begin(*args):
+    shared = _begin(*args)
+    if shared and parallel_write._split["role"] == "parent":
+        forks.append(len(parallel_write._split["theirs"]))
+    return shared
+parallel_write.begin = begin
+{patch}
 site = run_build("publish", Path({content!r}), Path({output!r}), settings_override={override!r})
-print(json.dumps({{"status": site.status, "log": site.log, "stats": parallel_read.stats}}))
+print(json.dumps({{"status": site.status, "log": site.log, "stats": parallel_read.stats, "forks": forks}}))
 """
 
 
-def publish(content, output, override) -> dict:
+def publish(content, output, override, patch="") -> dict:
     code = BUILD.format(tools=str(ROOT / "tools"), plugins=str(ROOT / "plugins"), tests=str(ROOT / "tests"),
-                        content=str(content), output=str(output), override=override)
+                        content=str(content), output=str(output), override=override, patch=patch)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -62,8 +78,12 @@ def test_the_worker_writes_the_same_site(tmp_path):
     serial = publish(ROOT / "content", tmp_path / "serial", OFF)
     parallel = publish(ROOT / "content", tmp_path / "parallel", ON)
     assert serial["status"] == parallel["status"] == 0, parallel["log"]
-    assert serial["stats"]["worker"] == 0
-    assert parallel["stats"]["worker"] >= 10  # three articles in five went through the worker
+    assert serial["stats"]["worker"] == 0 and serial["forks"] == []
+    # the second process wrote every second article (of 18) and every second topic page (of 37)
+    assert parallel["forks"] == [9, 18]
+    assert parallel["stats"]["worker"] >= 6  # two articles in five (of 18) went through the worker
+    # every article's reading level was measured there, and none of it changed a byte (below)
+    assert parallel["stats"]["readings"] >= 20
     assert site_files(tmp_path / "serial") == site_files(tmp_path / "parallel")
     assert search_index.indexed_pages(tmp_path / "serial") == search_index.indexed_pages(tmp_path / "parallel") >= 24
 
@@ -85,3 +105,72 @@ def test_broken_files_get_the_same_messages_with_the_worker(tmp_path):
     assert ours(parallel["log"]) == ours(serial["log"])
     assert all(f"content/conditions/{p.name}:" in parallel["log"] for p in broken)
     assert not (tmp_path / "parallel" / "output").exists()
+
+
+def test_the_reader_gives_what_pelicans_own_gives(tmp_path):
+    """One Markdown instance reused for every file (reset between them) and no
+    Markdown built just to parse metadata: the same HTML and metadata as
+    Pelican's MarkdownReader, which builds a new instance for each file."""
+    benchgen.generate(tmp_path / "gen", 6, seed=5)
+    files = sorted((ROOT / "content").rglob("*.md")) + sorted((tmp_path / "gen" / "content").rglob("*.md"))
+    settings = read_settings(str(ROOT / "pelicanconf.py"))
+    ours, pelicans = parallel_read.PrefetchingMarkdownReader(settings), MarkdownReader(settings)
+    assert len(files) > 30
+    for path in files:
+        assert ours.read(str(path)) == pelicans.read(str(path)), path
+
+
+def test_a_reading_measured_in_the_worker_is_the_one_measured_here(tmp_path):
+    """The worker's reading is stored under the digest of what it measured
+    (the visible text and the source); the check then finds it, and finds
+    nothing when a reader would see something else."""
+    path = ROOT / "content" / "conditions" / "bunions.md"
+    parallel_read._init(read_settings(str(ROOT / "pelicanconf.py"))["MARKDOWN"], True, None)
+    html, _, (digest, reading) = parallel_read.convert(str(path))
+    text, _ = validate.decode(str(path), path.read_bytes())
+    visible = readability.visible_text(html)
+    assert digest == readability.key(visible, text)
+    assert reading == readability._measure(visible, text, 3) == readability.measure(html, text)
+    # a link's address is not what a reader sees; a word is
+    assert readability.key(readability.visible_text(html.replace('href="', 'href="x')), text) == digest
+    assert readability.key(readability.visible_text(html.replace("</p>", " more</p>", 1)), text) != digest
+    assert parallel_read.measure_converted(str(path), html) == (digest, reading)
+
+
+# In the second page writer only: log a warning for its first page, or fail on it.
+IN_CHILD = """
+import logging
+_exit = writer._MinifyOnClose.__exit__
+_first = []
+def __exit__(self, *exc):
+    if parallel_write.in_child() and not _first:
+        _first.append(self.file.name)
+        {action}
+    return _exit(self, *exc)
+writer._MinifyOnClose.__exit__ = __exit__
+"""
+
+
+def test_the_second_writers_messages_reach_the_report(tmp_path):
+    warn = IN_CHILD.format(action='logging.getLogger("pelican.writers").warning("Odd thing on a page")')
+    result = publish(ROOT / "content", tmp_path / "output", ON, patch=warn)
+    assert result["forks"][0] == 9
+    # a Pelican warning fails a production build: reported once, from the second process
+    assert result["status"] == 1
+    assert result["log"].count("Odd thing on a page") == 1
+
+
+def test_a_failure_in_the_second_writer_fails_the_build_and_keeps_the_site(tmp_path):
+    output = tmp_path / "output"
+    good = publish(ROOT / "content", output, OFF)
+    assert good["status"] == 0
+    before = tree_hash(output)
+    fail = IN_CHILD.format(action='raise OSError(28, "No space left on device")')
+    result = publish(ROOT / "content", output, ON, patch=fail)
+    assert result["forks"][0] == 9
+    assert result["status"] == 1
+    assert ("build: pages: the second process writing pages failed: "
+            "OSError: [Errno 28] No space left on device") in result["log"]
+    assert "Publish failed" in result["log"]
+    assert tree_hash(output) == before
+    assert not list(tmp_path.glob("output.staging-*"))

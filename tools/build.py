@@ -15,6 +15,7 @@ import argparse
 import contextlib
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -24,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from clinic import headers, links, minify, search_index  # noqa: E402
+from clinic import headers, links, minify, parallel_read, parallel_write, search_index  # noqa: E402
 from clinic.plugin import files_under  # noqa: E402
 from clinic.problems import Problem, summarise  # noqa: E402
 from clinic.swap import swap_into_place  # noqa: E402
@@ -32,6 +33,9 @@ from clinic.swap import swap_into_place  # noqa: E402
 
 # Pelican's content cache, as the dev server uses it: unchanged files are not re-read.
 DEV_CACHE = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CHECK_MODIFIED_METHOD": "mtime"}
+
+
+UNRESOLVED = re.compile(r"Unable to find '([^']+)'")
 
 
 class Collector(logging.Handler):
@@ -55,7 +59,14 @@ class Collector(logging.Handler):
         """Our own checks name the file and the fix more precisely than Pelican's
         message about the same file, so drop Pelican's when ours covers it."""
         ours = {p.path for p in self.problems if p.severity == "error"}
-        return self.problems + [p for p in self.pelican if p.path not in ours]
+        return self.problems + [p for p in self.pelican if p.path not in ours and not self.follows_from(p, ours)]
+
+    @staticmethod
+    def follows_from(problem: Problem, ours: set[str]) -> bool:
+        """A {filename} link Pelican could not resolve because the page it points
+        to was rejected, for a reason one of our lines already gives."""
+        found = UNRESOLVED.match(problem.message) if problem.field == "link" else None
+        return bool(found) and any(path.endswith(found.group(1)) for path in ours)
 
 
 def from_pelican(record: logging.LogRecord, base: Path = ROOT) -> Problem | None:
@@ -194,7 +205,7 @@ def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra
     problems: list[Problem] = []
     # Search indexing starts inside the Pelican run once the searchable pages are
     # written (plugins/clinic/search_index.py), except in the dev server.
-    extra = dict(extra or {}, CLINIC_SEARCH_INDEX_EARLY=not background_search)
+    extra = dict(extra or {}, CLINIC_SEARCH_INDEX_EARLY=not background_search, CLINIC_HOST_FILES_AFTER_SEARCH=True)
     try:
         problems += run_pelican(settings_file, target, strict, extra)
         if target.is_dir():
@@ -206,9 +217,9 @@ def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra
                 problems += search_index.finish(target, counts["searchable"])
             elif not any(p.severity == "error" for p in problems) or not strict:
                 problems += search_index.run(target, background=background_search and not strict)
-            if not search_index.running_in_background():
-                # now that every file is written, including the search index's
-                headers.write_host_files_to(target, settings)
+            # _headers names every fingerprinted file, the search index's too (in the
+            # dev server the index is still being written: it needs no _headers)
+            headers.write_host_files_to(target, settings)
             problems += precompress(target, settings)
         errors = [p for p in problems if p.severity == "error" or (strict and p.path.startswith("pelican"))]
         for p in sorted(problems, key=lambda p: (p.severity != "error", p.path, p.line or 0)):
@@ -224,6 +235,8 @@ def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra
         return 0
     finally:
         search_index.stop(target)  # still running only if the build stopped early
+        parallel_read.stop()  # likewise the Markdown worker
+        parallel_write.abandon()  # and the second page writer
         try:
             minify.finish(target)  # a failed build's compressor: let its thread end
         except OSError:

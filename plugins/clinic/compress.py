@@ -43,17 +43,24 @@ class Background:
         self.extensions, self.min_size = set(extensions), min_size
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="precompress")
         self.jobs: dict[Path, Future] = {}
+        self.done_elsewhere: set[Path] = set()  # compressed by the build's other process
 
     def submit(self, path: Path, data: bytes) -> None:
         if path.suffix in self.extensions and len(data) >= self.min_size:
             self.jobs[path] = self.pool.submit(write_copies, path, data)
+
+    def quiesce(self) -> None:
+        """Finish the pages handed over so far and let the thread end; the next
+        submit() starts a new one (before a fork: parallel_write.py)."""
+        self.pool.shutdown(wait=True)
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="precompress")
 
     def wait(self) -> set[Path]:
         """The files compressed; raises the first error (OSError: disk full, say)."""
         self.pool.shutdown(wait=True)
         for job in self.jobs.values():
             job.result()
-        return set(self.jobs)
+        return set(self.jobs) | self.done_elsewhere
 
 
 def precompress(output: Path, extensions, min_size: int = 512, workers: int = 2, done: set[Path] = frozenset()) -> int:

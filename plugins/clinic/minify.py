@@ -1,5 +1,5 @@
-"""Finish each page as Pelican writes it (production builds): minify the HTML,
-then hand it to the background compressor.
+"""Finish each page as Pelican writes it (production builds): minify the HTML
+before it is written (writer.py), then hand it to the background compressor.
 
 minify-html is a maintained minifier; closing tags are kept so that every
 parser (and every test) sees the same tree as the unminified page.
@@ -43,21 +43,52 @@ def start(pelican) -> None:
         _compressors[key] = Background(s.get("PRECOMPRESS_TEXT_EXTENSIONS", []), s.get("PRECOMPRESS_MIN_SIZE", 512))
 
 
+def compressing(output) -> bool:
+    return _key(str(output)) in _compressors
+
+
 def finish(output: Path) -> set[Path]:
     """Wait for the pages handed over during the build; the files compressed."""
     compressor = _compressors.pop(_key(str(output)), None)
     return compressor.wait() if compressor is not None else set()
 
 
+_finished: dict[str, bytes] = {}  # path -> the bytes writer.py just wrote there
+_elsewhere: set[str] = set()  # pages the build's other process writes (parallel_write.py)
+
+
+def restart_compressor(output, settings) -> None:
+    """In a forked process: a compressor of its own (the parent's thread did not come along)."""
+    key = _key(str(output))
+    if key in _compressors:
+        _compressors[key] = Background(settings.get("PRECOMPRESS_TEXT_EXTENSIONS", []),
+                                       settings.get("PRECOMPRESS_MIN_SIZE", 512))
+
+
+def quiesce(output) -> None:
+    """Let the compressor finish what it has, and its thread end, before a fork.
+    A new thread starts with the next page handed to it."""
+    compressor = _compressors.get(_key(str(output)))
+    if compressor is not None:
+        compressor.quiesce()
+
+
+def add_compressed(output, paths) -> None:
+    """Pages the other process compressed: not to be compressed again at the end."""
+    compressor = _compressors.get(_key(str(output)))
+    if compressor is not None:
+        compressor.done_elsewhere.update(Path(p) for p in paths)
+
+
 def on_content_written(path, context):
-    minifying = context.get("CLINIC_MINIFY") and str(path).endswith(".html")
+    data = _finished.pop(str(path), None)
+    if str(path) in _elsewhere:  # the other process writes and compresses it
+        _elsewhere.discard(str(path))
+        return
     compressor = _compressors.get(_key(context["OUTPUT_PATH"]))
-    if not minifying and compressor is None:
+    if compressor is None:
         return
     p = Path(path)
-    data = p.read_bytes()
-    if minifying:
-        data = minify(data.decode("utf-8")).encode("utf-8")
-        p.write_bytes(data)
-    if compressor is not None:
-        compressor.submit(p, data)  # the same form of path as precompress() finds (a copy made twice is only slower)
+    if data is None:  # written by someone else's writer
+        data = p.read_bytes()
+    compressor.submit(p, data)  # the same form of path as precompress() finds (a copy made twice is only slower)

@@ -26,8 +26,8 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import SafeDatetime
 
-from . import (assets, clinicdata, images, jsonld, minify, parallel_read, readability, relations, review,
-               search_index, sections, validate, yamlfile)
+from . import (assets, clinicdata, images, jsonld, minify, parallel_read, parallel_write, readability, relations,
+               review, search_index, sections, validate, writer, yamlfile)
 from .headers import write_host_files
 from .problems import Problem
 from .rules import KIND_BY_FOLDER, KINDS
@@ -198,6 +198,7 @@ class ClinicGenerator(Generator):
             return []
         data_dir = self.settings.get("CLINIC_NLTK_DATA")
         readability.syllable_table(project_path(self.settings, data_dir) if data_dir else None)
+        parallel_read.collect_readings()  # what the second process measured
         severity = "error" if self.settings.get("CLINIC_READABILITY_FAIL") else "warning"
         problems, rows = [], []
         for meta in metas:
@@ -292,6 +293,11 @@ class ClinicGenerator(Generator):
         pick = lambda metas: [self.by_path[m.path] for m in metas if m.path in self.by_path]  # noqa: E731
         ctx = self.context.copy()
         base = "browse/"
+        # The topic pages are many on a large site: a second process writes every
+        # second one (parallel_write.py); the rest of this method is written here.
+        terms = [f"{base}{facet.slug}/{t}/index.html" for facet in vocab.facets.values() for t in facet.terms]
+        shared = set(terms) | {f"{base}index.html"} | {f"{base}{f}/index.html" for f in vocab.facets}
+        parallel_write.begin(writer, self.settings, terms[1::2], shared)
         writer.write_file("browse/index.html", self.get_template("browse"), ctx,
                           page_url="browse/", page_title="Browse by topic", facets=list(vocab.facets.values()),
                           counts={(f, t): len(v) for (f, t), v in index.terms.items()})
@@ -310,6 +316,7 @@ class ClinicGenerator(Generator):
                 writer.write_file(f"{base}{facet.slug}/{term.slug}/index.html", self.get_template("term"), ctx,
                                   page_url=f"{base}{facet.slug}/{term.slug}/", page_title=term.label,
                                   facet=facet, term=term, groups=groups, own_page=own)
+        parallel_write.join()
         condition_pages = {slug for (kind, slug) in index.by_kind_slug if kind == "condition"}
         entries = relations.a_to_z(vocab, condition_pages)
         letters = []
@@ -427,10 +434,14 @@ def register():
     signals.finalized.connect(write_host_files)
     signals.initialized.connect(reset_sitemap)
     signals.initialized.connect(minify.start)
+    signals.initialized.connect(search_index.forget)
     signals.readers_init.connect(parallel_read.use_reader)
     signals.article_generator_init.connect(parallel_read.start)
-    signals.article_generator_finalized.connect(parallel_read.stop)
+    signals.article_generator_finalized.connect(parallel_read.files_read)
+    signals.finalized.connect(parallel_read.stop)
     signals.content_written.connect(minify.on_content_written)
+    signals.get_writer.connect(writer.get_writer)
+    signals.article_writer_finalized.connect(parallel_write.join)
     signals.page_writer_finalized.connect(search_index.on_pages_written)
     signals.get_generators.connect(get_generators)
     signals.all_generators_finalized.connect(finish_articles)

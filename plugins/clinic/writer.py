@@ -1,0 +1,102 @@
+"""The build's Writer (production builds): Pelican's own, except that
+
+- a page is minified before it is written, and written once, and its bytes go
+  to the compressor from memory (minify.py), instead of being written, read
+  back, minified and written again;
+- article and topic pages can be shared with a second process (parallel_write.py): for
+  the pages the other process writes, only Pelican's bookkeeping is kept.
+"""
+
+from __future__ import annotations
+
+import os
+
+from pelican.writers import FileOverwriteFailedError, Writer
+
+from . import minify, parallel_write
+
+
+class _MinifyOnClose:
+    """What Pelican writes a page into: minified and written when Pelican closes
+    it, its bytes kept for the compressor (content_written)."""
+
+    def __init__(self, f, minifying: bool):
+        self.file, self.minifying, self.parts = f, minifying, []
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return len(text)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with self.file:
+            if exc[0] is None:
+                text = "".join(self.parts)
+                if self.minifying:
+                    text = minify.minify(text)
+                self.file.write(text)
+                minify._finished[self.file.name] = text.encode("utf-8")
+
+
+class _Elsewhere:
+    """A page the other process writes: nothing is rendered or opened here."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+
+class _NotRendered:
+    @staticmethod
+    def render(*_args, **_kwargs) -> str:
+        return ""
+
+
+class ClinicWriter(Writer):
+    def write_file(self, name, template, context, *args, **kwargs):
+        parallel_write.before_write(self, self.settings, name, kwargs, context)
+        self._elsewhere = parallel_write.elsewhere(self, name)
+        if self._elsewhere:
+            template = _NotRendered
+        if not parallel_write.in_child():
+            return super().write_file(name, template, context, *args, **kwargs)
+        try:  # the child never returns into Pelican with an error
+            super().write_file(name, template, context, *args, **kwargs)
+        except BaseException as exc:  # noqa: BLE001
+            parallel_write.child_exit(exc)
+        parallel_write.child_wrote(name)
+        return None
+
+    def _open_w(self, filename, encoding, override=False):
+        if getattr(self, "_elsewhere", False):
+            self._elsewhere = False
+            # Pelican's own rule (Writer._open_w), without opening the file the other process writes
+            if filename in self._written_files and not override:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" as Pelican has already written to it previously')
+            self._written_files.add(filename)
+            minify._elsewhere.add(filename)
+            return _Elsewhere()
+        f = super()._open_w(filename, encoding, override=override)
+        # pages only: feeds are written by feedgenerator, which wants a real file
+        if f.name == os.devnull or not filename.endswith(".html"):
+            return f
+        minifying = bool(self.settings.get("CLINIC_MINIFY"))
+        if not minifying and not minify.compressing(self.settings["OUTPUT_PATH"]):
+            return f
+        return _MinifyOnClose(f, minifying)
+
+
+def get_writer(pelican):
+    """get_writer: the build's Writer, for builds that minify, compress or split."""
+    s = pelican.settings
+    if s.get("CLINIC_MINIFY") or s.get("CLINIC_PRECOMPRESS") or s.get("CLINIC_PARALLEL_WRITE"):
+        return ClinicWriter
+    return None
