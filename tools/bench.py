@@ -167,6 +167,7 @@ def rebuild_child(argv: list[str]) -> int:
     import build
 
     logging.getLogger().setLevel(logging.WARNING)  # as tools/build.py and the dev server run it
+    build.collect_garbage_less_often()  # as the dev server does
     os.chdir(ROOT)
     settings = ROOT / "pelicanconf.py"
     output = Path(args.output).resolve()

@@ -66,6 +66,7 @@ def main(argv=None) -> int:
     parser.add_argument("--output", type=Path, default=ROOT / "output")
     args = parser.parse_args(argv)
 
+    build.collect_garbage_less_often()
     settings_file = ROOT / "pelicanconf.py"
     os.chdir(ROOT)
     output = args.output.resolve()
