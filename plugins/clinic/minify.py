@@ -40,7 +40,11 @@ def start(pelican) -> None:
     if old is not None:  # a build that stopped early; its copies are overwritten anyway
         old.pool.shutdown(wait=True)
     if s.get("CLINIC_PRECOMPRESS"):
-        _compressors[key] = Background(s.get("PRECOMPRESS_TEXT_EXTENSIONS", []), s.get("PRECOMPRESS_MIN_SIZE", 512))
+        _compressors[key] = _compressor(s)
+
+
+def _compressor(settings) -> Background:
+    return Background(settings.get("PRECOMPRESS_TEXT_EXTENSIONS", []), settings.get("PRECOMPRESS_MIN_SIZE", 512))
 
 
 def compressing(output) -> bool:
@@ -57,12 +61,21 @@ _finished: dict[str, bytes] = {}  # path -> the bytes writer.py just wrote there
 _elsewhere: set[str] = set()  # pages the build's other process writes (parallel_write.py)
 
 
+def written(path: str, data: bytes) -> None:
+    """writer.py wrote these bytes to path: the compressor takes them from here."""
+    _finished[path] = data
+
+
+def written_elsewhere(path: str) -> None:
+    """The build's other process writes and compresses this page."""
+    _elsewhere.add(path)
+
+
 def restart_compressor(output, settings) -> None:
     """In a forked process: a compressor of its own (the parent's thread did not come along)."""
     key = _key(str(output))
     if key in _compressors:
-        _compressors[key] = Background(settings.get("PRECOMPRESS_TEXT_EXTENSIONS", []),
-                                       settings.get("PRECOMPRESS_MIN_SIZE", 512))
+        _compressors[key] = _compressor(settings)
 
 
 def quiesce(output) -> None:

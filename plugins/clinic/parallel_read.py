@@ -13,9 +13,9 @@ already measured.
 Only the conversion and the measuring move: the metadata is still parsed
 here, by Pelican's own MarkdownReader code, because its values become
 Pelican objects tied to this process's settings. A reading is stored under
-the digest of the exact HTML and source text it was measured from
-(readability.key), so a page whose HTML changed after reading (a {filename}
-link, an image) is simply measured again. tests/test_parallel_read.py checks
+a digest of the visible text and source it was measured from
+(readability.key), so a page whose text changed after reading is simply
+measured again, while a link's new address ({filename}) changes nothing. tests/test_parallel_read.py checks
 that a build with the worker and one without it write the same bytes and the
 same messages, and that this reader gives what Pelican's own gives.
 
@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import threading
 import types
 from concurrent.futures import Future, ProcessPoolExecutor
 
@@ -37,6 +36,7 @@ from pelican.readers import MarkdownReader
 from pelican.utils import pelican_open
 
 from . import readability, validate
+from .forking import fork_is_safe
 
 # Of every five article files, the worker converts these; the others are
 # converted here, where Pelican also parses the metadata and makes each
@@ -72,8 +72,7 @@ def _reading(path: str, html: str):
         text, _ = validate.decode(path, f.read())
     if text is None:
         return None
-    visible = readability.visible_text(html)
-    return readability.key(visible, text), readability.measure(html, text)
+    return readability.measure_keyed(html, text)
 
 
 def convert(path: str) -> tuple[str, dict | None, tuple | None]:
@@ -152,10 +151,8 @@ def start(generator) -> None:
              if n.rsplit(".", 1)[-1] in MarkdownReader.file_extensions]
     if len(paths) < s.get("CLINIC_PARALLEL_READ_MIN", 200):
         return
-    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
-        # A forked child of a process with other threads can hang on a lock one of
-        # them held; spawn would re-import the whole build (about 1 s). Read here.
-        return
+    if not fork_is_safe():
+        return  # read here
     measure = s.get("CLINIC_READABILITY_TARGET") is not None
     data_dir = s.get("CLINIC_NLTK_DATA")
     if data_dir and not os.path.isabs(data_dir):  # as the readability check resolves it (plugin.project_path)

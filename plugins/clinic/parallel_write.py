@@ -27,14 +27,13 @@ the pages are simply written here.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import pickle
 import signal
-import threading
 import traceback
 
 from . import minify
+from .forking import fork_is_safe
 
 _split: dict | None = None  # this build's split: role, the child's pages, the pipe
 
@@ -56,9 +55,7 @@ class _Records(logging.Handler):
 
 def allowed(settings, pages: int) -> bool:
     """Whether this build may split `pages` pages between two processes."""
-    if not settings.get("CLINIC_PARALLEL_WRITE") or "fork" not in multiprocessing.get_all_start_methods():
-        return False
-    return pages >= settings.get("CLINIC_PARALLEL_WRITE_MIN", 200)
+    return bool(settings.get("CLINIC_PARALLEL_WRITE")) and pages >= settings.get("CLINIC_PARALLEL_WRITE_MIN", 200)
 
 
 def before_write(writer, settings, name: str, kwargs: dict, context) -> None:
@@ -88,7 +85,7 @@ def begin(writer, settings, theirs: list[str], scope: set[str]) -> bool:
         return False
     output = writer.output_path
     minify.quiesce(output)  # the compressor's thread ends (a new one starts on the next page)
-    if threading.active_count() > 1:
+    if not fork_is_safe():
         return False
     read_end, write_end = os.pipe()
     pid = os.fork()

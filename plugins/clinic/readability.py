@@ -159,15 +159,20 @@ def measure(content_html: str, source: str = "", longest: int = 3) -> Reading:
     page = hashlib.blake2b(f"{longest}\0{content_html}\0{source}".encode(), digest_size=16).digest()
     found = _measured.get(page)  # this very HTML, measured before (the dev server's rebuilds)
     if found is None:
-        text = visible_text(content_html)
-        digest = key(text, source, longest)
-        found = _measured.get(digest)
-        if found is None:
-            found = _measure(text, source, longest)
-        if len(_measured) > 50_000:
-            _measured.clear()
-        _measured[page] = _measured[digest] = found
+        digest, found = measure_keyed(content_html, source, longest)
+        _measured[page] = found
     return found
+
+
+def measure_keyed(content_html: str, source: str = "", longest: int = 3) -> tuple[bytes, Reading]:
+    """The reading level of one page and the key() it is stored under."""
+    text = visible_text(content_html)
+    digest = key(text, source, longest)
+    found = _measured.get(digest)
+    if found is None:
+        found = _measure(text, source, longest)
+        remember(digest, found)
+    return digest, found
 
 
 def key(text: str, source: str = "", longest: int = 3) -> bytes:

@@ -57,10 +57,6 @@ def wait_for_background() -> None:
     _background.clear()
 
 
-def running_in_background() -> bool:
-    return any(proc.poll() is None for proc in _background)
-
-
 def start(output: Path) -> None:
     wait_for_background()
     stop(output)
@@ -133,9 +129,7 @@ def on_pages_written(generator, writer=None) -> None:
     pages = [obj.save_as for key in ("articles", "pages", "hidden_pages") for obj in ctx.get(key, []) or []
              if getattr(obj, "save_as", None)]
     glob = searchable_glob(pages)
-    if glob:
+    if glob:  # forget() cleared the last build's
         _globs[_key(generator.output_path)] = glob
-    else:
-        _globs.pop(_key(generator.output_path), None)
     if generator.settings.get("CLINIC_SEARCH_INDEX_EARLY"):
         start(Path(generator.output_path))

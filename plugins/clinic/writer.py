@@ -37,7 +37,7 @@ class _MinifyOnClose:
                 if self.minifying:
                     text = minify.minify(text)
                 self.file.write(text)
-                minify._finished[self.file.name] = text.encode("utf-8")
+                minify.written(self.file.name, text.encode("utf-8"))
 
 
 class _Elsewhere:
@@ -82,7 +82,7 @@ class ClinicWriter(Writer):
                 raise FileOverwriteFailedError(
                     f'Failed to overwrite "{filename}" as Pelican has already written to it previously')
             self._written_files.add(filename)
-            minify._elsewhere.add(filename)
+            minify.written_elsewhere(filename)
             return _Elsewhere()
         f = super()._open_w(filename, encoding, override=override)
         # pages only: feeds are written by feedgenerator, which wants a real file
