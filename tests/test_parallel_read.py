@@ -91,9 +91,12 @@ def test_the_worker_writes_the_same_site(tmp_path):
 def test_broken_files_get_the_same_messages_with_the_worker(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
-    broken = sorted((content / "conditions").glob("*.md"))
-    for path in broken:  # invalid UTF-8 in every condition, so some land in the worker
-        path.write_bytes(path.read_bytes().replace(b"## Overview", b"## Overview \xff\xfe", 1))
+    # invalid UTF-8 in every article, so some land in the worker whatever order
+    # the file system lists them in
+    broken = sorted(p for folder in ("conditions", "procedures", "treatments", "guides")
+                    for p in (content / folder).glob("*.md"))
+    for path in broken:
+        path.write_bytes(path.read_bytes().replace(b"\n## ", b"\n## \xff\xfe", 1))
     serial = publish(content, tmp_path / "serial" / "output", OFF)
     parallel = publish(content, tmp_path / "parallel" / "output", ON)
     assert parallel["stats"]["fallback"] >= 2  # the worker failed on them; they were read again here
@@ -103,7 +106,7 @@ def test_broken_files_get_the_same_messages_with_the_worker(tmp_path):
     # of those appear differs even between two builds without the worker.
     ours = lambda log: sorted(line for line in log.splitlines() if "Unable to find" not in line)  # noqa: E731
     assert ours(parallel["log"]) == ours(serial["log"])
-    assert all(f"content/conditions/{p.name}:" in parallel["log"] for p in broken)
+    assert all(f"content/{p.parent.name}/{p.name}:" in parallel["log"] for p in broken)
     assert not (tmp_path / "parallel" / "output").exists()
 
 
