@@ -209,6 +209,10 @@ def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra
     extra = dict(extra or {}, CLINIC_SEARCH_INDEX_EARLY=not background_search, CLINIC_HOST_FILES_AFTER_SEARCH=True)
     try:
         problems += run_pelican(settings_file, target, strict, extra)
+        # Pelican's articles and pages refer to each other in cycles, which the
+        # collector's thresholds (collect_garbage_less_often) would keep to the end:
+        # let them go now, so the link check and compression reuse their memory.
+        gc.collect()
         if target.is_dir():
             from pelican.settings import read_settings
             settings = read_settings(str(settings_file), override=extra)

@@ -51,7 +51,7 @@ def compressing(output) -> bool:
     return _key(str(output)) in _compressors
 
 
-def finish(output: Path) -> set[Path]:
+def finish(output: Path) -> set[str]:
     """Wait for the pages handed over during the build; the files compressed."""
     compressor = _compressors.pop(_key(str(output)), None)
     return compressor.wait() if compressor is not None else set()
@@ -90,7 +90,7 @@ def add_compressed(output, paths) -> None:
     """Pages the other process compressed: not to be compressed again at the end."""
     compressor = _compressors.get(_key(str(output)))
     if compressor is not None:
-        compressor.done_elsewhere.update(Path(p) for p in paths)
+        compressor.done.update(str(p) for p in paths)
 
 
 def on_content_written(path, context):

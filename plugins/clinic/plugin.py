@@ -23,12 +23,14 @@ from pathlib import Path
 
 from jinja2.bccache import BytecodeCache
 from pelican import signals
+from pelican.contents import Content
 from pelican.generators import Generator
 from pelican.utils import SafeDatetime
 
 from . import (assets, clinicdata, images, jsonld, minify, parallel_read, parallel_write, readability, relations,
                review, search_index, sections, validate, writer, yamlfile)
 from .headers import write_host_files
+from .parts import Parts
 from .problems import Problem
 from .rules import KIND_BY_FOLDER, KINDS
 from .vocabulary import build as build_vocabulary
@@ -181,14 +183,18 @@ class ClinicGenerator(Generator):
         problems += self.check_reviews(metas, self.data)
         problems += self.check_readability(metas, by_path, self.sources_text)
         report(problems)
-        # Measured: the source texts and the articles' whole bodies (their templates
-        # show intro_html and sections) are not needed again; on 5,000 articles
-        # they are about a fifth of the build's memory.
+        # Measured: the source texts are not needed again, and an article's
+        # sections are cut from its HTML when its page is written (parts.py);
+        # on 5,000 articles the texts and the bodies were about a fifth of the
+        # build's memory. Only a body whose images were given sizes differs
+        # from Pelican's and is kept.
         self.sources_text = {}
         for meta in metas:
             obj = by_path.get(meta.path)
             if obj is not None and meta.kind != "page":
-                obj.body_html = None
+                if obj.body_html is obj.content:
+                    obj.body_html = None
+                forget_content(obj)  # Pelican works it out again (about 0.1 ms) when the page is written
 
     def today(self) -> dt.date:
         fixed = self.settings.get("CLINIC_TODAY")
@@ -205,7 +211,8 @@ class ClinicGenerator(Generator):
         if target is None:
             return []
         data_dir = self.settings.get("CLINIC_NLTK_DATA")
-        readability.syllable_table(project_path(self.settings, data_dir) if data_dir else None)
+        # loaded only if a page is measured here (10 MiB): the worker measures them on large sites
+        readability.use_data_dir(project_path(self.settings, data_dir) if data_dir else None)
         parallel_read.collect_readings()  # what the second process measured
         severity = "error" if self.settings.get("CLINIC_READABILITY_FAIL") else "warning"
         problems, rows = [], []
@@ -256,7 +263,6 @@ class ClinicGenerator(Generator):
                                         self.settings.get("CLINIC_IMAGE_MAX_WIDTH", 1200))
             self.settings.setdefault("CLINIC_IMAGE_JOBS", []).extend(jobs)
         obj.body_html = html
-        obj.intro_html, obj.sections = sections.split(html) if meta.kind != "page" else (html, [])
         pick = lambda metas: [self.by_path[m.path] for m in metas if m.path in self.by_path]  # noqa: E731
         obj.treated_by_procedures = pick([m for m in index.treated_by.get(meta.slug, []) if m.kind == "procedure"]) \
             if meta.kind == "condition" else []
@@ -268,9 +274,12 @@ class ClinicGenerator(Generator):
             if meta.kind in ("procedure", "treatment") else []
         kind = KINDS[meta.kind]
         obj.breadcrumbs = [("Home", "")] + ([] if meta.kind == "page" else [(kind.label, f"{kind.folder}/")])
-        obj.jsonld = jsonld.dumps(self.structured_data(obj, meta, own_term)) if kind.medical else ""
+        if meta.kind != "page":  # pages show body_html whole
+            obj.parts = Parts(lambda: obj.body_html if obj.body_html is not None else obj.content,
+                              lambda parts: jsonld.dumps(self.structured_data(obj, meta, own_term, parts.sections))
+                              if kind.medical else "")
 
-    def structured_data(self, obj, meta, own_term):
+    def structured_data(self, obj, meta, own_term, body_sections):
         site = self.settings["SITEURL"]
         url = lambda rel: f"{site}/{rel}"  # noqa: E731
         return jsonld.medical_page(
@@ -283,11 +292,11 @@ class ClinicGenerator(Generator):
                             obj.treated_by_procedures + obj.treated_by_treatments],
                 treats=[(p.clinic.title, url(p.href)) for p in obj.treats_pages],
                 breadcrumbs=[(name, url(rel)) for name, rel in obj.breadcrumbs] + [(meta.title, url(obj.href))],
-                how_performed=sections.first_paragraph(obj.sections, "During surgery")
-                or sections.first_paragraph(obj.sections, "What to expect"),
-                preparation=sections.first_paragraph(obj.sections, "Before surgery"),
-                followup=sections.first_paragraph(obj.sections, "After surgery")
-                or sections.first_paragraph(obj.sections, "How long it takes"),
+                how_performed=sections.first_paragraph(body_sections, "During surgery")
+                or sections.first_paragraph(body_sections, "What to expect"),
+                preparation=sections.first_paragraph(body_sections, "Before surgery"),
+                followup=sections.first_paragraph(body_sections, "After surgery")
+                or sections.first_paragraph(body_sections, "How long it takes"),
                 sources=meta.sources,
             ),
             self.data, site)
@@ -426,6 +435,29 @@ def reset_sitemap(pelican):
     sitemap.generator.page_queue = []
 
 
+def release_written(path, context):
+    """content_written: an article page is on disk; let its sections, structured
+    data and Pelican's cached HTML go (parts.py). Asked for again, they are
+    worked out again."""
+    obj = context.get("article")
+    parts = getattr(obj, "parts", None)
+    if parts is not None:
+        parts.release()
+        forget_content(obj)
+
+
+def forget_content(obj) -> None:
+    """Drop Pelican's cached copy of one article's HTML (asked for again, it is made again)."""
+    Content.get_content.cache.pop((obj, obj.get_siteurl()), None)
+
+
+def forget_cached_content(pelican):
+    """initialized: Pelican keeps every Content's HTML in one class-wide dict
+    (utils.memoized) for as long as the process lives; in the dev server
+    each build would otherwise keep the last one's articles alive."""
+    Content.get_content.cache.clear()
+
+
 def finish_articles(generators):
     for g in generators:
         if isinstance(g, ClinicGenerator):
@@ -448,6 +480,8 @@ def register():
     signals.article_generator_finalized.connect(parallel_read.files_read)
     signals.finalized.connect(parallel_read.stop)
     signals.content_written.connect(minify.on_content_written)
+    signals.content_written.connect(release_written)
+    signals.initialized.connect(forget_cached_content)
     signals.get_writer.connect(writer.get_writer)
     signals.article_writer_finalized.connect(parallel_write.join)
     signals.page_writer_finalized.connect(search_index.on_pages_written)

