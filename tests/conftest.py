@@ -187,3 +187,16 @@ def browser_site(tmp_path_factory):
     server = StaticServer(out)
     yield server
     server.close()
+
+
+@pytest.fixture(scope="session")
+def parted_site(tmp_path_factory):
+    """The real site built as a large site is: its search index in parts of at
+    most 8 pages (CLINIC_SEARCH_PAGES_PER_INDEX), served on 127.0.0.1."""
+    out = tmp_path_factory.mktemp("parted") / "output"
+    built = run_build("html", ROOT / "content", out, settings_override={"CLINIC_SEARCH_PAGES_PER_INDEX": 8})
+    assert built.status == 0, built.log
+    server = StaticServer(out)
+    server.output = out
+    yield server
+    server.close()

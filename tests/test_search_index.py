@@ -65,3 +65,73 @@ def test_pagefind_reads_only_the_folders_that_hold_searchable_pages(tmp_path):
         assert search_index.indexed_pages(tmp_path) == 1
     finally:
         search_index._globs.clear()
+
+
+def test_a_large_site_is_planned_in_even_parts_each_with_a_glob_pagefind_can_take():
+    pages = [f"conditions/c{i:04d}/index.html" for i in range(1300)] + ["about/index.html"]
+    parts = search_index.plan(pages, per_index=600)
+    assert [len(p) for p in parts] == [434, 434, 433]
+    assert sorted(sum(parts, [])) == sorted(pages)
+    assert search_index.plan(pages[:600], per_index=600) == [sorted(pages[:600])]
+    assert search_index.plan([], per_index=600) == []
+    # a glob too long for one argument: more, smaller parts
+    parts = search_index.plan(pages, per_index=600, max_glob=10_000)
+    assert all(len(search_index.file_glob(p)) <= 10_000 for p in parts) and len(parts) > 3
+    assert search_index.bundles(3) == ["pagefind", "pagefind/part-2", "pagefind/part-3"]
+    assert search_index.file_glob(["a/b{1}/index.html", "c,d/x.html"]) == r"{a/b\{1\}/index.html,c\,d/x.html}"
+
+
+def test_an_index_in_parts_holds_every_page_and_a_failing_part_is_named(tmp_path):
+    write_pages(tmp_path / "conditions", "Plantar fasciitis", "Bunions", "Hammertoes", "Heel spur", "Arthritis")
+    key = search_index._key(tmp_path)
+    search_index._plans[key] = search_index.plan([f"conditions/p{i}/index.html" for i in range(5)], per_index=2)
+    try:
+        assert len(search_index.commands(tmp_path)) == 3
+        assert search_index.run(tmp_path) == []
+        assert search_index.indexed_pages(tmp_path) == 5
+        assert sorted(p.name for p in (tmp_path / "pagefind").glob("part-*")) == ["part-2", "part-3"]
+        assert search_index.part_urls(tmp_path, "https://clinic.test") == [
+            "https://clinic.test/pagefind/part-2/", "https://clinic.test/pagefind/part-3/"]
+        # one part's pages gone: Pagefind fails on that part, and the problem says which
+        (tmp_path / "conditions" / "p4" / "index.html").unlink()
+        (tmp_path / "conditions" / "p4").rmdir()
+        (problem,) = search_index.run(tmp_path)
+        assert problem.path == "search index" and "part 3 of 3" in problem.message, problem.format()
+        # a site that shrinks to one part leaves no old part behind
+        search_index._plans.pop(key)
+        assert search_index.run(tmp_path) == [] and not list((tmp_path / "pagefind").glob("part-*"))
+    finally:
+        search_index._plans.pop(key, None)
+
+
+def test_stopping_an_index_in_parts_ends_the_pagefind_it_started(tmp_path):
+    import os
+    import time
+    for i in range(40):
+        write_pages(tmp_path / f"f{i}", *[f"Page {i} {j}" for j in range(20)])
+    key = search_index._key(tmp_path)
+    search_index._plans[key] = search_index.plan(
+        [f"f{i}/p{j}/index.html" for i in range(40) for j in range(20)], per_index=100)
+    try:
+        search_index.start(tmp_path)
+        runner = search_index._running[key][0]
+        time.sleep(0.5)
+        group = os.getpgid(runner.pid)
+        search_index.stop(tmp_path)
+        time.sleep(0.2)
+        alive = [pid for pid in map(int, filter(str.isdigit, os.listdir("/proc")))
+                 if _group_of(pid) == group]
+        assert alive == [] and runner.poll() is not None
+    finally:
+        search_index._plans.pop(key, None)
+
+
+def _group_of(pid: int):
+    """The process group of a running process (a zombie has ended: None)."""
+    import os
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            state = f.read().rsplit(")", 1)[1].split()[0]
+        return None if state in ("Z", "X") else os.getpgid(pid)
+    except OSError:
+        return None

@@ -53,6 +53,12 @@ _HTML_RE = re.compile(HTML)
 # other files (pagefind.js, pagefind-entry.json, wasm.*.pagefind) keep their
 # names from one release to the next, so they get the ordinary cache.
 PAGEFIND_HASHED_DIRS = ("pagefind/fragment", "pagefind/index", "pagefind/filter")
+# A large site's index comes in parts (search_index.py), each with these folders too.
+_PART_HASHED_DIR = re.compile(r"^pagefind/part-[0-9]+/(?:fragment|index|filter)$")
+
+
+def is_pagefind_hashed_dir(rel: str) -> bool:
+    return rel in PAGEFIND_HASHED_DIRS or bool(_PART_HASHED_DIR.match(rel))
 
 
 def uncompressed(path: str) -> tuple[str, str | None]:
@@ -168,7 +174,8 @@ def security_headers(settings: Mapping) -> list[tuple[str, str]]:
 
 # --- Netlify and Cloudflare Pages: _headers --------------------------------------
 
-def netlify_headers(settings: Mapping, fingerprinted: Iterable[str] = ()) -> str:
+def netlify_headers(settings: Mapping, fingerprinted: Iterable[str] = (),
+                    hashed_dirs: Iterable[str] = PAGEFIND_HASHED_DIRS) -> str:
     """`_headers` for Netlify and Cloudflare Pages.
 
     Both hosts apply every rule that matches a path, and join the values when
@@ -187,9 +194,10 @@ def netlify_headers(settings: Mapping, fingerprinted: Iterable[str] = ()) -> str
         "/*",
     ]
     lines += [f"  {name}: {value}" for name, value in security_headers(settings)]
+    hashed_dirs = sorted(set(hashed_dirs) | set(PAGEFIND_HASHED_DIRS))
     immutable = sorted({"/" + p.lstrip("/") for p in fingerprinted if is_fingerprinted(p)
-                        and not any(p.lstrip("/").startswith(d + "/") for d in PAGEFIND_HASHED_DIRS)})
-    immutable += [f"/{d}/*" for d in PAGEFIND_HASHED_DIRS]
+                        and not any(p.lstrip("/").startswith(d + "/") for d in hashed_dirs)})
+    immutable += [f"/{d}/*" for d in hashed_dirs]
     for rule in immutable:
         lines += ["", rule, f"  Cache-Control: {settings['CLINIC_CACHE_ASSETS']}"]
     return "\n".join(lines) + "\n"
@@ -388,6 +396,17 @@ def nginx_conf(settings: Mapping, *, root: str, server_name: str) -> str:
 
 # --- Pelican glue ----------------------------------------------------------------------
 
+def pagefind_hashed_dirs_in(output: Path) -> list[str]:
+    """The folders of the search index (every part of it) where Pagefind hashes each name."""
+    found = []
+    for bundle in [Path(output) / "pagefind"] + sorted(Path(output).glob("pagefind/part-*")):
+        for name in ("fragment", "index", "filter"):
+            rel = (bundle / name).relative_to(output).as_posix()
+            if (bundle / name).is_dir() and is_pagefind_hashed_dir(rel):
+                found.append(rel)
+    return found
+
+
 def fingerprinted_in(output: Path, settings: Mapping) -> list[str]:
     """Every fingerprinted file of this build, relative to output/.
 
@@ -399,7 +418,7 @@ def fingerprinted_in(output: Path, settings: Mapping) -> list[str]:
     for folder, dirs, names in os.walk(output):  # several times faster than Path.rglob on thousands of files
         rel = os.path.relpath(folder, output)
         # Pagefind's hashed folders get one rule each (netlify_headers): no need to list their files
-        dirs[:] = [d for d in dirs if (d if rel == "." else f"{rel}/{d}") not in PAGEFIND_HASHED_DIRS]
+        dirs[:] = [d for d in dirs if not is_pagefind_hashed_dir(d if rel == "." else f"{rel.replace(os.sep, '/')}/{d}")]
         found.update(n if rel == "." else f"{rel.replace(os.sep, '/')}/{n}" for n in names if is_fingerprinted(n))
     build_assets = settings.get("CLINIC_ASSETS")
     for hashed, _ in getattr(build_assets, "used", {}).values():
@@ -418,5 +437,6 @@ def write_host_files_to(output: Path, settings: Mapping) -> None:
     """_headers names each fingerprinted file, so tools/build.py writes it again
     once the search index is on disk (Pagefind's .pf_meta file is one of them)."""
     output.mkdir(parents=True, exist_ok=True)
-    (output / "_headers").write_text(netlify_headers(settings, fingerprinted_in(output, settings)), encoding="utf-8")
+    (output / "_headers").write_text(
+        netlify_headers(settings, fingerprinted_in(output, settings), pagefind_hashed_dirs_in(output)), encoding="utf-8")
     (output / ".htaccess").write_text(htaccess(settings), encoding="utf-8")

@@ -487,3 +487,4 @@ def register():
     signals.page_writer_finalized.connect(search_index.on_pages_written)
     signals.get_generators.connect(get_generators)
     signals.all_generators_finalized.connect(finish_articles)
+    signals.all_generators_finalized.connect(search_index.plan_bundles)

@@ -10,11 +10,27 @@ missing from search.
 
 The dev server indexes after the build instead, in the background
 (background=True): the pages are shown at once, search a moment later.
+
+A large site is indexed in parts (plan()): Pagefind holds about 280 KB of
+memory for every page it indexes (measured: 286 MB for 1,013 pages), so
+5,000 articles took 1.4 GB in one run. Each part of at most
+CLINIC_SEARCH_PAGES_PER_INDEX pages is a bundle of its own (pagefind/ and
+pagefind/part-2/, part-3/, ...), indexed one after another by one runner
+(pagefind_runs.py) so that only one Pagefind is in memory at a time. The
+search page lists the other bundles and search.js merges them into the
+first with Pagefind's mergeIndex: results and filters come from all of
+them, at the cost of a few more small requests per search on such a site.
+A site of fewer pages than that (the clinic's own) has one bundle, as before.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import os
+import re
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -31,11 +47,53 @@ def _key(output) -> str:
 
 
 _globs: dict[str, str] = {}  # by output folder: the files that can hold searchable pages
+_plans: dict[str, list[list[str]]] = {}  # by output folder: the pages of each bundle, when there are several
+
+PART_PREFIX = "part-"
+MAX_GLOB = 100_000  # characters; one argument may be at most 128 KiB on Linux
+_GLOB_SPECIAL = re.compile(r"([\\*?\[\]{},!])")
+
+
+def bundles(count: int) -> list[str]:
+    """The folders (relative to output/) of `count` bundles: pagefind, pagefind/part-2, ..."""
+    return ["pagefind"] + [f"pagefind/{PART_PREFIX}{i}" for i in range(2, count + 1)]
+
+
+def file_glob(paths: list[str]) -> str:
+    """A Pagefind --glob that matches exactly these files."""
+    return "{" + ",".join(_GLOB_SPECIAL.sub(r"\\\1", p) for p in paths) + "}"
+
+
+def plan(save_as: list[str], per_index: int, max_glob: int = MAX_GLOB) -> list[list[str]]:
+    """The searchable pages in bundles of at most per_index pages, as even as can
+    be, each one's glob short enough to pass to Pagefind. One bundle (or none)
+    means the site is indexed in one run."""
+    pages = sorted({p.replace("\\", "/") for p in save_as})
+    if not pages:
+        return []
+    count = max(1, math.ceil(len(pages) / max(1, per_index)))
+    while True:
+        size = math.ceil(len(pages) / count)
+        parts = [pages[i:i + size] for i in range(0, len(pages), size)]
+        if len(parts) == 1 or all(len(file_glob(part)) <= max_glob for part in parts):
+            return parts
+        count += 1
 
 
 def command(output: Path) -> list[str]:
+    """Pagefind on the whole site, in one run (one bundle)."""
     glob = _globs.get(_key(output))
     return [sys.executable, "-m", "pagefind", "--site", str(output), "--quiet"] + (["--glob", glob] if glob else [])
+
+
+def commands(output: Path) -> list[list[str]]:
+    """One Pagefind run for each bundle of this site."""
+    base = [sys.executable, "-m", "pagefind", "--site", str(output), "--quiet"]
+    parts = _plans.get(_key(output))
+    if parts and len(parts) > 1:
+        return [base + ["--glob", file_glob(part)] + ([] if folder == "pagefind" else ["--output-subdir", folder])
+                for folder, part in zip(bundles(len(parts)), parts)]
+    return [command(output)]
 
 
 def searchable_glob(save_as: list[str]) -> str | None:
@@ -57,11 +115,39 @@ def wait_for_background() -> None:
     _background.clear()
 
 
+def _launch(output: Path, stderr) -> subprocess.Popen:
+    """Start indexing: Pagefind itself for one bundle, the runner for several.
+    Its own process group, so that stop() also ends a Pagefind the runner started."""
+    for old in Path(output).glob(f"pagefind/{PART_PREFIX}*"):  # a larger site's, in the dev server's output
+        shutil.rmtree(old, ignore_errors=True)
+    runs = commands(output)
+    if len(runs) == 1:
+        return subprocess.Popen(runs[0], stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True)
+    listing = tempfile.TemporaryFile()
+    listing.write(json.dumps(runs).encode("utf-8"))
+    listing.seek(0)
+    runner = Path(__file__).with_name("pagefind_runs.py")
+    try:
+        return subprocess.Popen([sys.executable, str(runner)], stdin=listing, stdout=subprocess.DEVNULL,
+                                stderr=stderr, start_new_session=True)
+    finally:
+        listing.close()
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except OSError:
+            proc.kill()
+    proc.wait()
+
+
 def start(output: Path) -> None:
     wait_for_background()
     stop(output)
     err = tempfile.TemporaryFile()  # a file, not a pipe: a long message cannot block Pagefind
-    _running[_key(output)] = (subprocess.Popen(command(output), stdout=subprocess.DEVNULL, stderr=err), err)
+    _running[_key(output)] = (_launch(output, err), err)
 
 
 def started(output: Path) -> bool:
@@ -73,9 +159,7 @@ def stop(output: Path) -> None:
     found = _running.pop(_key(output), None)
     if found is not None:
         proc, err = found
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
+        _kill(proc)
         err.close()
 
 
@@ -103,31 +187,56 @@ def run(output: Path, background: bool = False) -> list[Problem]:
     """Index a finished site now (or in the background, for the dev server)."""
     wait_for_background()
     if background:
-        _background.append(subprocess.Popen(command(output), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        _background.append(_launch(output, subprocess.DEVNULL))
         return []
     start(output)
     return finish(output)
 
 
 def indexed_pages(output: Path) -> int:
-    """Pages in the index, from Pagefind's own entry file."""
-    try:
-        entry = json.loads((Path(output) / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-        return sum(lang.get("page_count", 0) for lang in entry.get("languages", {}).values())
-    except (OSError, ValueError, AttributeError):
-        return -1
+    """Pages in the index (every bundle of it), from Pagefind's own entry files."""
+    entries = [Path(output) / "pagefind"] + sorted(Path(output).glob(f"pagefind/{PART_PREFIX}*"))
+    total = 0
+    for folder in entries:
+        try:
+            entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+            total += sum(lang.get("page_count", 0) for lang in entry.get("languages", {}).values())
+        except (OSError, ValueError, AttributeError):
+            return -1
+    return total
+
+
+def part_urls(output: Path, siteurl: str) -> list[str]:
+    """The addresses of this build's other bundles, for the search page to merge."""
+    parts = _plans.get(_key(output)) or []
+    return [f"{siteurl}/{folder}/" for folder in bundles(len(parts))[1:]]
 
 
 def forget(pelican) -> None:
-    """initialized: a new build works out its own glob (a build that stopped early left one)."""
+    """initialized: a new build works out its own glob and plan (a build that stopped early left them)."""
     _globs.pop(_key(pelican.output_path), None)
+    _plans.pop(_key(pelican.output_path), None)
+
+
+def _searchable(context) -> list[str]:
+    return [obj.save_as for key in ("articles", "pages", "hidden_pages") for obj in context.get(key, []) or []
+            if getattr(obj, "save_as", None)]
+
+
+def plan_bundles(generators) -> None:
+    """all_generators_finalized, before any page is written: how many bundles the
+    index will have, so the search page can name them (clinic_search_parts)."""
+    if not generators:
+        return
+    g = generators[0]
+    parts = plan(_searchable(g.context), g.settings.get("CLINIC_SEARCH_PAGES_PER_INDEX", 600))
+    _plans[_key(g.output_path)] = parts
+    g.context["clinic_search_parts"] = part_urls(Path(g.output_path), g.settings.get("SITEURL", ""))
 
 
 def on_pages_written(generator, writer=None) -> None:
     """page_writer_finalized: every searchable page is on disk."""
-    ctx = generator.context
-    pages = [obj.save_as for key in ("articles", "pages", "hidden_pages") for obj in ctx.get(key, []) or []
-             if getattr(obj, "save_as", None)]
+    pages = _searchable(generator.context)
     glob = searchable_glob(pages)
     if glob:  # forget() cleared the last build's
         _globs[_key(generator.output_path)] = glob

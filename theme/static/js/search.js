@@ -11,10 +11,15 @@ const groups = root.querySelector(".clinic-search__filter-groups");
 const FILTERS = ["Body region", "Condition", "Treatment or procedure", "Type of treatment", "Symptom"];
 
 let pagefind;
+const parts = (root.dataset.pagefindParts || "").split(" ").filter(Boolean);
 async function load() {
   if (!pagefind) {
     pagefind = await import(root.dataset.pagefindUrl);
     await pagefind.options({ baseUrl: root.dataset.baseUrl });
+    // A large site's index comes in parts (plugins/clinic/search_index.py): search them all as one.
+    for (const url of parts) {
+      await pagefind.mergeIndex(url, { baseUrl: root.dataset.baseUrl });
+    }
     await pagefind.init();
   }
   return pagefind;
@@ -54,6 +59,21 @@ async function buildFilters(params) {
   fieldset.hidden = false;
 }
 
+// Pagefind searches each part of an index in parts on its own, and a part
+// with no page that has one of the words ignores that word. Keep only the
+// pages that have every word found anywhere, as one index would.
+async function everyWord(pf, query, filters) {
+  const search = await pf.search(query || null, { filters: filters });
+  const words = parts.length && query ? query.split(/\s+/).filter(Boolean) : [];
+  if (words.length < 2) return search.results;
+  const each = await Promise.all(words.map(async function (word) {
+    const alone = await pf.search(word, { filters: filters });
+    return new Set(alone.results.map(function (r) { return r.id; }));
+  }));
+  const known = each.filter(function (ids) { return ids.size > 0; });
+  return search.results.filter(function (r) { return known.every(function (ids) { return ids.has(r.id); }); });
+}
+
 async function run() {
   const params = new URLSearchParams(location.search);
   const query = (input.value || "").trim();
@@ -65,8 +85,8 @@ async function run() {
   }
   status.textContent = "Searching…";
   const pf = await load();
-  const search = await pf.search(query || null, { filters: filters });
-  const results = await Promise.all(search.results.slice(0, 20).map(function (r) { return r.data(); }));
+  const found = await everyWord(pf, query, filters);
+  const results = await Promise.all(found.slice(0, 20).map(function (r) { return r.data(); }));
   status.textContent = results.length === 0
     ? "No pages found. Try another word, or use the A to Z index."
     : results.length + (results.length === 1 ? " page found." : " pages found.");
