@@ -444,6 +444,18 @@ def release_written(path, context):
     if parts is not None:
         parts.release()
         forget_content(obj)
+        # Pelican wrote the feeds before the article pages (ArticlesGenerator.generate_output)
+        # and nothing after needs an article's HTML; its source HTML is a sixth of a large
+        # build's memory. Pelican reads _content only through _get_content when that exists.
+        if obj.__dict__.pop("_content", None) is not None:
+            obj._get_content = _released(obj)
+
+
+def _released(obj):
+    def content():
+        raise RuntimeError(f"{obj.source_path}: this article's HTML was let go once its page was written "
+                           "(plugins/clinic/plugin.py, release_written): use it before then")
+    return content
 
 
 def forget_content(obj) -> None:
@@ -451,11 +463,13 @@ def forget_content(obj) -> None:
     Content.get_content.cache.pop((obj, obj.get_siteurl()), None)
 
 
-def forget_cached_content(pelican):
-    """initialized: Pelican keeps every Content's HTML in one class-wide dict
-    (utils.memoized) for as long as the process lives; in the dev server
-    each build would otherwise keep the last one's articles alive."""
+def forget_cached_content(*_args):
+    """initialized and finalized: Pelican keeps every Content's HTML and summary in
+    class-wide dicts (utils.memoized) for as long as the process lives, and each
+    Content there holds the build's whole context: the articles of a finished
+    build (and in the dev server, of every earlier one) could never be let go."""
     Content.get_content.cache.clear()
+    Content.get_summary.cache.clear()
 
 
 def finish_articles(generators):
@@ -482,6 +496,7 @@ def register():
     signals.content_written.connect(minify.on_content_written)
     signals.content_written.connect(release_written)
     signals.initialized.connect(forget_cached_content)
+    signals.finalized.connect(forget_cached_content)
     signals.get_writer.connect(writer.get_writer)
     signals.article_writer_finalized.connect(parallel_write.join)
     signals.page_writer_finalized.connect(search_index.on_pages_written)
