@@ -168,3 +168,22 @@ def test_only_one_line_per_problem_for_a_file_pelican_also_rejects(fixture_site)
     lines = [line for line in result.lines if "bunions.md" in line]
     assert lines == ["content/conditions/bunions.md:3: Date: 'someday' is not a full date "
                      "(write the date as YYYY-MM-DD, for example 2026-11-20)"]
+
+
+def test_a_publish_replaces_the_site_and_deletes_the_old_one_in_the_background(fixture_site):
+    import time
+    fs = fixture_site
+    (fs.output / "old-only").mkdir(parents=True)
+    (fs.output / "old-only" / "page.html").write_text("<p>the site before</p>")
+    stopped = fs.base / ".output.retired-stopped"  # what a deletion that was stopped leaves
+    (stopped / "conditions").mkdir(parents=True)
+    (stopped / "conditions" / "page.html").write_text("<p>older still</p>")
+    result = fs.publish()
+    assert result.status == 0, result.log
+    assert (fs.output / "index.html").exists() and not (fs.output / "old-only").exists()
+    assert not stopped.exists(), "the next publish deletes what an earlier one left"
+    deadline = time.monotonic() + 30
+    while list(fs.base.glob(".output.retired-*")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not list(fs.base.glob(".output.retired-*")), "the old site is deleted"
+    assert not list(fs.base.glob("output.staging-*"))

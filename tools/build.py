@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "plugins"))
 from clinic import headers, links, minify, parallel_read, parallel_write, search_index  # noqa: E402
 from clinic.plugin import files_under  # noqa: E402
 from clinic.problems import Problem, summarise  # noqa: E402
-from clinic.swap import swap_into_place  # noqa: E402
+from clinic.swap import clear_retired, retire, swap_into_place  # noqa: E402
 
 
 # Pelican's content cache, as the dev server uses it: unchanged files are not re-read.
@@ -199,6 +199,7 @@ def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra
     strict = mode == "publish"
     if strict:
         output.parent.mkdir(parents=True, exist_ok=True)
+        clear_retired(output)
         target = Path(tempfile.mkdtemp(prefix=output.name + ".staging-", dir=output.parent))
         target.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read the site
     else:
@@ -234,6 +235,7 @@ def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra
             return 1
         if strict:
             swap_into_place(target, output)
+            retire(target, output)  # the previous site, deleted in the background
             print(f"Published to {output}/ ({summarise(problems)}).", file=stream)
         else:
             print(f"Built {output}/ ({summarise(problems)}).", file=stream)
