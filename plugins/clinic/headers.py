@@ -53,12 +53,6 @@ _HTML_RE = re.compile(HTML)
 # other files (pagefind.js, pagefind-entry.json, wasm.*.pagefind) keep their
 # names from one release to the next, so they get the ordinary cache.
 PAGEFIND_HASHED_DIRS = ("pagefind/fragment", "pagefind/index", "pagefind/filter")
-# A large site's index comes in parts (search_index.py), each with these folders too.
-_PART_HASHED_DIR = re.compile(r"^pagefind/part-[0-9]+/(?:fragment|index|filter)$")
-
-
-def is_pagefind_hashed_dir(rel: str) -> bool:
-    return rel in PAGEFIND_HASHED_DIRS or bool(_PART_HASHED_DIR.match(rel))
 
 
 def uncompressed(path: str) -> tuple[str, str | None]:
@@ -397,14 +391,11 @@ def nginx_conf(settings: Mapping, *, root: str, server_name: str) -> str:
 # --- Pelican glue ----------------------------------------------------------------------
 
 def pagefind_hashed_dirs_in(output: Path) -> list[str]:
-    """The folders of the search index (every part of it) where Pagefind hashes each name."""
-    found = []
-    for bundle in [Path(output) / "pagefind"] + sorted(Path(output).glob("pagefind/part-*")):
-        for name in ("fragment", "index", "filter"):
-            rel = (bundle / name).relative_to(output).as_posix()
-            if (bundle / name).is_dir() and is_pagefind_hashed_dir(rel):
-                found.append(rel)
-    return found
+    """The folders of the search index where Pagefind hashes each name, in every
+    part of it (a large site's index comes in parts: search_index.py)."""
+    from .search_index import bundles_in
+    return [(bundle / name).relative_to(output).as_posix() for bundle in bundles_in(output)
+            for name in ("fragment", "index", "filter") if (bundle / name).is_dir()]
 
 
 def fingerprinted_in(output: Path, settings: Mapping) -> list[str]:
@@ -415,10 +406,11 @@ def fingerprinted_in(output: Path, settings: Mapping) -> list[str]:
     the build's asset list (assets.py) as well as from the folder.
     """
     found = set()
+    hashed_dirs = set(PAGEFIND_HASHED_DIRS) | set(pagefind_hashed_dirs_in(output))
     for folder, dirs, names in os.walk(output):  # several times faster than Path.rglob on thousands of files
         rel = os.path.relpath(folder, output)
         # Pagefind's hashed folders get one rule each (netlify_headers): no need to list their files
-        dirs[:] = [d for d in dirs if not is_pagefind_hashed_dir(d if rel == "." else f"{rel.replace(os.sep, '/')}/{d}")]
+        dirs[:] = [d for d in dirs if (d if rel == "." else f"{rel.replace(os.sep, '/')}/{d}") not in hashed_dirs]
         found.update(n if rel == "." else f"{rel.replace(os.sep, '/')}/{n}" for n in names if is_fingerprinted(n))
     build_assets = settings.get("CLINIC_ASSETS")
     for hashed, _ in getattr(build_assets, "used", {}).values():

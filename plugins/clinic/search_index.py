@@ -80,20 +80,29 @@ def plan(save_as: list[str], per_index: int, max_glob: int = MAX_GLOB) -> list[l
         count += 1
 
 
+def _pagefind(output: Path) -> list[str]:
+    return [sys.executable, "-m", "pagefind", "--site", str(output), "--quiet"]
+
+
 def command(output: Path) -> list[str]:
     """Pagefind on the whole site, in one run (one bundle)."""
     glob = _globs.get(_key(output))
-    return [sys.executable, "-m", "pagefind", "--site", str(output), "--quiet"] + (["--glob", glob] if glob else [])
+    return _pagefind(output) + (["--glob", glob] if glob else [])
 
 
 def commands(output: Path) -> list[list[str]]:
     """One Pagefind run for each bundle of this site."""
-    base = [sys.executable, "-m", "pagefind", "--site", str(output), "--quiet"]
     parts = _plans.get(_key(output))
     if parts and len(parts) > 1:
-        return [base + ["--glob", file_glob(part)] + ([] if folder == "pagefind" else ["--output-subdir", folder])
+        return [_pagefind(output) + ["--glob", file_glob(part)]
+                + ([] if folder == "pagefind" else ["--output-subdir", folder])
                 for folder, part in zip(bundles(len(parts)), parts)]
     return [command(output)]
+
+
+def bundles_in(output: Path) -> list[Path]:
+    """The bundles on disk: output/pagefind, then its parts (pagefind/part-2, ...)."""
+    return [Path(output) / "pagefind"] + sorted(Path(output).glob(f"pagefind/{PART_PREFIX}*"))
 
 
 def searchable_glob(save_as: list[str]) -> str | None:
@@ -118,7 +127,7 @@ def wait_for_background() -> None:
 def _launch(output: Path, stderr) -> subprocess.Popen:
     """Start indexing: Pagefind itself for one bundle, the runner for several.
     Its own process group, so that stop() also ends a Pagefind the runner started."""
-    for old in Path(output).glob(f"pagefind/{PART_PREFIX}*"):  # a larger site's, in the dev server's output
+    for old in bundles_in(output)[1:]:  # a larger site's, in the dev server's output
         shutil.rmtree(old, ignore_errors=True)
     runs = commands(output)
     if len(runs) == 1:
@@ -195,9 +204,8 @@ def run(output: Path, background: bool = False) -> list[Problem]:
 
 def indexed_pages(output: Path) -> int:
     """Pages in the index (every bundle of it), from Pagefind's own entry files."""
-    entries = [Path(output) / "pagefind"] + sorted(Path(output).glob(f"pagefind/{PART_PREFIX}*"))
     total = 0
-    for folder in entries:
+    for folder in bundles_in(output):
         try:
             entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
             total += sum(lang.get("page_count", 0) for lang in entry.get("languages", {}).values())
