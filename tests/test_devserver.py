@@ -38,7 +38,7 @@ class DevServer:
         end = time.time() + timeout
         while time.time() < end:
             if self.builds() >= count:
-                return self.lines[-1]
+                return [line for line in self.lines if line.startswith("Built ")][-1]
             assert self.proc.poll() is None, "\n".join(self.lines)
             time.sleep(0.1)
         raise AssertionError("no rebuild:\n" + "\n".join(self.lines))
@@ -116,3 +116,43 @@ def test_an_edit_saved_during_a_build_is_not_lost(fixture_site):
     (fixture_site.base / "content" / "conditions" / ".#bunions.md").write_text("an editor's lock file")
     assert devserver.changed_since(started, ROOT / "pelicanconf.py", settings) == [
         str(fixture_site.base / "content" / "conditions" / "bunions.md")]
+
+
+def test_an_edit_saved_as_the_watcher_starts_is_not_lost(fixture_site, tmp_path, monkeypatch):
+    # A clean CI run once lost a template edit saved after the walk for
+    # changes but before the watcher was in place: the dev server then waited
+    # for a change that had already happened.
+    import watchfiles
+
+    import devserver
+    from pelican.settings import read_settings
+
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    stamp = theme / "templates/_review_stamp.html"
+    settings = read_settings(str(ROOT / "pelicanconf.py"),
+                             override={"PATH": str(fixture_site.base / "content"), "THEME": str(theme)})
+    real_watch = watchfiles.watch
+
+    def edit_then_watch(*args, **kwargs):
+        stamp.write_text(stamp.read_text().replace("Medically reviewed by", "Checked by"))
+        return real_watch(*args, **kwargs)
+
+    monkeypatch.setattr(watchfiles, "watch", edit_then_watch)
+    found: list[list[str]] = []
+    waiter = threading.Thread(target=lambda: found.append(
+        devserver.next_changes(time.time_ns(), ROOT / "pelicanconf.py", settings, first_wait_ms=200)), daemon=True)
+    waiter.start()
+    waiter.join(10)
+    assert found == [[str(stamp)]], "the edit must start a rebuild"
+
+    # and an edit saved while it waits is reported as it happens
+    monkeypatch.setattr(watchfiles, "watch", real_watch)
+    found.clear()
+    waiter = threading.Thread(target=lambda: found.append(
+        devserver.next_changes(time.time_ns(), ROOT / "pelicanconf.py", settings, first_wait_ms=200)), daemon=True)
+    waiter.start()
+    time.sleep(0.5)
+    fixture_site.edit("conditions/bunions.md", "Title: Bunions", "Title: Bunions and bunionettes")
+    waiter.join(10)
+    assert found == [[str(fixture_site.base / "content" / "conditions" / "bunions.md")]]
