@@ -22,6 +22,7 @@ import pickle
 import re
 import statistics
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -241,14 +242,19 @@ def grade_and_smog(text: str) -> tuple[float, float]:
 
     words = list_words(text)  # textstat's count_words(text) is len() of this
     n_sentences = count_sentences(text)
-    # count_syllables(text) walks list_words(text, lowercase=True): the same list, lower-cased
-    syllables = sum(in_text(word.lower()) for word in words)
-    polysyllables = 0
-    for word in words:  # count_polysyllable_words: count_syllables(word) >= 3 for each word
+    # count_syllables(text) walks list_words(text, lowercase=True): the same list,
+    # lower-cased; count_polysyllable_words counts the words with
+    # count_syllables(word) >= 3. Both are sums over the words, so each distinct
+    # word is counted once and weighted by how often it occurs (a page has about
+    # 700 words and 300 distinct ones).
+    syllables = polysyllables = 0
+    for word, times in Counter(words).items():
+        syllables += in_text(word.lower()) * times
         n = _syllables_of_word.get(word)
         if n is None:
             n = _syllables_of_word[word] = sum(in_text(w) for w in list_words(word, lowercase=True))
-        polysyllables += n >= 3
+        if n >= 3:
+            polysyllables += times
     per_sentence = len(words) / n_sentences if n_sentences else 0.0
     per_word = syllables / len(words) if words else 0.0
     grade = 0.0 if per_sentence == 0 or per_word == 0 else 0.39 * per_sentence + 11.8 * per_word - 15.59
