@@ -40,3 +40,27 @@ def test_content_links_name_the_line():
 def test_attribute_values_that_look_like_links_are_not_links():
     html = '<meta content="Sum <img src=x onerror=alert(1)>" name=description><a title="href=/nope/" href=/>home</a>'
     assert output_links("index.html", html, EXISTING) == []
+
+
+def test_a_link_table_gathered_in_two_parts_gives_each_broken_link_once():
+    from clinic.links import LinkTable
+
+    pages = {f"conditions/c{i}/index.html": f'<a href="/nowhere/">x</a><a href="../c{i + 1}/">next</a>'
+             for i in range(5)}
+    pages["index.html"] = '<a href="/conditions/c0/">c0</a><a href="/gone/">gone</a><div data-pagefind-body>'
+    existing = set(pages) | EXISTING
+    first, second, whole = LinkTable(), LinkTable(), LinkTable()
+    for i, (page, html) in enumerate(reversed(pages.items())):  # any order, any split
+        (first if i % 2 else second).add(page, html)
+        whole.add(page, html)
+    first.merge(second)
+    assert first.searchable == 1 and first.pages == set(pages)
+    lines = [(p.path, p.message, p.hint) for p in first.problems(existing)]
+    assert lines == [(p.path, p.message, p.hint) for p in whole.problems(existing)]
+    assert lines == [
+        ("output/conditions/c0/index.html", "'/nowhere/' leads to no file in the site (and on 4 more pages)",
+         "a link on many pages comes from a template in theme/templates/"),
+        ("output/conditions/c4/index.html", "'../c5/' leads to no file in the site",
+         "fix the link in the page's source, or add the missing page"),
+        ("output/index.html", "'/gone/' leads to no file in the site",
+         "fix the link in the page's source, or add the missing page")]

@@ -189,3 +189,45 @@ def test_a_failure_in_the_second_writer_fails_the_build_and_keeps_the_site(tmp_p
     assert "Publish failed" in result["log"]
     assert tree_hash(output) == before
     assert not list(tmp_path.glob("output.staging-*"))
+
+
+GATHERED = """
+from clinic import written_links
+_take = written_links.take
+def take(output):
+    table = _take(output)
+    with open({record!r}, "a") as f:
+        f.write(f"{{len(table.pages) if table else 0}}\\n")
+    return table
+written_links.take = take
+"""
+
+
+def test_broken_links_get_the_same_messages_from_the_pages_as_written(tmp_path):
+    # The link check of a production build takes each page's links as the page
+    # is written, in either writing process (written_links.py); a build that
+    # does not (make html) reads every page back. The same lines either way.
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    articles = sorted(p for folder in ("conditions", "procedures", "treatments", "guides")
+                      for p in (content / folder).glob("*.md"))
+    for path in articles:  # one broken link on every article page, one on a single page
+        path.write_text(path.read_text().replace("\n## ", "\n[More](/no-such-page/)\n\n## ", 1))
+    articles[3].write_text(articles[3].read_text().replace("\n## ", "\n[Old](/conditions/gone/)\n\n## ", 1))
+    record = tmp_path / "gathered.txt"
+    parallel = publish(content, tmp_path / "parallel" / "output", ON, GATHERED.format(record=str(record)))
+    serial = publish(content, tmp_path / "serial" / "output", OFF)
+    read_back = subprocess.run(
+        [sys.executable, str(ROOT / "tools/build.py"), "html", "--content", str(content),
+         "--output", str(tmp_path / "html" / "output")], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    link_lines = lambda log: [line for line in log.splitlines() if ": link: " in line]  # noqa: E731
+    assert parallel["forks"], "the second process wrote some of the pages"
+    # the last table taken is the link check's, with every page of both processes
+    assert int(record.read_text().split()[-1]) >= 70, "the pages' links were gathered as they were written"
+    assert link_lines(parallel["log"]) == link_lines(serial["log"]) == link_lines(read_back.stdout) == [
+        f"output/{articles[0].parent.name}/{articles[0].stem}/index.html: link: '/no-such-page/' leads to no file "
+        f"in the site (and on {len(articles) - 1} more pages) "
+        "(a link on many pages comes from a template in theme/templates/)",
+        f"output/{articles[3].parent.name}/{articles[3].stem}/index.html: link: '/conditions/gone/' leads to no "
+        "file in the site (fix the link in the page's source, or add the missing page)"]
+    assert parallel["status"] == serial["status"] == 1

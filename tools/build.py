@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from clinic import headers, links, minify, parallel_read, parallel_write, search_index  # noqa: E402
+from clinic import headers, links, minify, parallel_read, parallel_write, search_index, written_links  # noqa: E402
 from clinic.plugin import files_under  # noqa: E402
 from clinic.problems import Problem, summarise  # noqa: E402
 from clinic.swap import clear_retired, retire, swap_into_place  # noqa: E402
@@ -156,28 +156,21 @@ def run_pelican(settings_file: Path, output: Path, strict: bool, extra: dict | N
     return collector.merged()
 
 
-def check_output(output: Path, siteurl: str, shown_as: str = "output", counts: dict | None = None) -> list[Problem]:
+def check_output(output: Path, siteurl: str, shown_as: str = "output", counts: dict | None = None,
+                 table: links.LinkTable | None = None) -> list[Problem]:
     """Every internal link in the built site. A broken link that many pages share
     (one in the header, say) is reported once, with the number of pages.
+    table: the links of the pages as they were written (written_links.py); the
+    other pages are read from output/.
     counts, if given, gets "searchable": the pages marked for the search index."""
     existing = files_under(output)
-    found: dict[str, list[Problem]] = {}
-    searchable = 0
+    table = table if table is not None else links.LinkTable()
     for page in sorted(existing):
-        if page.endswith(".html") and not page.startswith("pagefind/"):
-            html = (output / page).read_text(encoding="utf-8")
-            searchable += "data-pagefind-body" in html
-            for p in links.output_links(page, html, existing, siteurl):
-                found.setdefault(p.message, []).append(p)
-    problems = []
-    for message, hits in found.items():
-        first = hits[0]
-        more = f" (and on {len(hits) - 1} more page{'s' if len(hits) > 2 else ''})" if len(hits) > 1 else ""
-        hint = first.hint if len(hits) == 1 else "a link on many pages comes from a template in theme/templates/"
-        problems.append(Problem(f"{shown_as}/{first.path}", None, first.field, message + more, hint))
+        if page.endswith(".html") and not page.startswith("pagefind/") and page not in table.pages:
+            table.add(page, (output / page).read_text(encoding="utf-8"), siteurl)
     if counts is not None:
-        counts["searchable"] = searchable
-    return problems
+        counts["searchable"] = table.searchable
+    return table.problems(existing, shown_as)
 
 
 def precompress(output: Path, settings: dict) -> list[Problem]:
@@ -218,7 +211,7 @@ def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra
             from pelican.settings import read_settings
             settings = read_settings(str(settings_file), override=extra)
             counts: dict = {}
-            problems += check_output(target, settings["SITEURL"], output.name, counts)
+            problems += check_output(target, settings["SITEURL"], output.name, counts, written_links.take(target))
             if search_index.started(target):
                 problems += search_index.finish(target, counts["searchable"])
             elif not any(p.severity == "error" for p in problems) or not strict:

@@ -2,8 +2,10 @@
 
 `content_links` checks Pelican's {filename} and {static} links in a Markdown
 body against the content files (with the line of each link); `output_links`
-checks every href and src in the built site that points inside it. Both are
-pure: text in, problems out.
+checks every href and src in the built site that points inside it, and
+LinkTable does the same for a whole site from its pages' links, gathered as
+the pages are written (written_links.py). The functions are pure: text in,
+problems out.
 """
 
 from __future__ import annotations
@@ -78,27 +80,86 @@ def content_links(path: str, body: str, body_line: int, source_dir: str, content
     return problems
 
 
-def output_links(page: str, html: str, existing: set[str], siteurl: str = "") -> list[Problem]:
-    """page: the built file relative to the output folder, e.g. 'conditions/bunions/index.html';
-    existing: every file written, relative to the output folder."""
-    problems = []
+def page_links(page: str, html: str, siteurl: str = "") -> list[tuple[str, tuple[str, ...]]]:
+    """Each distinct link of a built page that points inside the site, in the
+    order they appear, with the files (relative to the output folder) that
+    would answer it. page: the built file relative to the output folder."""
     base = "/" + posixpath.dirname(page)
     targets, srcsets = _link_values(html)
     for value in srcsets:
         targets += [part.strip().split()[0] for part in value.split(",") if part.strip()]
-    seen = set()
+    found, seen = [], set()
     for target in targets:
         if target in seen:
             continue
         seen.add(target)
         path = _site_path(target, siteurl)
-        if not path:
-            continue
-        candidates = _candidates(path, base if not path.startswith("/") else "")
-        if not any(c in existing for c in candidates):
-            problems.append(Problem(page, None, "link", f"{target!r} leads to no file in the site",
-                                    "fix the link in the page's source, or add the missing page"))
-    return problems
+        if path:
+            found.append((target, _candidates(path, base if not path.startswith("/") else "")))
+    return found
+
+
+def broken(target: str) -> str:
+    return f"{target!r} leads to no file in the site"
+
+
+BROKEN_HINT = "fix the link in the page's source, or add the missing page"
+
+
+def output_links(page: str, html: str, existing: set[str], siteurl: str = "") -> list[Problem]:
+    """page: the built file relative to the output folder, e.g. 'conditions/bunions/index.html';
+    existing: every file written, relative to the output folder."""
+    return [Problem(page, None, "link", broken(target), BROKEN_HINT)
+            for target, candidates in page_links(page, html, siteurl) if not any(c in existing for c in candidates)]
+
+
+class LinkTable:
+    """The internal links of many built pages, each distinct (link, files that
+    would answer it) once, with the number of pages that have it and the
+    first of them (by name, then place in the page): a 5,000-article site has
+    about half a million links but a few tens of thousands distinct ones. It
+    gives the problems output_links() would give for every page, one line per
+    broken link with the number of pages, however the pages were split
+    between processes or the order they were written in."""
+
+    def __init__(self):
+        self.links: dict[tuple[str, tuple[str, ...]], list] = {}  # -> [first page, place in it, pages]
+        self.pages: set[str] = set()
+        self.searchable = 0  # pages marked for the search index
+
+    def add(self, page: str, html: str, siteurl: str = "") -> None:
+        self.pages.add(page)
+        self.searchable += "data-pagefind-body" in html
+        for place, key in enumerate(page_links(page, html, siteurl)):
+            _count(self.links, key, page, place, 1)
+
+    def merge(self, other: LinkTable) -> None:
+        self.pages |= other.pages
+        self.searchable += other.searchable
+        for key, (page, place, pages) in other.links.items():
+            _count(self.links, key, page, place, pages)
+
+    def problems(self, existing: set[str], shown_as: str = "output") -> list[Problem]:
+        by_target: dict[str, list] = {}
+        for (target, candidates), (page, place, pages) in self.links.items():
+            if not any(c in existing for c in candidates):
+                _count(by_target, target, page, place, pages)
+        problems = []
+        for target, (page, place, pages) in sorted(by_target.items(), key=lambda kv: (kv[1][0], kv[1][1])):
+            more = f" (and on {pages - 1} more page{'s' if pages > 2 else ''})" if pages > 1 else ""
+            hint = BROKEN_HINT if pages == 1 else "a link on many pages comes from a template in theme/templates/"
+            problems.append(Problem(f"{shown_as}/{page}", None, "link", broken(target) + more, hint))
+        return problems
+
+
+def _count(table: dict, key, page: str, place: int, pages: int) -> None:
+    entry = table.get(key)
+    if entry is None:
+        table[key] = [page, place, pages]
+        return
+    entry[2] += pages
+    if (page, place) < (entry[0], entry[1]):
+        entry[0], entry[1] = page, place
 
 
 # A site's pages share most of their links (the header, the footer, the same

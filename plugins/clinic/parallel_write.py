@@ -12,8 +12,8 @@ sitemap lists every page); it renders nothing and opens no file.
 The child only ever runs inside Writer.write_file (writer.py): it leaves with
 os._exit() right after its last page, or at once on any error, and never
 returns into Pelican, so it cannot write anything else or touch output/. It
-sends the parent what it logged (warnings, problems) and the pages it
-compressed; the parent waits for it at the end of the loop (for articles,
+sends the parent what it logged (warnings, problems), the pages it
+compressed and their links (written_links.py); the parent waits for it at the end of the loop (for articles,
 article_writer_finalized: before the search index starts) and logs the
 child's messages as its own. tests/test_parallel_read.py checks that a build
 with the split writes the same bytes as one without.
@@ -32,7 +32,7 @@ import pickle
 import signal
 import traceback
 
-from . import minify
+from . import minify, written_links
 from .forking import fork_is_safe
 
 _split: dict | None = None  # this build's split: role, the child's pages, the pipe
@@ -97,6 +97,8 @@ def begin(writer, settings, theirs: list[str], scope: set[str]) -> bool:
             root.removeHandler(h)
         root.addHandler(handler)
         minify.restart_compressor(output, settings)  # a compressor of its own, for its own pages
+        if written_links.gathering(output):
+            written_links.restart(output, settings.get("SITEURL", ""))  # and its own pages' links
         _split = {"writer": writer, "role": "child", "mine": set(theirs), "left": len(set(theirs)),
                   "scope": scope, "pipe": write_end, "handler": handler, "output": output}
     else:
@@ -133,7 +135,7 @@ def child_exit(error: BaseException | None) -> None:
     status = 0
     try:
         done = sorted(str(p) for p in minify.finish(s["output"]))
-        report = {"records": s["handler"].records, "compressed": done,
+        report = {"records": s["handler"].records, "compressed": done, "links": written_links.take(s["output"]),
                   "error": None if error is None else "".join(traceback.format_exception(error)).strip()}
         status = 0 if error is None else 1
     except BaseException as exc:  # noqa: BLE001 - whatever happens, the child must not return
@@ -165,6 +167,7 @@ def join(generator=None, writer=None) -> None:
     for name, level, message, problem in report["records"]:
         logging.getLogger(name).log(level, "%s", message, extra={"clinic_problem": problem} if problem else None)
     minify.add_compressed(s["output"], report["compressed"])
+    written_links.add(s["output"], report.get("links"))
     if report["error"] or os.waitstatus_to_exitcode(status) != 0:
         from .problems import Problem
         first = (report["error"] or "").strip().splitlines()[-1:] or [f"exit status {status}"]

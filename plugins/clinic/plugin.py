@@ -28,7 +28,7 @@ from pelican.generators import Generator
 from pelican.utils import SafeDatetime
 
 from . import (assets, clinicdata, images, jsonld, minify, parallel_read, parallel_write, readability, relations,
-               review, search_index, sections, validate, writer, yamlfile)
+               review, search_index, sections, validate, writer, written_links, yamlfile)
 from .headers import write_host_files
 from .parts import Parts
 from .problems import Problem
@@ -488,6 +488,7 @@ def register():
     signals.finalized.connect(write_host_files)
     signals.initialized.connect(reset_sitemap)
     signals.initialized.connect(minify.start)
+    signals.initialized.connect(written_links.start)
     signals.initialized.connect(search_index.forget)
     signals.readers_init.connect(parallel_read.use_reader)
     signals.article_generator_init.connect(parallel_read.start)

@@ -2,7 +2,8 @@
 
 - a page is minified before it is written, and written once, and its bytes go
   to the compressor from memory (minify.py), instead of being written, read
-  back, minified and written again;
+  back, minified and written again; its links go to the link check the same
+  way (written_links.py);
 - article and topic pages can be shared with a second process (parallel_write.py): for
   the pages the other process writes, only Pelican's bookkeeping is kept.
 """
@@ -13,15 +14,15 @@ import os
 
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from . import minify, parallel_write
+from . import minify, parallel_write, written_links
 
 
 class _MinifyOnClose:
     """What Pelican writes a page into: minified and written when Pelican closes
     it, its bytes kept for the compressor (content_written)."""
 
-    def __init__(self, f, minifying: bool):
-        self.file, self.minifying, self.parts = f, minifying, []
+    def __init__(self, f, minifying: bool, output: str):
+        self.file, self.minifying, self.output, self.parts = f, minifying, output, []
 
     def write(self, text: str) -> int:
         self.parts.append(text)
@@ -38,6 +39,7 @@ class _MinifyOnClose:
                     text = minify.minify(text)
                 self.file.write(text)
                 minify.written(self.file.name, text.encode("utf-8"))
+                written_links.record(self.output, self.file.name, text)
 
 
 class _Elsewhere:
@@ -91,7 +93,7 @@ class ClinicWriter(Writer):
         minifying = bool(self.settings.get("CLINIC_MINIFY"))
         if not minifying and not minify.compressing(self.settings["OUTPUT_PATH"]):
             return f
-        return _MinifyOnClose(f, minifying)
+        return _MinifyOnClose(f, minifying, self.output_path)
 
 
 def get_writer(pelican):
