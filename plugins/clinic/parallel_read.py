@@ -5,10 +5,10 @@ Pelican too, and Pelican reads one file after another on one core. When the
 articles generator starts, this module forks one worker process and offers it
 every article file (BLOCK, below, says in which order); the reader below
 takes the worker's HTML for the files it converted, and converts the ones
-it has not started itself. The worker also measures the
-reading level of every article (for the files converted here, the reader
-sends it their HTML), so the build's readability check finds each result
-already measured.
+it has not started itself. The worker also measures the reading level of
+every article (the files converted here, once all are read: their HTML is
+sent to it while this process checks the metadata), so the build's
+readability check finds each result already measured.
 
 Only the conversion and the measuring move: the metadata is still parsed
 here, by Pelican's own MarkdownReader code, because its values become
@@ -46,11 +46,23 @@ from .forking import fork_is_safe
 # more than a file or two. (A fixed share was measured to leave one of them
 # idle for 0.3-0.7 s of a 1,000-article build on this shared machine, the
 # one or the other depending on the moment.) A block's finished pages wait
-# here until Pelican reads them: about 50 at a time.
+# here until Pelican reads them: about 50 at a time. A block is handed over
+# when Pelican starts reading the one before it, so that the jobs waiting
+# (a Future each) stay a few hundred on a site of any size.
 BLOCK = 100
 
 _jobs: dict[str, Future] = {}  # absolute source path -> (html, raw metadata, reading)
+_blocks: list[list[str]] = []  # every block of article files, in Pelican's order
+_block_of: dict[str, int] = {}  # article file -> its block's place in _blocks
+_handed = 0  # how many blocks the worker has been given
 _readings: list[Future] = []  # reading levels of files converted here
+_reading_articles = False  # between article_generator_init and _finalized (pages need no reading level)
+_to_measure: list[tuple[str, str]] = []  # (path, HTML) of files converted here, for the worker to measure
+# The worker measures the files converted here only once every file is read,
+# in batches of this many: measured as they came, they kept it from the
+# conversions, and Pelican's process then converted four files in five (at
+# 5,000 articles) while the worker measured.
+MEASURE_BATCH = 50
 _pool: ProcessPoolExecutor | None = None
 _worker: dict = {}  # inside the worker: its Markdown and whether to measure
 _measuring = False  # this build checks reading levels (and the worker measures them)
@@ -95,6 +107,10 @@ def measure_converted(path: str, html: str):
     return _reading(path, html)
 
 
+def measure_batch(batch: list[tuple[str, str]]) -> list:
+    return [measure_converted(path, html) for path, html in batch]
+
+
 class PrefetchingMarkdownReader(MarkdownReader):
     """Pelican's MarkdownReader, converting with one Markdown instance per
     reader (reset between files, as Markdown is meant to be reused) and taking
@@ -102,6 +118,9 @@ class PrefetchingMarkdownReader(MarkdownReader):
 
     def read(self, source_path):
         self._source_path = source_path
+        block = _block_of.pop(source_path, None)
+        if block is not None:
+            _hand_over(block + 2)  # this block and the next are the worker's already
         job = _jobs.pop(source_path, None)
         if job is not None and not job.cancel():  # the worker has it, or has done it
             try:
@@ -119,8 +138,8 @@ class PrefetchingMarkdownReader(MarkdownReader):
         with pelican_open(source_path) as text:
             html = md.convert(text)
         meta = getattr(md, "Meta", None)
-        if _pool is not None and _measuring:
-            _readings.append(_pool.submit(measure_converted, source_path, html))
+        if _pool is not None and _measuring and _reading_articles:
+            _to_measure.append((source_path, html))
         return html, self._metadata(meta)
 
     def _metadata(self, meta):
@@ -163,22 +182,45 @@ def start(generator) -> None:
     data_dir = s.get("CLINIC_NLTK_DATA")
     if data_dir and not os.path.isabs(data_dir):  # as the readability check resolves it (plugin.project_path)
         data_dir = os.path.join(os.path.dirname(os.path.abspath(s["PATH"])), data_dir)
-    global _pool, _measuring
-    _measuring = measure
+    global _pool, _measuring, _reading_articles
+    _measuring = _reading_articles = measure
     # fork: the worker starts at once with Markdown and the settings already loaded
     _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
                                 initializer=_init, initargs=(s["MARKDOWN"], measure, data_dir))
-    for start_at in range(0, len(paths), BLOCK):
-        for path in reversed(paths[start_at:start_at + BLOCK]):
+    _blocks[:] = [paths[i:i + BLOCK] for i in range(0, len(paths), BLOCK)]
+    _block_of.update((path, i // BLOCK) for i, path in enumerate(paths))
+    _hand_over(2)
+
+
+def _hand_over(blocks: int) -> None:
+    """Give the worker the blocks before this place in _blocks, each last file first."""
+    global _handed
+    while _handed < min(blocks, len(_blocks)) and _pool is not None:
+        for path in reversed(_blocks[_handed]):
             _jobs[path] = _pool.submit(convert, path)
+        _handed += 1
+
+
+def _forget_blocks() -> None:
+    global _handed
+    _blocks.clear()
+    _block_of.clear()
+    _handed = 0
 
 
 def files_read(*_args, **_kwargs) -> None:
     """article_generator_finalized: conversions Pelican did not ask for are dropped;
     the worker goes on measuring reading levels."""
+    global _reading_articles
+    _reading_articles = False
     for job in _jobs.values():
         job.cancel()
     _jobs.clear()
+    _forget_blocks()
+    if _pool is not None and _measuring:
+        for i in range(0, len(_to_measure), MEASURE_BATCH):
+            _readings.append(_pool.submit(measure_batch, _to_measure[i:i + MEASURE_BATCH]))
+    _to_measure.clear()
     if not _measuring:
         stop()
 
@@ -187,17 +229,21 @@ def collect_readings() -> None:
     """Before the readability check: store every reading the worker measured, then stop it."""
     for job in _readings:
         try:
-            _store(job.result())
-        except Exception:  # noqa: BLE001 - the check measures that page itself
+            for reading in job.result():
+                _store(reading)
+        except Exception:  # noqa: BLE001 - the check measures those pages itself
             pass
     stop()
 
 
 def stop(*_args, **_kwargs) -> None:
     """At the end of a build (or the start of the next): drop what was not used."""
-    global _pool
+    global _pool, _reading_articles
+    _reading_articles = False
     _jobs.clear()
+    _forget_blocks()
     _readings.clear()
+    _to_measure.clear()
     if _pool is not None:
         _pool.shutdown(wait=True, cancel_futures=True)
         _pool = None
