@@ -89,10 +89,13 @@ def page_links(page: str, html: str, siteurl: str = "") -> list[tuple[str, tuple
     for value in srcsets:
         targets += [part.strip().split()[0] for part in value.split(",") if part.strip()]
     found, seen = [], set()
+    ours = _netloc(siteurl)
     for target in targets:
         if target in seen:
             continue
         seen.add(target)
+        if target.startswith(_OTHER_SITE) and not (ours and ours in target):
+            continue  # another site's address (not kept in _site_path's cache: sources make them many)
         path = _site_path(target, siteurl)
         if path:
             found.append((target, _candidates(path, base if not path.startswith("/") else "")))
@@ -160,6 +163,16 @@ def _count(table: dict, key, page: str, place: int, pages: int) -> None:
     entry[2] += pages
     if (page, place) < (entry[0], entry[1]):
         entry[0], entry[1] = page, place
+
+
+_OTHER_SITE = ("http://", "https://", "//")
+
+
+@lru_cache(maxsize=8)
+def _netloc(siteurl: str) -> str:
+    """The site's host, as _site_path compares it: an address that does not
+    contain it names another site."""
+    return urlsplit(siteurl).netloc if siteurl else ""
 
 
 # A site's pages share most of their links (the header, the footer, the same
