@@ -64,3 +64,13 @@ def test_a_link_table_gathered_in_two_parts_gives_each_broken_link_once():
          "fix the link in the page's source, or add the missing page"),
         ("output/index.html", "'/gone/' leads to no file in the site",
          "fix the link in the page's source, or add the missing page")]
+
+
+def test_links_to_this_site_by_full_address_are_checked_and_other_sites_are_not():
+    html = ('<a href="http://clinic.test/gone/">ours, by http</a><a href="//clinic.test/conditions/bunyons/">ours</a>'
+            '<a href="https://clinic.test/conditions/bunions/">ours, there</a>'
+            '<a href="https://other.example/?from=clinic.test">another site naming ours</a>'
+            '<a href="https://other.example/gone/">another site</a>')
+    found = messages(output_links("index.html", html, EXISTING, "https://clinic.test"))
+    assert found == ["'http://clinic.test/gone/' leads to no file in the site",
+                     "'//clinic.test/conditions/bunyons/' leads to no file in the site"]
