@@ -31,8 +31,9 @@ def changed_since(started_ns: int, settings_file: Path, settings) -> list[str]:
     a build would not show until the next edit."""
     found = []
     ignored = settings.get("IGNORE_FILES", [])  # as Pelican's watcher ignores them
-    paths = [str(settings_file), settings.get("THEME", ""), settings.get("PATH", "")]
-    for top in filter(None, paths):
+    paths = watched_paths(settings_file, settings, report_missing=False)
+    # STATIC_PATHS lie inside the content folder: walk each file once
+    for top in [p for p in paths if not any(p.startswith(q + os.sep) for q in paths)]:
         if os.path.isfile(top):
             found += [top] if os.stat(top).st_mtime_ns > started_ns else []
             continue
@@ -49,8 +50,8 @@ def changed_since(started_ns: int, settings_file: Path, settings) -> list[str]:
     return found
 
 
-def watched_paths(settings_file: Path, settings) -> list[str]:
-    """The folders Pelican's own watcher (pelican.utils.wait_for_changes)
+def watched_paths(settings_file: Path, settings, report_missing: bool = True) -> list[str]:
+    """The files and folders Pelican's own watcher (pelican.utils.wait_for_changes)
     watches; a missing one is reported the way Pelican reports it."""
     content = settings.get("PATH", "")
     candidates = [str(settings_file), settings.get("THEME", ""), content]
@@ -60,7 +61,7 @@ def watched_paths(settings_file: Path, settings) -> list[str]:
         path = os.path.abspath(path)
         if os.path.exists(path):
             paths.append(path)
-        else:
+        elif report_missing:
             print(f"Unable to watch path '{path}' as it does not exist.", flush=True)
     return paths
 

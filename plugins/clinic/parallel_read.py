@@ -179,9 +179,7 @@ def start(generator) -> None:
     if not fork_is_safe():
         return  # read here
     measure = s.get("CLINIC_READABILITY_TARGET") is not None
-    data_dir = s.get("CLINIC_NLTK_DATA")
-    if data_dir and not os.path.isabs(data_dir):  # as the readability check resolves it (plugin.project_path)
-        data_dir = os.path.join(os.path.dirname(os.path.abspath(s["PATH"])), data_dir)
+    data_dir = readability.data_dir_of(s)
     global _pool, _measuring, _reading_articles
     _measuring = _reading_articles = measure
     # fork: the worker starts at once with Markdown and the settings already loaded

