@@ -7,10 +7,12 @@ that it ran, wrote its files and that the generated site is valid.
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import yaml
 
@@ -145,3 +147,40 @@ def test_related_articles_fast_ranking_matches_the_pairwise_one(tmp_path):
                 treats=rng.sample(["a", "b", "c"], rng.randint(0, 2)) if kind in ("procedure", "treatment") else []))
         fast, slow = both(small, rng.choice([1, 2, 3, 5]))
         assert fast == slow
+
+
+def test_every_run_writes_into_a_new_folder_and_nothing_is_deleted_between_runs(tmp_path, monkeypatch):
+    """A build made just after thousands of files were deleted pays for them on
+    some file systems (see tools/bench.py), so no run may start from another's
+    folder, nor after one was deleted."""
+    import bench
+
+    seen, kept = [], []
+
+    def fake_child(cmd, log, cwd=ROOT):
+        folders = [Path(cmd[i + 1]) for i, arg in enumerate(cmd) if arg in ("--output", "-o", "--cache-path")]
+        assert folders, cmd
+        for folder in folders:
+            assert not folder.exists(), f"{folder} was used before"
+            folder.mkdir(parents=True)
+            seen.append(folder)
+        kept.append(all(f.exists() for f in seen))
+        log_text = "(no problems)\nBENCH-JSON " + json.dumps({"wall": 1.0, "cpu": 1.0, "warmup_wall": 1.0, "ok": True})
+        return {"wall": 1.0, "cpu": 1.0, "peak_mib": 50.0, "status": 0, "log": log_text}
+
+    monkeypatch.setattr(bench, "run_child", fake_child)
+    monkeypatch.setattr(bench.benchgen, "generate", lambda work, n, seed: _fake_generated(work))
+    monkeypatch.setattr(bench, "bare_settings", lambda work: None)
+    bench.bench(2, 2, 1, 1, tmp_path / "results", tmp_path, stream=open(os.devnull, "w"))
+    # 3 rounds (1 warm-up, 2 measured) of (a), (b) and (c); (c) has an output and a cache
+    assert len(seen) == 3 * 4 and len(set(seen)) == len(seen)
+    assert all(kept)
+    assert not any(tmp_path.glob("clinic-bench-*"))  # all deleted at the end
+
+
+def _fake_generated(work):
+    import types
+
+    (work / "content").mkdir(parents=True, exist_ok=True)
+    return types.SimpleNamespace(articles=2, conditions=["bunions"], procedures=[], words={"x": 700},
+                                 real_articles=0, content=work / "content")
