@@ -77,8 +77,20 @@ def test_changes_show_up_and_a_bad_file_does_not_spin(fixture_site):
         server.wait_for_build(4)
         assert "Checked by" in page.read_text()
 
+        # the link check remembers unchanged pages' links between builds (links.Remembered):
+        # a link broken by an edit shows up, and so does its fix
+        seen = len(server.lines)
+        fixture_site.edit("conditions/bunions.md", "\n## ", "\nSee [this page](/conditions/nowhere/).\n\n## ")
+        server.wait_for_build(5)
+        assert any("output/conditions/bunions/index.html: link: '/conditions/nowhere/' leads to no file" in line
+                   for line in server.lines[seen:]), "\n".join(server.lines[seen:])
+        seen = len(server.lines)
+        fixture_site.edit("conditions/bunions.md", "See [this page](/conditions/nowhere/).", "")
+        server.wait_for_build(6)
+        assert not any("nowhere" in line for line in server.lines[seen:])
+
         fixture_site.edit("conditions/hammertoes.md", "Date: 2026-11-20", "Date: 2026-11")
-        last = server.wait_for_build(5)
+        last = server.wait_for_build(7)
         assert "error" in last
         assert any("content/conditions/hammertoes.md:3: Date: '2026-11' is not a full date" in line
                    for line in server.lines)
@@ -87,7 +99,7 @@ def test_changes_show_up_and_a_bad_file_does_not_spin(fixture_site):
         before = server.cpu_seconds()
         time.sleep(3)
         assert server.cpu_seconds() - before < 0.3, "the dev server must wait quietly for the next change"
-        assert server.builds() == 5, "no rebuild without a change"
+        assert server.builds() == 7, "no rebuild without a change"
     finally:
         server.stop()
 

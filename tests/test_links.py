@@ -74,3 +74,54 @@ def test_links_to_this_site_by_full_address_are_checked_and_other_sites_are_not(
     found = messages(output_links("index.html", html, EXISTING, "https://clinic.test"))
     assert found == ["'http://clinic.test/gone/' leads to no file in the site",
                      "'//clinic.test/conditions/bunyons/' leads to no file in the site"]
+
+
+def test_links_remembered_between_builds_give_what_a_fresh_read_gives():
+    """The dev server keeps each page's links from one rebuild to the next
+    (links.Remembered); a page that changed must be read again, and a page of
+    the last build that is gone must not count."""
+    from clinic import links
+
+    site = "https://clinic.test"
+    pages = {f"conditions/c{i}/index.html": f'<a href="/conditions/c{i + 1}/">next</a><a href="/about/">about</a>'
+             for i in range(5)}
+    existing = set(pages) | {"about/index.html"}
+    remembered = links.Remembered()
+
+    def problems(pages, existing, memo):
+        table = links.LinkTable()
+        if memo is not None:
+            memo.begin()
+        for page, html in sorted(pages.items()):
+            if memo is None:
+                table.add(page, html, site)
+            else:
+                table.add_links(page, *memo.links(page, html.encode(), site))
+        return [str(p) for p in table.problems(existing)]
+
+    first = problems(pages, existing, remembered)
+    assert first == problems(pages, existing, None)
+    assert len(first) == 1 and "'/conditions/c5/'" in first[0]
+    # the same pages again: nothing is read, the answer is the same
+    read = []
+    real = links.page_links
+    links.page_links = lambda *a: read.append(a[0]) or real(*a)
+    try:
+        assert problems(pages, existing, remembered) == first
+        assert read == []
+        # one page changes: only it is read again, and its new broken link shows up
+        changed = dict(pages, **{"conditions/c1/index.html": '<a href="/gone/">x</a><a href="/about/">about</a>'})
+        again = problems(changed, existing, remembered)
+        assert read == ["conditions/c1/index.html"]
+        assert again == problems(changed, existing, None)
+        assert any("'/gone/'" in line for line in again)
+        # the about page is deleted: every page's link to it is now broken
+        assert problems(changed, existing - {"about/index.html"}, remembered) == \
+            problems(changed, existing - {"about/index.html"}, None)
+    finally:
+        links.page_links = real
+    # each distinct link is kept once, however many pages have it
+    about = [k for found, _ in remembered.now.values() for k in found if k[0] == "/about/"]
+    assert len(about) == 5 and all(k is about[0] for k in about)
+    # only the last build's pages are kept
+    assert len(remembered.now) == 5 and len(remembered.last) <= 6

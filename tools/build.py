@@ -33,6 +33,9 @@ from clinic.swap import clear_retired, retire, swap_into_place  # noqa: E402
 
 
 # Pelican's content cache, as the dev server uses it: unchanged files are not re-read.
+# The dev server's pages' links, from one rebuild to the next (links.Remembered).
+REMEMBERED_LINKS = links.Remembered()
+
 DEV_CACHE = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CHECK_MODIFIED_METHOD": "mtime"}
 
 
@@ -157,17 +160,22 @@ def run_pelican(settings_file: Path, output: Path, strict: bool, extra: dict | N
 
 
 def check_output(output: Path, siteurl: str, shown_as: str = "output", counts: dict | None = None,
-                 table: links.LinkTable | None = None) -> list[Problem]:
+                 table: links.LinkTable | None = None, remembered: links.Remembered | None = None) -> list[Problem]:
     """Every internal link in the built site. A broken link that many pages share
     (one in the header, say) is reported once, with the number of pages.
     table: the links of the pages as they were written (written_links.py); the
-    other pages are read from output/.
+    other pages are read from output/ (through `remembered`, if given: the dev server's).
     counts, if given, gets "searchable": the pages marked for the search index."""
     existing = files_under(output)
     table = table if table is not None else links.LinkTable()
+    if remembered is not None:
+        remembered.begin()
     for page in sorted(existing):
         if page.endswith(".html") and not page.startswith("pagefind/") and page not in table.pages:
-            table.add(page, (output / page).read_text(encoding="utf-8"), siteurl)
+            if remembered is not None:
+                table.add_links(page, *remembered.links(page, (output / page).read_bytes(), siteurl))
+            else:
+                table.add(page, (output / page).read_text(encoding="utf-8"), siteurl)
     if counts is not None:
         counts["searchable"] = table.searchable
     return table.problems(existing, shown_as)
@@ -211,7 +219,8 @@ def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra
             from pelican.settings import read_settings
             settings = read_settings(str(settings_file), override=extra)
             counts: dict = {}
-            problems += check_output(target, settings["SITEURL"], output.name, counts, written_links.take(target))
+            problems += check_output(target, settings["SITEURL"], output.name, counts, written_links.take(target),
+                                     REMEMBERED_LINKS if background_search and not strict else None)
             if search_index.started(target):
                 problems += search_index.finish(target, counts["searchable"])
             elif not any(p.severity == "error" for p in problems) or not strict:

@@ -10,6 +10,7 @@ problems out.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 from functools import lru_cache
@@ -131,9 +132,13 @@ class LinkTable:
         self.searchable = 0  # pages marked for the search index
 
     def add(self, page: str, html: str, siteurl: str = "") -> None:
+        self.add_links(page, page_links(page, html, siteurl), "data-pagefind-body" in html)
+
+    def add_links(self, page: str, found, searchable: bool) -> None:
+        """A page's page_links() answer (and whether it is searchable), worked out elsewhere."""
         self.pages.add(page)
-        self.searchable += "data-pagefind-body" in html
-        for place, key in enumerate(page_links(page, html, siteurl)):
+        self.searchable += searchable
+        for place, key in enumerate(found):
             _count(self.links, key, page, place, 1)
 
     def merge(self, other: LinkTable) -> None:
@@ -153,6 +158,42 @@ class LinkTable:
             hint = BROKEN_HINT if pages == 1 else "a link on many pages comes from a template in theme/templates/"
             problems.append(Problem(f"{shown_as}/{page}", None, "link", broken(target) + more, hint))
         return problems
+
+
+class Remembered:
+    """page_links() of pages read back from output/, kept from one build to the
+    next in a process that builds again and again (the dev server). Most pages
+    come out byte for byte the same after an edit, and reading their links is
+    most of the link check: 0.25 s of a 1.4 s rebuild of 300 articles here.
+
+    A page is known by a digest of its name, the site's address and its bytes,
+    so a changed page is always read again. Only the last build's pages are
+    kept, and each distinct link is kept once however many pages have it
+    (a large site has few: about 10,000 for 10,000 pages at 5,000 articles)."""
+
+    LIMIT = 200_000  # distinct links; past this (many edits to links) all is forgotten
+
+    def __init__(self):
+        self.last: dict[bytes, tuple] = {}  # digest -> (links, searchable), the last build's pages
+        self.now: dict[bytes, tuple] = {}  # this build's
+        self.keys: dict = {}  # each distinct (link, files) once
+
+    def begin(self) -> None:
+        """A new build: what it does not ask for again is forgotten at the next one."""
+        self.last, self.now = self.now or self.last, {}
+        if len(self.keys) > self.LIMIT:
+            self.last, self.keys = {}, {}
+
+    def links(self, page: str, data: bytes, siteurl: str = "") -> tuple[tuple, bool]:
+        digest = hashlib.blake2b(b"%s\0%s\0%s" % (page.encode(), siteurl.encode(), data), digest_size=16).digest()
+        found = self.now.get(digest) or self.last.get(digest)
+        if found is None:
+            html = data.decode("utf-8")
+            keys = self.keys
+            found = (tuple(keys.setdefault(k, k) for k in page_links(page, html, siteurl)),
+                     "data-pagefind-body" in html)
+        self.now[digest] = found
+        return found
 
 
 def _count(table: dict, key, page: str, place: int, pages: int) -> None:
