@@ -196,7 +196,11 @@ def precompress(output: Path, settings: dict) -> list[Problem]:
 
 
 def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra: dict | None = None,
-          background_search: bool = False) -> int:
+          background_search: bool = False, collect_later: bool = False) -> int:
+    """Build the site; 0 if it has no errors. background_search: the dev server's
+    search index, brought up to date after the pages. collect_later: the caller
+    frees the build's garbage itself once the result is shown (gc.collect(); the
+    dev server does, while the webmaster looks at the page)."""
     strict = mode == "publish"
     if strict:
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -214,7 +218,8 @@ def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra
         # Pelican's articles and pages refer to each other in cycles, which the
         # collector's thresholds (collect_garbage_less_often) would keep to the end:
         # let them go now, so the link check and compression reuse their memory.
-        gc.collect()
+        if not collect_later:
+            gc.collect()
         if target.is_dir():
             from pelican.settings import read_settings
             settings = read_settings(str(settings_file), override=extra)

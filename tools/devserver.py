@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import gc
 import multiprocessing
 import os
 import sys
@@ -125,8 +126,9 @@ def main(argv=None) -> int:
     try:
         while True:
             started = time.time_ns()
-            build.build("html", output, settings_file, extra=extra, background_search=True)
+            build.build("html", output, settings_file, extra=extra, background_search=True, collect_later=True)
             sys.stdout.flush()
+            gc.collect()  # the last build's objects (0.08 s at 300 articles), once its pages are shown
             settings = read_settings(str(settings_file), override=extra)
             changed = next_changes(started, settings_file, settings)
             names = ", ".join(sorted(os.path.relpath(c, ROOT) for c in changed))
