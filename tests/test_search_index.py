@@ -92,6 +92,11 @@ def test_an_index_in_parts_holds_every_page_and_a_failing_part_is_named(tmp_path
         assert sorted(p.name for p in (tmp_path / "pagefind").glob("part-*")) == ["part-2", "part-3"]
         assert search_index.part_urls(tmp_path, "https://clinic.test") == [
             "https://clinic.test/pagefind/part-2/", "https://clinic.test/pagefind/part-3/"]
+        # indexed again (the dev server): the parts are written over, not deleted and made again
+        marker = tmp_path / "pagefind" / "part-2" / "kept"
+        marker.write_text("")
+        assert search_index.run(tmp_path) == [] and marker.exists()
+        assert search_index.indexed_pages(tmp_path) == 5
         # one part's pages gone: Pagefind fails on that part, and the problem says which
         (tmp_path / "conditions" / "p4" / "index.html").unlink()
         (tmp_path / "conditions" / "p4").rmdir()
