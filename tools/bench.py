@@ -111,7 +111,8 @@ def run_child(cmd: list[str], log: Path, cwd: Path = ROOT) -> dict:
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here; tell Popen so it does not wait again
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024,
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "user": usage.ru_utime, "sys": usage.ru_stime,
+            "peak_mib": usage.ru_maxrss / 1024,
             "status": proc.returncode, "log": log.read_text(encoding="utf-8", errors="replace")}
 
 
