@@ -187,3 +187,68 @@ def test_a_publish_replaces_the_site_and_deletes_the_old_one_in_the_background(f
         time.sleep(0.1)
     assert not list(fs.base.glob(".output.retired-*")), "the old site is deleted"
     assert not list(fs.base.glob("output.staging-*"))
+
+
+def test_checks_remembered_between_builds_give_what_a_fresh_check_gives(fixture_site):
+    """The dev server checks again only the files that changed (validate.Remembered);
+    a change to a file, to the taxonomy, to the providers or to the content files
+    must each give the answer a fresh check gives."""
+    from clinic import plugin, validate
+    from clinic.rules import KINDS
+
+    settings = {"PATH": str(fixture_site.content), "ARTICLE_PATHS": ["conditions", "procedures", "treatments", "guides"],
+                "PAGE_PATHS": ["pages"]}
+    vocab, data, _ = plugin.load_site_data(settings)
+    files = [(p, kind, p.read_text(encoding="utf-8")) for p, kind in plugin.source_files(settings)]
+    content_files = plugin.files_under(fixture_site.content)
+    remembered = validate.Remembered()
+    calls = []
+    real = validate.validate_article
+
+    def checked(vocab, providers, content_files, texts=None):
+        remembered.begin(vocab, providers, content_files)
+        out = []
+        for p, kind, text in files:
+            text = (texts or {}).get(p.name, text)
+            fresh = real(p.name, text, KINDS[kind], p.stem, vocab, providers, content_files, p.parent.name)
+            kept = remembered.validate_article(p.name, text, KINDS[kind], p.stem, vocab, providers, content_files,
+                                               p.parent.name)
+            assert kept[0] == fresh[0] and kept[1] == fresh[1], p.name
+            out.append(kept)
+        return out
+
+    def counting(*args, **kwargs):
+        calls.append(args[0])
+        return real(*args, **kwargs)
+
+    validate.validate_article = counting
+    try:
+        checked(vocab, data.providers, content_files)
+        assert len(calls) == len(files)
+        calls.clear()
+        checked(vocab, data.providers, content_files)
+        assert calls == [], "nothing changed: nothing is checked again"
+        # one file edited: only it is checked again
+        bunions = next(text for p, _, text in files if p.name == "bunions.md")
+        assert "Title: Bunions" in bunions
+        checked(vocab, data.providers, content_files, {"bunions.md": bunions.replace("Title: Bunions", "Title: Bunion")})
+        assert calls == ["bunions.md"]
+        # the taxonomy, the providers or the content files change: every file is checked again
+        for args in ((_without_a_term(vocab), data.providers, content_files),
+                     (vocab, {k: v for k, v in list(data.providers.items())[1:]}, content_files),
+                     (vocab, data.providers, content_files - {sorted(content_files)[0]})):
+            calls.clear()
+            checked(*args)
+            assert len(calls) == len(files)
+    finally:
+        validate.validate_article = real
+    assert len(remembered.now) == len(files)  # only the last build's answers are kept
+
+
+def _without_a_term(vocab):
+    import copy
+
+    other = copy.deepcopy(vocab)
+    facet = next(f for f in other.facets.values() if f.terms)
+    facet.terms.pop(next(iter(facet.terms)))
+    return other

@@ -53,6 +53,9 @@ def display_path(settings, path: str | os.PathLike) -> str:
         return str(path)
 
 
+_VALIDATED = validate.Remembered()  # the dev server's, from one rebuild to the next
+
+
 def load_site_data(settings) -> tuple[object, clinicdata.ClinicData, list[Problem]]:
     content = Path(settings["PATH"])
     problems: list[Problem] = []
@@ -109,6 +112,10 @@ class ClinicGenerator(Generator):
 
         content_root = Path(settings["PATH"])
         content_files = files_under(content_root)
+        # The dev server (Pelican's content cache on) checks again only the files that changed.
+        check = _VALIDATED if settings.get("LOAD_CONTENT_CACHE") else None
+        if check is not None:
+            check.begin(vocab, data.providers, content_files)
         metas = []
         sources_text = {}
         by_path = {}
@@ -119,8 +126,9 @@ class ClinicGenerator(Generator):
             if text is None:
                 continue
             slug = path.stem.lower()
-            meta, probs = validate.validate_article(shown, text, KINDS[kind_name], slug, vocab, data.providers,
-                                                    content_files, path.parent.relative_to(content_root).as_posix())
+            meta, probs = (check or validate).validate_article(
+                shown, text, KINDS[kind_name], slug, vocab, data.providers, content_files,
+                path.parent.relative_to(content_root).as_posix())
             problems += probs
             obj = objects.get(os.path.realpath(path))
             if obj is None:
