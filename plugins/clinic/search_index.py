@@ -234,8 +234,8 @@ def forget(pelican) -> None:
 
 
 def _searchable(context) -> list[str]:
-    return [obj.save_as for key in ("articles", "pages", "hidden_pages") for obj in context.get(key, []) or []
-            if getattr(obj, "save_as", None)]
+    return [save_as for key in ("articles", "pages", "hidden_pages") for obj in context.get(key, []) or []
+            if (save_as := getattr(obj, "save_as", None))]  # once each: Pelican works it out on every use
 
 
 def plan_bundles(generators) -> None:
