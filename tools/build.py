@@ -33,10 +33,10 @@ from clinic.swap import clear_retired, retire, swap_into_place  # noqa: E402
 
 
 # Pelican's content cache, as the dev server uses it: unchanged files are not re-read.
+DEV_CACHE = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CHECK_MODIFIED_METHOD": "mtime"}
+
 # The dev server's pages' links, from one rebuild to the next (links.Remembered).
 REMEMBERED_LINKS = links.Remembered()
-
-DEV_CACHE = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CHECK_MODIFIED_METHOD": "mtime"}
 
 
 UNRESOLVED = re.compile(r"Unable to find '([^']+)'")
