@@ -130,7 +130,7 @@ def _launch(output: Path, stderr) -> subprocess.Popen:
     runs = commands(output)
     # A part this plan has no more (the dev server's site got smaller) goes; the
     # others are written over, as Pagefind does with its files: deleting and
-    # making them all again on every rebuild cost 600 files at 1,000 articles,
+    # making them all again on every rebuild cost 578 files at 1,000 articles,
     # and on some file systems files made just after others were deleted cost
     # several times more (tools/bench.py).
     wanted = {Path(output) / folder for folder in bundles(len(runs))}
