@@ -252,3 +252,24 @@ def _without_a_term(vocab):
     facet = next(f for f in other.facets.values() if f.terms)
     facet.terms.pop(next(iter(facet.terms)))
     return other
+
+
+def test_real_paths_are_what_realpath_gives(tmp_path, monkeypatch):
+    """plugin.RealPaths (one lstat per file) must name the same file as os.path.realpath,
+    for content in a linked folder, a linked file, a relative path and a path with '..'."""
+    import os
+
+    from clinic.plugin import RealPaths
+
+    (tmp_path / "real" / "conditions").mkdir(parents=True)
+    (tmp_path / "real" / "conditions" / "bunions.md").write_text("x")
+    (tmp_path / "elsewhere.md").write_text("y")
+    (tmp_path / "real" / "conditions" / "linked.md").symlink_to(tmp_path / "elsewhere.md")
+    (tmp_path / "content").symlink_to(tmp_path / "real")
+    monkeypatch.chdir(tmp_path)
+    real = RealPaths()
+    for path in [tmp_path / "content" / "conditions" / "bunions.md", tmp_path / "content" / "conditions" / "linked.md",
+                 "content/conditions/bunions.md", "content/conditions/../conditions/linked.md",
+                 tmp_path / "content" / "conditions" / "missing.md", tmp_path / "real" / "conditions" / "bunions.md"]:
+        for _ in range(2):  # the second time from what it remembers of the folder
+            assert real(path) == os.path.realpath(path), path

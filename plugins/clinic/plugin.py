@@ -20,6 +20,7 @@ import datetime as dt
 import logging
 import os
 from pathlib import Path
+from typing import Callable
 
 from jinja2.bccache import BytecodeCache
 from pelican import signals
@@ -51,6 +52,39 @@ def display_path(settings, path: str | os.PathLike) -> str:
         return str(Path(path).resolve().relative_to(base.resolve()))
     except ValueError:
         return str(path)
+
+
+class RealPaths:
+    """os.path.realpath for many files in a few folders, with the same answers:
+    each folder is resolved once, and each file costs one lstat (is it a link
+    itself?) instead of one for every part of its path. Resolving every
+    article's path that way, three times, was 0.3 s of 5,000 articles' check."""
+
+    def __init__(self):
+        self._folders: dict[str, str] = {}
+
+    def __call__(self, path: str | os.PathLike) -> str:
+        path = os.fspath(path)
+        folder, name = os.path.split(os.path.abspath(path))
+        if not name or name in (".", "..") or ".." in path.replace("\\", "/").split("/"):
+            return os.path.realpath(path)  # not a plain file name: the general rule
+        real = self._folders.get(folder)
+        if real is None:
+            real = self._folders[folder] = os.path.realpath(folder)
+        full = os.path.join(real, name)
+        return os.path.realpath(full) if os.path.islink(full) else full
+
+
+def display_paths(settings, real: RealPaths) -> Callable[[str | os.PathLike], str]:
+    """display_path for the many files of one build (its base folder resolved once)."""
+    base = Path(os.path.realpath(settings.get("CLINIC_PROJECT_ROOT") or Path(settings["PATH"]).parent))
+
+    def shown(path: str | os.PathLike) -> str:
+        try:
+            return str(Path(real(path)).relative_to(base))
+        except ValueError:
+            return str(path)
+    return shown
 
 
 _VALIDATED = validate.Remembered()  # the dev server's, from one rebuild to the next
@@ -104,10 +138,12 @@ class ClinicGenerator(Generator):
         self.vocab, self.data = vocab, data
 
         # Which Pelican object came from which file.
+        real = RealPaths()
+        shown_as = display_paths(settings, real)
         objects = {}
         for key in ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages"):
             for obj in self.context.get(key, []) or []:
-                objects[os.path.realpath(obj.source_path)] = obj
+                objects[real(obj.source_path)] = obj
         # translations are not used on this site; a page in two languages is a duplicate address
 
         content_root = Path(settings["PATH"])
@@ -120,7 +156,7 @@ class ClinicGenerator(Generator):
         sources_text = {}
         by_path = {}
         for path, kind_name in source_files(settings):
-            shown = display_path(settings, path)
+            shown = shown_as(path)
             text, probs = validate.decode(shown, path.read_bytes())
             problems += probs
             if text is None:
@@ -130,7 +166,7 @@ class ClinicGenerator(Generator):
                 shown, text, KINDS[kind_name], slug, vocab, data.providers, content_files,
                 path.parent.relative_to(content_root).as_posix())
             problems += probs
-            obj = objects.get(os.path.realpath(path))
+            obj = objects.get(real(path))
             if obj is None:
                 if not any(p.severity == "error" and p.path == shown for p in problems):
                     problems.append(Problem(shown, None, "file", "Pelican could not read this file",
