@@ -121,7 +121,7 @@ def test_links_remembered_between_builds_give_what_a_fresh_read_gives():
     finally:
         links.page_links = real
     # each distinct link is kept once, however many pages have it
-    about = [k for found, _ in remembered.now.values() for k in found if k[0] == "/about/"]
+    about = [k for found, _ in remembered.pages.now.values() for k in found if k[0] == "/about/"]
     assert len(about) == 5 and all(k is about[0] for k in about)
     # only the last build's pages are kept
-    assert len(remembered.now) == 5 and len(remembered.last) <= 6
+    assert len(remembered.pages.now) == 5 and len(remembered.pages.last) <= 6

@@ -242,7 +242,7 @@ def test_checks_remembered_between_builds_give_what_a_fresh_check_gives(fixture_
             assert len(calls) == len(files)
     finally:
         validate.validate_article = real
-    assert len(remembered.now) == len(files)  # only the last build's answers are kept
+    assert len(remembered.answers.now) == len(files)  # only the last build's answers are kept
 
 
 def _without_a_term(vocab):

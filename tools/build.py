@@ -35,7 +35,9 @@ from clinic.swap import clear_retired, retire, swap_into_place  # noqa: E402
 # Pelican's content cache, as the dev server uses it: unchanged files are not re-read.
 DEV_CACHE = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CHECK_MODIFIED_METHOD": "mtime"}
 
-# The dev server's pages' links, from one rebuild to the next (links.Remembered).
+# The pages' links, from one rebuild to the next (links.Remembered), wherever
+# Pelican's content cache is on (the dev server); plugin.py keeps its
+# validate.Remembered under the same rule.
 REMEMBERED_LINKS = links.Remembered()
 
 
@@ -225,7 +227,7 @@ def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra
             settings = read_settings(str(settings_file), override=extra)
             counts: dict = {}
             problems += check_output(target, settings["SITEURL"], output.name, counts, written_links.take(target),
-                                     REMEMBERED_LINKS if background_search and not strict else None)
+                                     REMEMBERED_LINKS if settings.get("LOAD_CONTENT_CACHE") else None)
             if search_index.started(target):
                 problems += search_index.finish(target, counts["searchable"])
             elif not any(p.severity == "error" for p in problems) or not strict:

@@ -10,12 +10,12 @@ problems out.
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
 import re
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
+from .lastbuild import LastBuild, digest
 from .problems import Problem, closest
 
 MD_LINK = re.compile(r"\]\(\s*<?(?P<target>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -174,26 +174,21 @@ class Remembered:
     LIMIT = 200_000  # distinct links; past this (many edits to links) all is forgotten
 
     def __init__(self):
-        self.last: dict[bytes, tuple] = {}  # digest -> (links, searchable), the last build's pages
-        self.now: dict[bytes, tuple] = {}  # this build's
+        self.pages = LastBuild()  # digest -> (links, searchable)
         self.keys: dict = {}  # each distinct (link, files) once
 
     def begin(self) -> None:
-        """A new build: what it does not ask for again is forgotten at the next one."""
-        self.last, self.now = self.now or self.last, {}
+        self.pages.begin()
         if len(self.keys) > self.LIMIT:
-            self.last, self.keys = {}, {}
+            self.pages.forget()
+            self.keys = {}
 
     def links(self, page: str, data: bytes, siteurl: str = "") -> tuple[tuple, bool]:
-        digest = hashlib.blake2b(b"%s\0%s\0%s" % (page.encode(), siteurl.encode(), data), digest_size=16).digest()
-        found = self.now.get(digest) or self.last.get(digest)
-        if found is None:
+        def read() -> tuple[tuple, bool]:
             html = data.decode("utf-8")
-            keys = self.keys
-            found = (tuple(keys.setdefault(k, k) for k in page_links(page, html, siteurl)),
-                     "data-pagefind-body" in html)
-        self.now[digest] = found
-        return found
+            return (tuple(self.keys.setdefault(k, k) for k in page_links(page, html, siteurl)),
+                    "data-pagefind-body" in html)
+        return self.pages.get(digest(page.encode(), siteurl.encode(), data), read)
 
 
 def _count(table: dict, key, page: str, place: int, pages: int) -> None:

@@ -47,11 +47,7 @@ def report(problems: list[Problem]) -> None:
 
 def display_path(settings, path: str | os.PathLike) -> str:
     """A source path as the webmaster knows it: relative to the project, e.g. content/conditions/bunions.md."""
-    base = Path(settings.get("CLINIC_PROJECT_ROOT") or Path(settings["PATH"]).parent)
-    try:
-        return str(Path(path).resolve().relative_to(base.resolve()))
-    except ValueError:
-        return str(path)
+    return display_paths(settings, RealPaths())(path)
 
 
 class RealPaths:

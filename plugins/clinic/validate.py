@@ -7,11 +7,11 @@ checked, typed metadata the site uses) and a list of Problems out.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from dataclasses import dataclass, field
 
 from . import frontmatter, links
+from .lastbuild import LastBuild, digest
 from .problems import Problem, did_you_mean
 from .rules import (CALLOUT_TIERS, FILL_IN, KIND_TREATMENT_TYPE, KINDS, PAGE_TEMPLATES, RESERVED_SLUGS, STATUSES,
                     TERM_KEYS, Kind)
@@ -174,27 +174,21 @@ class Remembered:
     validate_article has made it."""
 
     def __init__(self):
-        self.last: dict[bytes, tuple] = {}
-        self.now: dict[bytes, tuple] = {}
+        self.answers = LastBuild()
         self.context = b""
 
     def begin(self, vocab: Vocabulary, providers, content_files: set[str] | None) -> None:
-        self.last, self.now = self.now or self.last, {}
-        self.context = hashlib.blake2b("\0".join([
-            repr(vocab), "\n".join(sorted(providers)),
-            "\n".join(sorted(content_files)) if content_files is not None else "\1"]).encode(),
-            digest_size=16).digest()
+        self.answers.begin()
+        self.context = digest(repr(vocab).encode(), "\n".join(sorted(providers)).encode(),
+                              "\n".join(sorted(content_files)).encode() if content_files is not None else b"\1")
 
     def validate_article(self, path: str, text: str, kind: Kind, slug: str, vocab: Vocabulary, providers,
                          content_files: set[str] | None = None, source_dir: str = "") -> tuple[ArticleMeta, list[Problem]]:
         """validate_article(), for the vocabulary, providers and content files given to begin()."""
-        key = hashlib.blake2b(b"\0".join([self.context, path.encode(), kind.name.encode(), slug.encode(),
-                                          source_dir.encode(), text.encode()]), digest_size=16).digest()
-        found = self.now.get(key) or self.last.get(key)
-        if found is None:
-            found = validate_article(path, text, kind, slug, vocab, providers, content_files, source_dir)
-        self.now[key] = found
-        return found[0], list(found[1])
+        key = digest(self.context, path.encode(), kind.name.encode(), slug.encode(), source_dir.encode(), text.encode())
+        meta, problems = self.answers.get(key, lambda: validate_article(path, text, kind, slug, vocab, providers,
+                                                                        content_files, source_dir))
+        return meta, list(problems)
 
 
 def validate_article(path: str, text: str, kind: Kind, slug: str, vocab: Vocabulary,
