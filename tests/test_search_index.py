@@ -3,6 +3,9 @@ hold every searchable page, and say so when it does not."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from build import check_output
 from clinic import search_index
 
@@ -60,7 +63,10 @@ def test_pagefind_reads_only_the_folders_that_hold_searchable_pages(tmp_path):
     write_pages(tmp_path / "browse", "Heel")
     search_index._globs[search_index._key(tmp_path)] = search_index.searchable_glob(["conditions/p0/index.html"])
     try:
-        assert "--glob" in search_index.command(tmp_path)
+        command = search_index.command(tmp_path)
+        assert "--glob" in command
+        # Pagefind's own binary, not `python -m pagefind` (a Python start-up per run, only to find it)
+        assert Path(command[0]).name == "pagefind" and os.access(command[0], os.X_OK)
         assert search_index.run(tmp_path) == []
         assert search_index.indexed_pages(tmp_path) == 1
     finally:
