@@ -75,6 +75,9 @@ def test_readability_figures_on_known_text():
     assert r.smog == round(textstat.smog_index(text), 1)
     assert r.grade < 3
     assert r.longest[0][:2] == (11, 3)  # "A bunion is a bump on the side of the foot." on line 3
+    # a sentence that starts with a link is found on its line too
+    linked = "Intro.\n\n[Bunion surgery]({filename}/procedures/bunionectomy.md) can *straighten* the big toe.\n"
+    assert readability.source_line("Bunion surgery can straighten the big toe.", linked) == 3
     hard = ("<p>Osteochondral lesions of the talar dome frequently necessitate arthroscopic debridement "
             "combined with microfracture to stimulate fibrocartilaginous regeneration.</p>")
     assert readability.measure(hard).grade > 15

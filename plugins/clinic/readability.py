@@ -138,7 +138,10 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for line in text.split("\n") for s in SENTENCE_END.split(line) if WORD.search(s)]
 
 
-MARKUP = re.compile(r"[*_`\[\]]|\]\([^)]*\)")
+# A link's target first: "[text](target)" leaves "text" (the other order took
+# the "]" alone, so a sentence starting with a link was found on no line).
+# No match crosses a line, so the whole file is cleaned in one pass.
+MARKUP = re.compile(r"\]\([^)\n]*\)|[*_`\[\]]")
 
 
 def source_line(sentence: str, source: str | list[str], first_line: int = 1) -> int | None:
@@ -156,7 +159,7 @@ def source_line(sentence: str, source: str | list[str], first_line: int = 1) -> 
 
 
 def plain_lines(source: str) -> list[str]:
-    return [MARKUP.sub("", line) for line in source.split("\n")]
+    return MARKUP.sub("", source).split("\n")
 
 
 @dataclass
@@ -208,14 +211,17 @@ def remember(digest: bytes, reading: Reading) -> None:
 
 def _measure(text: str, source: str, longest: int) -> Reading:
     """The reading level of a page's visible text (visible_text())."""
-    ranked = sorted(sentences(text), key=lambda s: -len(WORD.findall(s)))[:longest]
+    # Each sentence's words counted once: their sum is the text's (a word never spans
+    # the space or line break that sentences() splits at), and sorted() keeps ties in order.
+    counted = [(len(WORD.findall(s)), s) for s in sentences(text)]
+    ranked = sorted(counted, key=lambda c: -c[0])[:longest]
     grade, smog = grade_and_smog(text)
     lines = plain_lines(source) if ranked else []
     return Reading(
         grade=round(grade, 1),
         smog=round(smog, 1),
-        words=len(WORD.findall(text)),
-        longest=[(len(WORD.findall(s)), source_line(s, lines), s) for s in ranked],
+        words=sum(n for n, _ in counted),
+        longest=[(n, source_line(s, lines), s) for n, s in ranked],
     )
 
 
