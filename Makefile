@@ -25,7 +25,7 @@ help:
 	@echo '  make review-report    review dates of every medical page, most urgent first'
 	@echo '  make new-condition SLUG=heel-bursitis TITLE="Heel bursitis"   start a new condition page'
 	@echo '  make new-procedure SLUG=... TITLE="..."   start a new procedure page (also new-treatment)'
-	@echo '  make bench N=1000     measure build speed on N generated articles'
+	@echo '  make bench N=1000     measure build speed on N generated articles (FEATURES=1: what each feature costs)'
 	@echo '  make rsync_upload     publish, then copy output/ to the server over SSH (DRY_RUN=1 to preview)'
 	@echo '  make s3_upload        publish, then upload output/ to Amazon S3 (DRY_RUN=1 to preview)'
 	@echo '  make github           publish, then push output/ to the gh-pages branch (DRY_RUN=1 to preview)'
@@ -80,7 +80,7 @@ new-treatment: $(DEPS)
 	$(PYTHON) tools/new_article.py treatment "$(SLUG)" "$(TITLE)"
 
 bench: $(DEPS)
-	$(PYTHON) tools/bench.py --n $(N)
+	$(PYTHON) tools/bench.py --n $(N) $(if $(FEATURES),--features)
 
 # Upload targets: each publishes first and uploads only if that succeeded.
 # DRY_RUN=1 shows what would be done without doing it.

@@ -100,6 +100,37 @@ def test_bench_runs_and_writes_its_table(tmp_path):
     assert list(work.iterdir()) == []  # the temporary site is removed
 
 
+def test_bench_features_leaves_each_feature_out_and_runs_search_and_links_alone(tmp_path):
+    results, work = tmp_path / "results", tmp_path / "work"
+    work.mkdir()
+    done = subprocess.run([PY, str(ROOT / "tools" / "bench.py"), "--n", "4", "--repeat", "1", "--warmup", "0",
+                           "--features", "--keep", "--results", str(results), "--workdir", str(work)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads((results / "bench-n4.json").read_text())
+    variants = ["a-no-precompress", "a-no-minify", "a-no-readability", "links", "search"]
+    for key in ["a", "b", "c"] + variants:
+        assert len(data["runs"][key]) == 1 and all(r["ok"] for r in data["runs"][key]), key
+        assert data["stats"][key]["wall"]["median"] > 0, key
+    costs = {row["feature"]: row for row in data["features"]}
+    assert list(costs) == [".gz and .br copies", "minified HTML", "reading-level check", "link check",
+                           "search index", "over the target"]
+    a, b = data["stats"]["a"]["wall"]["median"], data["stats"]["b"]["wall"]["median"]
+    assert costs["minified HTML"]["wall"] == a - data["stats"]["a-no-minify"]["wall"]["median"]
+    assert costs["search index"]["wall"] == data["stats"]["search"]["wall"]["median"]
+    assert costs["over the target"]["wall"] == a - 1.3 * b
+    md = (results / "bench-n4.md").read_text()
+    assert "| Feature | Measured as | Wall (s) | CPU (s) |" in md and "| reading-level check |" in md
+    # each variant really left its feature out, and the runs alone really ran
+    (site,) = work.iterdir()
+    full, bare = site / "out-a-1", site / "out-a-no-precompress-1"
+    assert list(full.rglob("*.html.gz")) and not list(bare.rglob("*.html.gz"))
+    page = "conditions/bunions/index.html"
+    assert len((site / "out-a-no-minify-1" / page).read_bytes()) > len((full / page).read_bytes())
+    assert (full / "bench-search-1" / "pagefind" / "pagefind-entry.json").is_file()
+    assert '"ok": true' in (site / "log-links-0.txt").read_text()
+
+
 def test_related_articles_fast_ranking_matches_the_pairwise_one(tmp_path):
     """relations.build_index ranks related articles with bitsets; on generated content
     and on small random sites with tied titles it must pick exactly what the plain

@@ -6,6 +6,8 @@ import datetime as dt
 import io
 import json
 import pickle
+import subprocess
+import sys
 
 import pytest
 import textstat
@@ -136,6 +138,13 @@ def test_hard_page_warns_and_can_fail_publish(fixture_site):
     assert "warning: content/conditions/bunions.md:" in warned.log and "readability: reads at grade" in warned.log
     failed = fixture_site.publish(CLINIC_READABILITY_FAIL=True)
     assert failed.status == 1 and "above the target of 8" in failed.log
+    # left out to measure what it costs (tools/bench.py --features): no reading levels at all
+    for without, shown in (([], True), (["--without", "readability"], False)):
+        done = subprocess.run([sys.executable, str(ROOT / "tools" / "build.py"), "html", "--content",
+                               str(fixture_site.content), "--output", str(fixture_site.base / "out-cli")] + without,
+                              capture_output=True, text=True, cwd=ROOT)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert ("readability: reads at grade" in done.stdout) is shown, (without, done.stdout)
 
 
 def test_sources_are_required_and_shown(site, fixture_site):

@@ -1,6 +1,6 @@
 """`make bench N=1000`: how fast the site builds, against bare Pelican.
 
-    python tools/bench.py --n 1000 [--repeat 5] [--seed 1] [--warmup 1]
+    python tools/bench.py --n 1000 [--repeat 5] [--seed 1] [--warmup 1] [--features]
 
 Generates N synthetic articles (tools/benchgen.py) into a temporary folder and
 measures three runs, alternating them (a, b, c, a, b, c, ...) so that drift on
@@ -36,6 +36,13 @@ fs/ext4/ialloc.c, recently_deleted()), each file made within about a minute
 about seven times as many files as (b) (the .gz and .br copies, the search
 index). Measured there: 7,400 files made in 0.33 s after a quiet spell, in
 3.85 s just after 7,400 others were deleted.
+
+--features (`make bench N=1000 FEATURES=1`) adds what each feature of (a)
+costs: (a) without the .gz and .br copies, without minifying and without the
+reading-level check (tools/build.py --without), alternated with the others,
+and the link check and the search index (Pagefind) run alone on the site the
+round's (a) built. Their costs, and how far (a) is over 1.3 x (b), are a
+second table.
 
 Prints a table and writes bench-results/bench-n<N>.json and .md (the folder
 is not in git). Pages per second is articles built / wall time; the articles
@@ -103,11 +110,11 @@ AUTHOR_FEED_RSS = None
 
 
 # --- one measured child process ---------------------------------------------------
-def run_child(cmd: list[str], log: Path, cwd: Path = ROOT) -> dict:
+def run_child(cmd: list[str], log: Path, cwd: Path = ROOT, stdin: Path | None = None) -> dict:
     """Run cmd to the end; wall time, and CPU and peak memory of this child alone (os.wait4)."""
-    with open(log, "wb") as out:
+    with open(log, "wb") as out, open(stdin or os.devnull, "rb") as given:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=cwd, stdin=given, stdout=out, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here; tell Popen so it does not wait again
@@ -121,12 +128,79 @@ def run_name(i: int) -> str:
     return f"{i + 1}" if i >= 0 else f"warm-up{-i}"
 
 
-def run_a(work: Path, i: int) -> dict:
+def run_a(work: Path, i: int, without: str | None = None) -> dict:
+    key = f"a-no-{without}" if without else "a"
     cmd = [PYTHON, str(ROOT / "tools" / "build.py"), "publish", "--content", str(work / "content"),
-           "--output", str(work / f"out-a-{run_name(i)}")]
-    r = run_child(cmd, work / f"log-a-{i}.txt")
+           "--output", str(work / f"out-{key}-{run_name(i)}")] + (["--without", without] if without else [])
+    r = run_child(cmd, work / f"log-{key}-{i}.txt")
     r["ok"] = r["status"] == 0 and "(no problems)" in r["log"]
     return r
+
+
+# --features: what each feature of (a) costs. Three can be left out of the
+# build (tools/build.py --without): (a) is run without each, alternated with
+# the others. The search index and the link check cannot (the site needs
+# both), so each is run alone on the site (a) just built: Pagefind with the
+# build's own parts (search_index.plan) into a new folder, and the link check
+# reading every page back from disk (in (a) it gets most pages' links as they
+# are written, so alone it reads more).
+FEATURES = {  # tools/build.py --without <name>
+    "precompress": ".gz and .br copies",
+    "minify": "minified HTML",
+    "readability": "reading-level check",
+}
+ALONE = {
+    "links": ("link check", "alone on the built site, every page read from disk"),
+    "search": ("search index", "Pagefind alone on the built site, in the build's parts"),
+}
+
+
+def publish_settings() -> dict:
+    from pelican.settings import read_settings
+    return read_settings(str(ROOT / "publishconf.py"))
+
+
+def run_search(work: Path, i: int) -> dict:
+    """Pagefind as the build runs it (one run per part, one after another), on (a)'s site."""
+    from clinic import search_index
+    site = work / f"out-a-{run_name(i)}"
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
+                   if not p.relative_to(site).as_posix().startswith("pagefind/")
+                   and b"data-pagefind-body" in p.read_bytes())
+    parts = search_index.plan(pages, publish_settings().get("CLINIC_SEARCH_PAGES_PER_INDEX", 600))
+    runs = [[search_index.executable(), "--site", str(site), "--quiet", "--glob", search_index.file_glob(part),
+             "--output-subdir", f"bench-search-{run_name(i)}/{folder}"]
+            for folder, part in zip(search_index.bundles(len(parts)), parts)]
+    listing = work / f"search-runs-{run_name(i)}.json"
+    listing.write_text(json.dumps(runs), encoding="utf-8")
+    r = run_child([PYTHON, str(ROOT / "plugins" / "clinic" / "pagefind_runs.py")], work / f"log-search-{i}.txt",
+                  stdin=listing)
+    r["ok"] = r["status"] == 0 and bool(parts) and search_index.indexed_pages(site / f"bench-search-{run_name(i)}") == len(pages)
+    return r
+
+
+def run_links(work: Path, i: int) -> dict:
+    cmd = [PYTHON, str(Path(__file__).resolve()), "links-child", "--output", str(work / f"out-a-{run_name(i)}")]
+    r = run_child(cmd, work / f"log-links-{i}.txt")
+    return _child_timing(r)
+
+
+def links_child(argv: list[str]) -> int:
+    """The link check of a built site, timed inside its own process (imports apart)."""
+    parser = argparse.ArgumentParser(prog="bench.py links-child")
+    parser.add_argument("--output", required=True)
+    args = parser.parse_args(argv)
+    import build
+
+    siteurl = publish_settings()["SITEURL"]
+    before, t0 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+    problems = build.check_output(Path(args.output), siteurl)
+    wall, after = time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    for p in problems:
+        print(p.format())
+    print("BENCH-JSON " + json.dumps({"wall": wall, "cpu": cpu, "ok": not problems}))
+    return 0 if not problems else 1
 
 
 def bare_settings(work: Path) -> Path:
@@ -160,15 +234,22 @@ def run_c(work: Path, i: int, article: str) -> dict:
            "--output", str(work / f"out-c-{run_name(i)}"), "--cache-path", str(work / f"cache-c-{run_name(i)}"),
            "--article", article,
            "--mark", str(i)]
-    r = run_child(cmd, work / f"log-c-{i}.txt")
+    r = _child_timing(run_child(cmd, work / f"log-c-{i}.txt"))
+    if r["ok"]:
+        r["warmup_wall"] = r["inner"]["warmup_wall"]
+    return r
+
+
+def _child_timing(r: dict) -> dict:
+    """A child that times its own part and prints it as a last BENCH-JSON line:
+    that part's wall and CPU time replace the whole process's (kept apart)."""
     line = next((x for x in reversed(r["log"].splitlines()) if x.startswith("BENCH-JSON ")), None)
     if line is None:
         r["ok"] = False
         return r
     inner = json.loads(line[len("BENCH-JSON "):])
     r["process_wall"], r["process_cpu"] = r["wall"], r["cpu"]
-    r["wall"], r["cpu"] = inner["wall"], inner["cpu"]
-    r["warmup_wall"] = inner["warmup_wall"]
+    r["wall"], r["cpu"], r["inner"] = inner["wall"], inner["cpu"], inner
     r["ok"] = r["status"] == 0 and inner["ok"]
     return r
 
@@ -281,15 +362,33 @@ def targets(n: int, stats: dict, ratios: dict, results_dir: Path) -> list[dict]:
     return out
 
 
+def feature_costs(stats: dict) -> list[dict]:
+    """What each feature adds to (a): (a) less (a) without it, or its own run alone;
+    and how much (a) is over 1.3 x (b)."""
+    med = lambda key, m: stats[key][m]["median"]  # noqa: E731
+    rows = [{"feature": label, "how": f"(a) less (a) with --without {f}",
+             "wall": med("a", "wall") - med(f"a-no-{f}", "wall"),
+             "cpu": med("a", "cpu") - med(f"a-no-{f}", "cpu")} for f, label in FEATURES.items()]
+    rows += [{"feature": label, "how": how, "wall": med(f, "wall"), "cpu": med(f, "cpu")}
+             for f, (label, how) in ALONE.items()]
+    rows.append({"feature": "over the target", "how": "(a) less 1.3 x (b): what (a) would have to lose",
+                 "wall": med("a", "wall") - TARGET_A_OVER_B * med("b", "wall"), "cpu": None})
+    return rows
+
+
 def table(result: dict) -> str:
     s, n = result["stats"], result["n"]
     rows = ["| Run | Wall median (s) | Wall min-max (s) | CPU median (s) | CPU min-max (s) | "
             "Peak RSS median (MiB) | Peak min-max (MiB) | Pages/s |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    for key in ("a", "b", "c"):
+    labels = {f"({key}) {label}": key for key, label in RUNS.items()}
+    if result.get("features"):
+        labels.update({f"(a) without the {label} (--without {f})": f"a-no-{f}" for f, label in FEATURES.items()})
+        labels.update({f"{label}, {how}": f for f, (label, how) in ALONE.items()})
+    for label, key in labels.items():
         st = s[key]
         w, c, m = st["wall"], st["cpu"], st["peak_mib"]
-        rows.append(f"| ({key}) {RUNS[key]} | {w['median']:.2f} | {w['min']:.2f}-{w['max']:.2f} | "
+        rows.append(f"| {label} | {w['median']:.2f} | {w['min']:.2f}-{w['max']:.2f} | "
                     f"{c['median']:.2f} | {c['min']:.2f}-{c['max']:.2f} | {m['median']:.0f} | "
                     f"{m['min']:.0f}-{m['max']:.0f} | {st['pages_per_s']:.0f} |")
     r = result["ratios"]
@@ -301,6 +400,11 @@ def table(result: dict) -> str:
         f"peak {r['a/b']['peak_mib']:.2f}; (c)/(a) wall {r['c/a']['wall']:.2f}, CPU {r['c/a']['cpu']:.2f}.",
         "(c): the second build only; its peak memory is the whole child's (warm-up build included).",
     ]
+    if result.get("features"):
+        lines += ["", "What each feature costs (medians; a difference of medians on a shared machine is rough):", "",
+                  "| Feature | Measured as | Wall (s) | CPU (s) |", "| --- | --- | ---: | ---: |"]
+        lines += [f"| {f['feature']} | {f['how']} | {f['wall']:.2f} | "
+                  f"{'' if f['cpu'] is None else format(f['cpu'], '.2f')} |" for f in result["features"]]
     if result["targets"]:
         lines += ["", "| Target | Measured | Met |", "| --- | ---: | --- |"]
         lines += [f"| {t['target']} | {t['value']:.2f} | {'yes' if t['ok'] else 'NO'} |" for t in result["targets"]]
@@ -308,7 +412,7 @@ def table(result: dict) -> str:
 
 
 def bench(n: int, repeat: int, seed: int, warmup: int, results_dir: Path, workdir: Path | None = None,
-          keep: bool = False, stream=sys.stdout) -> dict:
+          keep: bool = False, stream=sys.stdout, features: bool = False) -> dict:
     work = Path(tempfile.mkdtemp(prefix=f"clinic-bench-n{n}-", dir=workdir))
     try:
         t0 = time.perf_counter()
@@ -317,10 +421,13 @@ def bench(n: int, repeat: int, seed: int, warmup: int, results_dir: Path, workdi
               f"({gen.articles} articles with the real ones).", file=stream, flush=True)
         bare_settings(work)
         edit = f"conditions/{gen.conditions[0]}.md" if gen.conditions else "conditions/bunions.md"
-        runs: dict[str, list[dict]] = {"a": [], "b": [], "c": []}
         funcs = {"a": run_a, "b": run_b, "c": lambda w, i: run_c(w, i, edit)}
+        if features:  # each right after the (a) whose site it uses, or alternated with it
+            funcs.update({"links": run_links, "search": run_search})  # the link check first: search adds files
+            funcs.update({f"a-no-{f}": (lambda w, i, f=f: run_a(w, i, without=f)) for f in FEATURES})
+        runs: dict[str, list[dict]] = {key: [] for key in funcs}
         for i in range(-warmup, repeat):
-            for key in ("a", "b", "c"):
+            for key in funcs:
                 r = funcs[key](work, i)
                 label = "warm-up" if i < 0 else f"run {i + 1}/{repeat}"
                 print(f"  ({key}) {label}: wall {r['wall']:.2f} s, CPU {r['cpu']:.2f} s, "
@@ -354,6 +461,8 @@ def bench(n: int, repeat: int, seed: int, warmup: int, results_dir: Path, workdi
             },
             "stats": stats, "ratios": ratios, "runs": runs,
         }
+        if features:
+            result["features"] = feature_costs(stats)
         result["targets"] = targets(n, stats, ratios, results_dir)
         results_dir.mkdir(parents=True, exist_ok=True)
         (results_dir / f"bench-n{n}.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
@@ -373,6 +482,8 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["rebuild-child"]:
         return rebuild_child(argv[1:])
+    if argv[:1] == ["links-child"]:
+        return links_child(argv[1:])
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=100, help="generated articles (default 100)")
     parser.add_argument("--repeat", type=int, default=3, help="measured runs of each kind (default 3)")
@@ -382,11 +493,14 @@ def main(argv=None) -> int:
     parser.add_argument("--results", default=str(ROOT / "bench-results"), help="where to write the results")
     parser.add_argument("--workdir", default=None, help="where to make the temporary folder (default: the system's)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--features", action="store_true",
+                        help="also measure what each feature costs: (a) without each of "
+                             f"{', '.join(FEATURES)}; the search index and the link check alone")
     args = parser.parse_args(argv)
     if args.n < 1 or args.repeat < 1 or args.warmup < 0:
         parser.error("--n and --repeat must be at least 1, --warmup at least 0")
     bench(args.n, args.repeat, args.seed, args.warmup, Path(args.results), args.workdir and Path(args.workdir),
-          args.keep)
+          args.keep, features=args.features)
     return 0
 
 

@@ -35,6 +35,14 @@ from clinic.swap import clear_retired, retire, swap_into_place  # noqa: E402
 # Pelican's content cache, as the dev server uses it: unchanged files are not re-read.
 DEV_CACHE = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CHECK_MODIFIED_METHOD": "mtime"}
 
+# What `--without` leaves out, to measure what a feature costs (tools/bench.py
+# --features): the setting that turns each one off.
+WITHOUT = {
+    "precompress": {"CLINIC_PRECOMPRESS": False},
+    "minify": {"CLINIC_MINIFY": False},
+    "readability": {"CLINIC_READABILITY_TARGET": None},
+}
+
 # The pages' links, from one rebuild to the next (links.Remembered), wherever
 # Pelican's content cache is on (the dev server); plugin.py keeps its
 # validate.Remembered under the same rule.
@@ -279,6 +287,8 @@ def main(argv=None) -> int:
     parser.add_argument("--content", default=None, help="content folder (default: the settings' PATH)")
     parser.add_argument("--siteurl", default=None, help="the site's address (default: the settings' SITEURL)")
     parser.add_argument("--cache", action="store_true", help="use Pelican's content cache, as the dev server does")
+    parser.add_argument("--without", action="append", default=[], choices=sorted(WITHOUT),
+                        help="leave out one feature, to measure what it costs (tools/bench.py --features)")
     args = parser.parse_args(argv)
     settings_file = Path(args.settings or (ROOT / ("publishconf.py" if args.mode == "publish" else "pelicanconf.py")))
     logging.getLogger().setLevel(logging.WARNING)  # the collector prints problems; nothing else writes to the console
@@ -290,6 +300,8 @@ def main(argv=None) -> int:
         extra["SITEURL"] = args.siteurl
     if args.cache:
         extra.update(DEV_CACHE)
+    for feature in args.without:
+        extra.update(WITHOUT[feature])
     os.chdir(settings_file.resolve().parent)
     return build(args.mode, output.resolve(), settings_file.resolve(), extra=extra)
 
