@@ -175,7 +175,8 @@ def run_search(work: Path, i: int) -> dict:
     listing.write_text(json.dumps(runs), encoding="utf-8")
     r = run_child([PYTHON, str(ROOT / "plugins" / "clinic" / "pagefind_runs.py")], work / f"log-search-{i}.txt",
                   stdin=listing)
-    r["ok"] = r["status"] == 0 and bool(parts) and search_index.indexed_pages(site / f"bench-search-{run_name(i)}") == len(pages)
+    indexed = search_index.indexed_pages(site / f"bench-search-{run_name(i)}")
+    r["ok"] = r["status"] == 0 and bool(parts) and indexed == len(pages)
     return r
 
 
