@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import gc
 import io
 import json
@@ -155,6 +156,7 @@ ALONE = {
 }
 
 
+@functools.lru_cache(maxsize=1)
 def publish_settings() -> dict:
     from pelican.settings import read_settings
     return read_settings(str(ROOT / "publishconf.py"))
@@ -168,9 +170,7 @@ def run_search(work: Path, i: int) -> dict:
                    if not p.relative_to(site).as_posix().startswith("pagefind/")
                    and b"data-pagefind-body" in p.read_bytes())
     parts = search_index.plan(pages, publish_settings().get("CLINIC_SEARCH_PAGES_PER_INDEX", 600))
-    runs = [[search_index.executable(), "--site", str(site), "--quiet", "--glob", search_index.file_glob(part),
-             "--output-subdir", f"bench-search-{run_name(i)}/{folder}"]
-            for folder, part in zip(search_index.bundles(len(parts)), parts)]
+    runs = search_index.part_commands(site, parts, into=f"bench-search-{run_name(i)}")
     listing = work / f"search-runs-{run_name(i)}.json"
     listing.write_text(json.dumps(runs), encoding="utf-8")
     r = run_child([PYTHON, str(ROOT / "plugins" / "clinic" / "pagefind_runs.py")], work / f"log-search-{i}.txt",

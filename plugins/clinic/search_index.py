@@ -105,10 +105,18 @@ def commands(output: Path) -> list[list[str]]:
     """One Pagefind run for each bundle of this site."""
     parts = _plans.get(_key(output))
     if parts and len(parts) > 1:
-        return [_pagefind(output) + ["--glob", file_glob(part)]
-                + ([] if folder == "pagefind" else ["--output-subdir", folder])
-                for folder, part in zip(bundles(len(parts)), parts)]
+        return part_commands(output, parts)
     return [command(output)]
+
+
+def part_commands(output: Path, parts: list[list[str]], into: str | None = None) -> list[list[str]]:
+    """One Pagefind run for each part of a plan(); into: a folder of output/ to
+    write the bundles under instead (tools/bench.py, which indexes a built site again)."""
+    runs = []
+    for folder, part in zip(bundles(len(parts)), parts):
+        subdir = f"{into}/{folder}" if into else (None if folder == "pagefind" else folder)
+        runs.append(_pagefind(output) + ["--glob", file_glob(part)] + (["--output-subdir", subdir] if subdir else []))
+    return runs
 
 
 def bundles_in(output: Path) -> list[Path]:
