@@ -136,6 +136,10 @@ CLINIC_PARALLEL_READ_MIN = 200  # articles; below this a second process costs mo
 CLINIC_SEARCH_PAGES_PER_INDEX = 600
 CLINIC_PARALLEL_WRITE = True
 CLINIC_PARALLEL_WRITE_MIN = 200  # articles
+# The dev server renders again only the pages an edit can have changed: an
+# edit to an article's text, its own page; any other edit, every page
+# (plugins/clinic/incremental.py). Production builds always render everything.
+CLINIC_INCREMENTAL = True
 CLINIC_MINIFY = False
 CLINIC_PRECOMPRESS = False
 PRECOMPRESS_TEXT_EXTENSIONS = [".html", ".css", ".js", ".json", ".xml", ".txt", ".svg", ".atom"]

@@ -168,3 +168,179 @@ def test_an_edit_saved_as_the_watcher_starts_is_not_lost(fixture_site, tmp_path,
     fixture_site.edit("conditions/bunions.md", "Title: Bunions", "Title: Bunions and bunionettes")
     waiter.join(10)
     assert found == [[str(fixture_site.base / "content" / "conditions" / "bunions.md")]]
+
+
+# --- Rendering only what an edit can change (plugins/clinic/incremental.py) ----
+
+DEV = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CHECK_MODIFIED_METHOD": "mtime"}
+
+
+def _pages(folder: Path) -> dict[str, bytes]:
+    """Every file a browser or a host would get, the search index aside: Pagefind
+    makes it from these pages, and names its files differently on each run."""
+    found = {}
+    for p in sorted(folder.rglob("*")):
+        name = p.relative_to(folder).as_posix()
+        if p.is_file() and not name.startswith("pagefind/"):
+            data = p.read_bytes()
+            if name == "_headers":  # one block per path, a blank line between blocks
+                data = b"\n\n".join(block for block in data.split(b"\n\n") if not block.startswith(b"/pagefind/"))
+            found[name] = data
+    return found
+
+
+def _times(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*.html")}
+
+
+class Rebuilds:
+    """The dev server's way of building (content cache on, one process), each
+    result compared with a build from scratch of the same files."""
+
+    def __init__(self, base: Path, site):
+        from conftest import run_build
+        self.site, self.run_build = site, run_build
+        self.theme = base / "theme"
+        shutil.copytree(ROOT / "theme", self.theme)
+        self.settings = dict(DEV, CACHE_PATH=str(base / "cache"), THEME=str(self.theme))
+        self.base, self.fresh_count = base, 0
+
+    def touch(self, path: Path) -> None:
+        # a modification time Pelican's content cache cannot mistake for the old one
+        later = time.time_ns() + 2_000_000_000 * (self.fresh_count + 1)
+        os.utime(path, ns=(later, later))
+
+    def rebuild(self, **settings) -> dict[str, bytes]:
+        built = self.run_build("html", self.site.content, self.site.output,
+                               settings_override=dict(self.settings, **settings))
+        assert built.status == 0, built.log
+        return _pages(self.site.output)
+
+    def fresh(self, **settings) -> dict[str, bytes]:
+        self.fresh_count += 1
+        out = self.base / f"fresh-{self.fresh_count}"
+        built = self.run_build("html", self.site.content, out, settings_override=dict(
+            self.settings, CACHE_PATH=str(self.base / f"fresh-cache-{self.fresh_count}"), **settings))
+        assert built.status == 0, built.log
+        return _pages(out)
+
+    def same_as_fresh(self, **settings) -> dict[str, bytes]:
+        got, want = self.rebuild(**settings), self.fresh(**settings)
+        assert sorted(got) == sorted(want)
+        stale = [name for name in want if got[name] != want[name]]
+        assert not stale, f"stale after the rebuild: {stale[:10]}"
+        return got
+
+
+def test_a_rebuild_renders_only_what_an_edit_changes_and_matches_a_build_from_scratch(fixture_site, tmp_path):
+    r = Rebuilds(tmp_path, fixture_site)
+    r.same_as_fresh()
+    bunions = fixture_site.content / "conditions/bunions.md"
+    page = "conditions/bunions/index.html"
+
+    # 1. the text of one article: only its own page is rendered again
+    before = _times(fixture_site.output)
+    fixture_site.edit("conditions/bunions.md", "\n## Overview\n", "\n## Overview\n\nAn edited sentence.\n")
+    r.touch(bunions)
+    pages = r.same_as_fresh()
+    assert b"An edited sentence." in pages[page]
+    after = _times(fixture_site.output)
+    rendered = sorted(name for name in after if after[name] != before.get(name))
+    assert rendered == [page], rendered
+
+    # nothing changed: nothing is rendered
+    before = after
+    r.same_as_fresh()
+    assert _times(fixture_site.output) == before
+
+    # 2. its title (the metadata): every page that lists it shows the new one
+    fixture_site.edit("conditions/bunions.md", "Title: Bunions", "Title: Bunions and bunionettes")
+    r.touch(bunions)
+    pages = r.same_as_fresh()
+    assert b"Bunions and bunionettes" in pages["browse/region/forefoot/index.html"]
+
+    # 3. the taxonomy, 4. the clinic's data, 5. a template, 6. a setting
+    fixture_site.edit("taxonomy.yaml", "label: Front of the foot", "label: Ball of the foot")
+    r.touch(fixture_site.content / "taxonomy.yaml")
+    assert b"Ball of the foot" in r.same_as_fresh()[page]
+    fixture_site.edit("clinic/clinic.yaml", "name: Sample Foot and Ankle Clinic", "name: Sample Foot Clinic")
+    r.touch(fixture_site.content / "clinic/clinic.yaml")
+    assert b"Sample Foot Clinic" in r.same_as_fresh()["a-z/index.html"]
+    stamp = r.theme / "templates/_review_stamp.html"
+    stamp.write_text(stamp.read_text().replace("Medically reviewed by", "Checked by"))
+    r.touch(stamp)
+    pages = r.same_as_fresh()
+    assert b"Checked by" in pages[page]
+    assert r.same_as_fresh(CLINIC_RELATED_LIMIT=1)[page] != pages[page], "the setting shows on the page"
+
+    # 7. an article without a Summary: Pelican makes its summary from the text,
+    # which other pages show, so an edit to its text renders them again
+    orthotics = fixture_site.content / "treatments/custom-orthotics.md"
+    text = orthotics.read_text()
+    summary = next(line for line in text.splitlines() if line.startswith("Summary:"))
+    orthotics.write_text(text.replace(summary + "\n", ""))
+    r.touch(orthotics)
+    r.same_as_fresh()
+    fixture_site.edit("treatments/custom-orthotics.md", "\n## ", "\nInserts help many people at first.\n\n## ")
+    r.touch(orthotics)
+    r.same_as_fresh()
+
+    # 8. a new article, and a page deleted from output/ by hand
+    new = fixture_site.content / "conditions/heel-bursitis.md"
+    new.write_text(bunions.read_text().replace("Title: Bunions and bunionettes", "Title: Heel bursitis"))
+    r.touch(new)
+    r.same_as_fresh()
+    (fixture_site.output / "a-z/index.html").unlink()
+    assert "a-z/index.html" in r.same_as_fresh()
+
+
+def test_a_rebuild_renders_again_a_page_replaced_in_output(fixture_site, tmp_path):
+    """`make publish` swaps a new output/ into place: every page there is a new
+    file, and the dev server's next rebuild must not keep any of them."""
+    r = Rebuilds(tmp_path, fixture_site)
+    r.rebuild()
+    page = fixture_site.output / "conditions/hammertoes/index.html"
+    good = page.read_bytes()
+    page.unlink()
+    page.write_bytes(b"<p>a page from somewhere else</p>")
+    assert r.rebuild()["conditions/hammertoes/index.html"] == good
+
+
+def test_a_rebuild_with_the_pages_shared_between_two_processes_matches_a_build_from_scratch(fixture_site, tmp_path):
+    """The second page writer (parallel_write.py) on a site this small: its pages
+    count as written only once it has ended well."""
+    r = Rebuilds(tmp_path, fixture_site)
+    r.settings.update(CLINIC_PARALLEL_WRITE_MIN=1)
+    r.same_as_fresh()
+    before = _times(fixture_site.output)
+    fixture_site.edit("conditions/hammertoes.md", "\n## ", "\nAn edited sentence.\n\n## ")
+    r.touch(fixture_site.content / "conditions/hammertoes.md")
+    assert b"An edited sentence." in r.same_as_fresh()["conditions/hammertoes/index.html"]
+    after = _times(fixture_site.output)
+    assert sorted(n for n in after if after[n] != before[n]) == ["conditions/hammertoes/index.html"]
+    fixture_site.edit("conditions/hammertoes.md", "Title: Hammertoes", "Title: Hammer toes")
+    r.touch(fixture_site.content / "conditions/hammertoes.md")
+    r.same_as_fresh()
+
+
+def test_the_stamp_covers_every_metadata_line_and_the_text_only_without_a_summary():
+    from clinic import incremental
+
+    text = "Title: Bunions\nSummary: A lump.\nSources: One | x\n    Two | y\n   \n## Overview\n\nText.\n"
+    assert incremental.header(text) == "Title: Bunions\nSummary: A lump.\nSources: One | x\n    Two | y"
+
+    def stamp(*sources, settings=None, files=(("theme\0t.html", 10, 1),), today="2026-12-02"):
+        return incremental.site_stamp(list(sources), list(files), settings or {"SITENAME": "x"}, today)
+
+    base = stamp(("a.md", text))
+    assert stamp(("a.md", text.replace("Text.", "Other text."))) == base, "the text is the page's own"
+    assert stamp(("a.md", text.replace("Two | y", "Two | z"))) != base, "a continuation line is metadata"
+    assert stamp(("a.md", text), ("b.md", text)) != base, "a new file"
+    assert stamp(("a.md", text), files=(("theme\0t.html", 11, 1),)) != base
+    assert stamp(("a.md", text), settings={"SITENAME": "y"}) != base
+    assert stamp(("a.md", text), settings={"SITENAME": "x", "CLINIC_ASSETS": object()}) == base, \
+        "objects in the settings (the build's own helpers) are left out"
+    assert stamp(("a.md", text), today="2026-12-03") != base
+    no_summary = text.replace("Summary: A lump.\n", "")
+    assert stamp(("a.md", no_summary)) != stamp(("a.md", no_summary.replace("Text.", "Other text."))), \
+        "without a Summary, Pelican makes one from the text, which other pages show"

@@ -4,8 +4,10 @@ Written by hand instead of `pelican -lr` because Pelican's autoreload loop
 re-runs at once after an exception, so one bad file keeps a CPU core busy.
 Here every build, good or bad, is followed by a wait for the next change
 (watchfiles blocks without polling), and problems are shown as warnings.
-Rebuilds use Pelican's content cache: only changed files are read again,
-while every page is still rendered, so template and topic changes show at once.
+Rebuilds use Pelican's content cache: only changed files are read again.
+Only the pages an edit can have changed are rendered again (an edit to an
+article's text: its own page; any other edit: every page), so template and
+topic changes still show at once (plugins/clinic/incremental.py).
 """
 
 from __future__ import annotations

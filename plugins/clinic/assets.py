@@ -47,7 +47,12 @@ class Assets:
             self.used[rel] = (hashed_name(rel, data), data)
         return f"{self.url_prefix}/{self.out_dir}/{self.used[rel][0]}"
 
-    def write(self, output: Path) -> None:
+    def write(self, output: Path, also=()) -> None:
+        """Write the assets the pages asked for, and those in `also` (the dev
+        server's pages rendered earlier and not again: incremental.py)."""
+        for rel in also:
+            if rel not in self.used and (self.static_dir / rel).is_file():
+                self.url(rel)
         for rel, (hashed, data) in self.used.items():
             target = output / self.out_dir / hashed
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -32,7 +32,7 @@ import pickle
 import signal
 import traceback
 
-from . import minify, written_links
+from . import incremental, minify, written_links
 from .forking import fork_is_safe
 
 _split: dict | None = None  # this build's split: role, the child's pages, the pipe
@@ -83,9 +83,12 @@ def begin(writer, settings, theirs: list[str], scope: set[str]) -> bool:
     other page of `scope` (the pages of the loop that follows). Returns
     whether the work is shared; join() ends it."""
     global _split
-    if _split is not None or not allowed(settings, len(scope)):
-        return False
     output = writer.output_path
+    # the dev server: only the pages an edit can have changed are rendered (incremental.py)
+    theirs = [name for name in theirs if not incremental.unchanged(output, name)]
+    work = sum(1 for name in scope if not incremental.unchanged(output, name))
+    if _split is not None or not theirs or not allowed(settings, work):
+        return False
     minify.quiesce(output)  # the compressor's thread ends (a new one starts on the next page)
     if not fork_is_safe():
         return False
@@ -170,7 +173,9 @@ def join(generator=None, writer=None) -> None:
         logging.getLogger(name).log(level, "%s", message, extra={"clinic_problem": problem} if problem else None)
     minify.add_compressed(s["output"], report["compressed"])
     written_links.add(s["output"], report.get("links"))
-    if report["error"] or os.waitstatus_to_exitcode(status) != 0:
+    failed = bool(report["error"]) or os.waitstatus_to_exitcode(status) != 0
+    incremental.confirm_elsewhere(s["output"], ok=not failed)
+    if failed:
         from .problems import Problem
         first = (report["error"] or "").strip().splitlines()[-1:] or [f"exit status {status}"]
         problem = Problem("build", None, "pages", f"the second process writing pages failed: {first[0]}",

@@ -28,8 +28,8 @@ from pelican.contents import Content
 from pelican.generators import Generator
 from pelican.utils import SafeDatetime
 
-from . import (assets, clinicdata, images, jsonld, minify, parallel_read, parallel_write, readability, relations,
-               review, search_index, sections, validate, writer, written_links, yamlfile)
+from . import (assets, clinicdata, images, incremental, jsonld, minify, parallel_read, parallel_write, readability,
+               relations, review, search_index, sections, validate, writer, written_links, yamlfile)
 from .headers import write_host_files
 from .parts import Parts
 from .problems import Problem
@@ -201,6 +201,8 @@ class ClinicGenerator(Generator):
         keeps the result, so this waits until every generator has read its files
         (until then a {static} link to an image cannot be resolved)."""
         metas, by_path = getattr(self, "metas", []), getattr(self, "by_path", {})
+        if self.settings.get("LOAD_CONTENT_CACHE") and self.settings.get("CLINIC_INCREMENTAL"):
+            self.plan_incremental()
         for obj in by_path.values():
             # Pelican works out `url` from the settings on every access (about 40 us);
             # listings and structured data name the same pages hundreds of times.
@@ -229,6 +231,25 @@ class ClinicGenerator(Generator):
                 if obj.body_html is obj.content:
                     obj.body_html = None
                 forget_content(obj)  # Pelican works it out again (about 0.1 ms) when the page is written
+
+    def plan_incremental(self) -> None:
+        """The dev server: which pages this rebuild must render (incremental.py).
+        Worked out before anything below changes the settings."""
+        settings = self.settings
+        roots = [os.path.realpath(settings["PATH"]), os.path.realpath(settings["THEME"])]
+        real = RealPaths()
+        sources, files, own_by_file = incremental.scan(roots, real)
+        stamp = incremental.site_stamp(sources, files, settings, self.today().isoformat())
+        own = {}
+        for key in ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages"):
+            for obj in self.context.get(key, []) or []:
+                save_as = getattr(obj, "save_as", None)
+                found = own_by_file.get(real(obj.source_path)) if obj.source_path else None
+                if save_as:
+                    # a file of a kind scan() does not read (an .html article): its own
+                    # digest is unknown, so its page is rendered every time
+                    own[save_as] = found if found is not None else os.urandom(16)
+        incremental.plan(self.output_path, stamp, own)
 
     def today(self) -> dt.date:
         fixed = self.settings.get("CLINIC_TODAY")
@@ -448,10 +469,17 @@ def add_template_helpers(pelican):
     settings.setdefault("JINJA_GLOBALS", {})["asset"] = build_assets.url
 
 
+_ASSETS_USED: dict[str, set[str]] = {}  # by output folder: the assets its pages asked for
+
+
 def write_assets(pelican):
     build_assets = pelican.settings.get("CLINIC_ASSETS")
     if build_assets is not None:
-        build_assets.write(Path(pelican.output_path))
+        # pages not rendered again (incremental.py) ask for nothing, but still name the assets
+        key = os.path.realpath(pelican.output_path)
+        incremental_build = pelican.settings.get("LOAD_CONTENT_CACHE") and pelican.settings.get("CLINIC_INCREMENTAL")
+        build_assets.write(Path(pelican.output_path), also=_ASSETS_USED.get(key, ()) if incremental_build else ())
+        _ASSETS_USED[key] = set(build_assets.used)
     images.write(pelican.settings.get("CLINIC_IMAGE_JOBS", []), Path(pelican.output_path))
 
 
@@ -505,6 +533,10 @@ def forget_cached_content(*_args):
     Content.get_summary.cache.clear()
 
 
+def incremental_start(pelican):
+    incremental.start(pelican.output_path)
+
+
 def finish_articles(generators):
     for g in generators:
         if isinstance(g, ClinicGenerator):
@@ -521,6 +553,7 @@ def register():
     signals.finalized.connect(write_host_files)
     signals.initialized.connect(reset_sitemap)
     signals.initialized.connect(minify.start)
+    signals.initialized.connect(incremental_start)
     signals.initialized.connect(written_links.start)
     signals.initialized.connect(search_index.forget)
     signals.readers_init.connect(parallel_read.use_reader)

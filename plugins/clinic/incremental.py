@@ -1,0 +1,240 @@
+"""The dev server renders again only the pages an edit can change.
+
+A rebuild after a one-article edit rendered every page of the site again
+(2,078 at 1,000 articles: about half of the rebuild). Most edits are to the
+text of one article, and only that article's own page shows its text: every
+other page shows other articles only through their metadata (title, summary,
+address, terms, relations, dates), or through the taxonomy, the clinic's
+data files, the theme and the settings. So each page gets a key:
+
+- the site's stamp (site_stamp): every article's metadata header (the lines
+  up to the first blank one, as Python-Markdown's meta extension reads
+  them), the whole text of any article without a Summary (Pelican would
+  make its summary from the body), every other file under content/ (data
+  files, images) and the theme by size and modification time, the settings
+  and today's date (the review stamps);
+- for an article or page, a digest of its own source file.
+
+A page whose key is the one it was last written with here, and whose file
+on disk is the one written then (same size, modification time and inode,
+so a `make clean` or a `make publish` into the same folder is seen), is not
+rendered again: Pelican still does its bookkeeping and sends content_written
+(the sitemap lists it). Any change to a header, the theme, the data files
+or the settings changes the stamp, so everything is rendered again.
+
+Only with Pelican's content cache on (the dev server); a production build
+always renders everything into a new folder. The state lives in this
+process only: a new dev server starts by rendering everything.
+tests/test_devserver.py checks that a rebuild after each kind of edit writes
+the same bytes as a build from scratch.
+
+Written by hand: Pelican's own caching (CACHE_CONTENT) covers reading, not
+writing, and no maintained plugin skips rendering unchanged pages.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Iterable
+
+SUMMARY_KEY = "summary"
+
+
+def header(text: str) -> str:
+    """The metadata header of a Markdown file: its lines up to the first blank
+    (or whitespace-only) one, as Python-Markdown's meta extension reads it.
+    A header that ends on a line that is not metadata only makes this longer:
+    more of the file counts as metadata, never less."""
+    lines = []
+    for line in text.splitlines():
+        if not line.strip():
+            break
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def has_summary(head: str) -> bool:
+    return any(line.split(":", 1)[0].strip().lower() == SUMMARY_KEY for line in head.splitlines() if ":" in line)
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _plain(value, depth: int = 0) -> bool:
+    """Whether a setting's value is plain data (it is then part of the stamp);
+    objects (the build's own helpers, functions) are left out."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return True
+    if depth > 6:
+        return False
+    if isinstance(value, (list, tuple)):
+        return all(_plain(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v, depth + 1) for k, v in value.items())
+    return False
+
+
+def settings_text(settings: dict) -> str:
+    return json.dumps({k: v for k, v in settings.items() if k.isupper() and _plain(v)}, sort_keys=True, default=str)
+
+
+def site_stamp(sources: Iterable[tuple[str, str]], files: Iterable[tuple[str, int, int]],
+               settings: dict, today: str) -> bytes:
+    """What every page may show, as one digest.
+    sources: (path, text) of every Markdown article and page;
+    files: (path, size, modification time in ns) of every other file the site
+    is made from (the rest of content/, the theme)."""
+    h = hashlib.blake2b(digest_size=16)
+    for path, text in sorted(sources):
+        head = header(text)
+        h.update(f"source\0{path}\0{head}\0".encode())
+        if not has_summary(head):
+            h.update(b"whole\0" + digest(text.encode()))
+    for path, size, mtime in sorted(files):
+        h.update(f"file\0{path}\0{size}\0{mtime}\0".encode())
+    h.update(f"settings\0{settings_text(settings)}\0today\0{today}".encode())
+    return h.digest()
+
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
+
+
+def scan(roots: Iterable[str], real=os.path.realpath) \
+        -> tuple[list[tuple[str, str]], list[tuple[str, int, int]], dict[str, bytes]]:
+    """Every file under the given folders (content/, the theme): the Markdown
+    files' texts, the other files' sizes and times, and a digest of each
+    Markdown file by its real path, as `real` gives it (an article's own part
+    of its page key)."""
+    sources, files, own = [], [], {}
+    for root in roots:
+        for folder, _, names in os.walk(root):
+            for name in names:
+                path = os.path.join(folder, name)
+                rel = os.path.relpath(path, root)
+                try:
+                    if name.lower().endswith(MARKDOWN_SUFFIXES):
+                        with open(path, "rb") as f:
+                            data = f.read()
+                        sources.append((f"{root}\0{rel}", data.decode("utf-8", "replace")))
+                        own[real(path)] = digest(data)
+                    else:
+                        st = os.stat(path)
+                        files.append((f"{root}\0{rel}", st.st_size, st.st_mtime_ns))
+                except OSError:
+                    files.append((f"{root}\0{rel}", -1, -1))  # gone while scanned: counts as a change
+    return sources, files, own
+
+
+def page_key(stamp: bytes, name: str, own: bytes | None) -> bytes:
+    return digest(stamp + b"\0" + name.encode() + b"\0" + (own or b""))
+
+
+def file_state(path: str) -> tuple | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev)
+
+
+@dataclass
+class Pages:
+    """One output folder's pages: the key each was last written with here."""
+
+    stamp: bytes | None = None
+    own: dict[str, bytes] = field(default_factory=dict)  # page name -> digest of its source file
+    written: dict[str, tuple[bytes, tuple]] = field(default_factory=dict)  # name -> (key, file state)
+    pending: set[str] = field(default_factory=set)  # written by the second process, not yet confirmed
+
+    def key(self, name: str) -> bytes | None:
+        return None if self.stamp is None else page_key(self.stamp, name, self.own.get(name))
+
+    def unchanged(self, name: str, path: str) -> bool:
+        key, last = self.key(name), self.written.get(name)
+        return key is not None and last is not None and last[0] == key and last[1] == file_state(path)
+
+    def wrote(self, name: str, path: str) -> None:
+        key = self.key(name)
+        if key is None:
+            self.written.pop(name, None)
+        else:
+            self.written[name] = (key, file_state(path))
+
+    def forget(self, name: str) -> None:
+        self.written.pop(name, None)
+
+
+_pages: dict[str, Pages] = {}  # by output folder
+
+
+@functools.lru_cache(maxsize=64)
+def _real(output: str) -> str:
+    return os.path.realpath(output)
+
+
+def _norm(output) -> str:
+    return _real(os.fspath(output))
+
+
+def start(output) -> None:
+    """Every build starts with no plan: until plan() is called (a build that
+    stops before it, a production build), every page is rendered."""
+    pages = _pages.get(_norm(output))
+    if pages is not None:
+        pages.stamp, pages.own = None, {}
+        pages.pending.clear()
+
+
+def plan(output, stamp: bytes, own: dict[str, bytes]) -> None:
+    """A build with the content cache on: this build's stamp and own digests."""
+    pages = _pages.setdefault(_norm(output), Pages())
+    pages.stamp, pages.own = stamp, own
+    pages.pending.clear()
+
+
+def _planned(output) -> Pages | None:
+    pages = _pages.get(_norm(output))
+    return pages if pages is not None and pages.stamp is not None else None
+
+
+def unchanged(output, name: str) -> bool:
+    """Whether the page `name` (relative to output) needs no rendering."""
+    pages = _planned(output)
+    return pages is not None and pages.unchanged(name, os.path.join(output, name))
+
+
+def wrote(output, name: str) -> None:
+    pages = _planned(output)
+    if pages is not None and name:
+        pages.wrote(name, os.path.join(output, name))
+
+
+def written_elsewhere(output, name: str) -> None:
+    """The second process renders this page; confirmed by confirm_elsewhere()."""
+    pages = _planned(output)
+    if pages is not None:
+        pages.forget(name)
+        pages.pending.add(name)
+
+
+def confirm_elsewhere(output, ok: bool) -> None:
+    """The second process ended: its pages count as written only if it succeeded."""
+    pages = _planned(output)
+    if pages is None:
+        return
+    if ok:
+        for name in pages.pending:
+            pages.wrote(name, os.path.join(output, name))
+    pages.pending.clear()
+
+
+def failed(output, name: str) -> None:
+    """A page whose rendering failed is rendered again next time."""
+    pages = _pages.get(_norm(output))
+    if pages is not None:
+        pages.forget(name)
