@@ -83,19 +83,19 @@ def test_bench_runs_and_writes_its_table(tmp_path):
     data = json.loads((results / "bench-n4.json").read_text())
     md = (results / "bench-n4.md").read_text()
     assert data["n"] == 4 and data["repeat"] == 1
-    for key in ("a", "b", "c"):
+    for key in ("a", "b", "c", "d"):
         assert len(data["runs"][key]) == 1 and all(r["ok"] for r in data["runs"][key])
         for measure in ("wall", "cpu", "peak_mib"):
             s = data["stats"][key][measure]
             assert s["min"] <= s["median"] <= s["max"] and s["min"] > 0, (key, measure)
         assert data["stats"][key]["pages_per_s"] > 0
-    for ratio in ("a/b", "c/a"):
+    for ratio in ("a/b", "c/a", "d/a"):
         assert set(data["ratios"][ratio]) == {"wall", "cpu", "peak_mib"}
     rows = [line for line in md.splitlines() if line.startswith("| (")]
-    assert [r.split("|")[1].strip()[:3] for r in rows] == ["(a)", "(b)", "(c)"]
+    assert [r.split("|")[1].strip()[:3] for r in rows] == ["(a)", "(b)", "(c)", "(d)"]
     header = next(line for line in md.splitlines() if line.startswith("| Run |"))
     assert all(len(r.split("|")) == len(header.split("|")) == 10 for r in rows)
-    assert "(a)/(b) wall" in md and "(c)/(a) wall" in md
+    assert "(a)/(b) wall" in md and "(c)/(a) wall" in md and "(d)/(a) wall" in md
     assert header in done.stdout  # the table is printed too
     assert list(work.iterdir()) == []  # the temporary site is removed
 
@@ -109,7 +109,7 @@ def test_bench_features_leaves_each_feature_out_and_runs_search_and_links_alone(
     assert done.returncode == 0, done.stdout + done.stderr
     data = json.loads((results / "bench-n4.json").read_text())
     variants = ["a-no-precompress", "a-no-minify", "a-no-readability", "links", "search"]
-    for key in ["a", "b", "c"] + variants:
+    for key in ["a", "b", "c", "d"] + variants:
         assert len(data["runs"][key]) == 1 and all(r["ok"] for r in data["runs"][key]), key
         assert data["stats"][key]["wall"]["median"] > 0, key
     costs = {row["feature"]: row for row in data["features"]}
@@ -203,8 +203,8 @@ def test_every_run_writes_into_a_new_folder_and_nothing_is_deleted_between_runs(
     monkeypatch.setattr(bench.benchgen, "generate", lambda work, n, seed: _fake_generated(work))
     monkeypatch.setattr(bench, "bare_settings", lambda work: None)
     bench.bench(2, 2, 1, 1, tmp_path / "results", tmp_path, stream=open(os.devnull, "w"))
-    # 3 rounds (1 warm-up, 2 measured) of (a), (b) and (c); (c) has an output and a cache
-    assert len(seen) == 3 * 4 and len(set(seen)) == len(seen)
+    # 3 rounds (1 warm-up, 2 measured) of (a), (b), (c) and (d); (c) and (d) have an output and a cache
+    assert len(seen) == 3 * 6 and len(set(seen)) == len(seen)
     assert all(kept)
     assert not any(tmp_path.glob("clinic-bench-*"))  # all deleted at the end
 

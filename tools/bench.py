@@ -18,6 +18,12 @@ a shared machine affects all alike:
       then builds again; only that second build is timed. Like the dev server,
       it frees the build's garbage (gc.collect) once the build is done and
       its pages are in place, outside the wall time (its CPU time counts).
+      A text edit changes only that article's own page, the only one the dev
+      server renders again (plugins/clinic/incremental.py);
+  (d) the same after an edit to that article's title, on a copy of the
+      content (<tmp>/content-d): a metadata line can change any page, so
+      every page is rendered again. It is what (c) was before pages were
+      rendered again only when they can have changed.
 
 (a) and (b) are whole child processes: wall time from start to exit, CPU time
 (user + sys) and peak memory from os.wait4() for that child alone (on Linux
@@ -79,6 +85,7 @@ RUNS = {
     "a": "site production build (tools/build.py publish)",
     "b": "bare Pelican 4.12 (default theme, no plugins)",
     "c": "dev-server rebuild after a one-article edit",
+    "d": "dev-server rebuild after a one-article title edit",
 }
 # The issue's targets (issue 7), checked where this run can check them.
 TARGET_A_OVER_B = 1.3
@@ -230,12 +237,17 @@ def run_b(work: Path, i: int) -> dict:
     return r
 
 
-def run_c(work: Path, i: int, article: str) -> dict:
-    cmd = [PYTHON, str(Path(__file__).resolve()), "rebuild-child", "--content", str(work / "content"),
-           "--output", str(work / f"out-c-{run_name(i)}"), "--cache-path", str(work / f"cache-c-{run_name(i)}"),
-           "--article", article,
-           "--mark", str(i)]
-    r = _child_timing(run_child(cmd, work / f"log-c-{i}.txt"))
+def run_c(work: Path, i: int, article: str, edit: str = "text") -> dict:
+    key = "c" if edit == "text" else "d"
+    # its own copy of the content: (d)'s title edits must not reach the other runs
+    content = work / "content" if key == "c" else work / "content-d"
+    if not content.exists():
+        shutil.copytree(work / "content", content)
+    cmd = [PYTHON, str(Path(__file__).resolve()), "rebuild-child", "--content", str(content),
+           "--output", str(work / f"out-{key}-{run_name(i)}"),
+           "--cache-path", str(work / f"cache-{key}-{run_name(i)}"),
+           "--article", article, "--edit", edit, "--mark", str(i)]
+    r = _child_timing(run_child(cmd, work / f"log-{key}-{i}.txt"))
     if r["ok"]:
         r["warmup_wall"] = r["inner"]["warmup_wall"]
     return r
@@ -262,6 +274,8 @@ def rebuild_child(argv: list[str]) -> int:
     parser.add_argument("--output", required=True)
     parser.add_argument("--cache-path", required=True)
     parser.add_argument("--article", required=True, help="content-relative path of the article to edit")
+    parser.add_argument("--edit", choices=["text", "title"], default="text",
+                        help="rewrite a sentence (only the article's own page changes) or the title (every page)")
     parser.add_argument("--mark", default="0")
     args = parser.parse_args(argv)
     import logging
@@ -283,15 +297,24 @@ def rebuild_child(argv: list[str]) -> int:
     warmup_wall = time.perf_counter() - t0
     build.search_index.wait_for_background()  # a person's next edit comes after the index is up to date
 
-    # A real text change: one sentence of the article's first paragraph is rewritten.
     path = Path(args.content) / args.article
     text = path.read_text(encoding="utf-8")
-    head, sep, body = text.partition("\n\n## ")
-    lines = body.split("\n")
-    para = next(i for i, line in enumerate(lines) if i > 0 and line and not line.startswith(("#", "-", "|", "!", " ")))
-    base = lines[para].split(" Edited for run ")[0]
-    lines[para] = f"{base} Edited for run {args.mark} at {time.time_ns()}."
-    path.write_text(head + sep + "\n".join(lines), encoding="utf-8")
+    mark = f"Edited for run {args.mark} at {time.time_ns()}"
+    if args.edit == "text":
+        # A real text change: one sentence of the article's first paragraph is rewritten.
+        head, sep, body = text.partition("\n\n## ")
+        lines = body.split("\n")
+        para = next(i for i, line in enumerate(lines)
+                    if i > 0 and line and not line.startswith(("#", "-", "|", "!", " ")))
+        base = lines[para].split(" Edited for run ")[0]
+        lines[para] = f"{base} {mark}."
+        text = head + sep + "\n".join(lines)
+    else:
+        # A metadata change: the title, which every page listing the article shows.
+        lines = text.split("\n")
+        lines[0] = lines[0].split(" Edited for run ")[0] + " " + mark
+        text = "\n".join(lines)
+    path.write_text(text, encoding="utf-8")
 
     second = io.StringIO()
     self0, kids0 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -308,7 +331,10 @@ def rebuild_child(argv: list[str]) -> int:
     # the edit must show up in the rebuilt page, or the measurement is of a stale build
     slug = Path(args.article).stem
     page = output / Path(args.article).parent.name / slug / "index.html"
-    fresh = page.exists() and f"Edited for run {args.mark} at" in page.read_text(encoding="utf-8")
+    fresh = page.exists() and mark in page.read_text(encoding="utf-8")
+    if args.edit == "title":  # and on the pages that list it
+        listing = output / Path(args.article).parent.name / "index.html"
+        fresh = fresh and listing.exists() and mark in listing.read_text(encoding="utf-8")
     ok = "(no problems)" in first.getvalue() and "(no problems)" in second.getvalue() and fresh
     print(first.getvalue() + second.getvalue())
     print("BENCH-JSON " + json.dumps({"wall": wall, "cpu": cpu, "warmup_wall": warmup_wall, "ok": ok,
@@ -398,8 +424,9 @@ def table(result: dict) -> str:
              f"commit {result['commit']}; {result['date']}", ""] + rows + [
         "",
         f"Ratios of medians: (a)/(b) wall {r['a/b']['wall']:.2f}, CPU {r['a/b']['cpu']:.2f}, "
-        f"peak {r['a/b']['peak_mib']:.2f}; (c)/(a) wall {r['c/a']['wall']:.2f}, CPU {r['c/a']['cpu']:.2f}.",
-        "(c): the second build only; its peak memory is the whole child's (warm-up build included).",
+        f"peak {r['a/b']['peak_mib']:.2f}; (c)/(a) wall {r['c/a']['wall']:.2f}, CPU {r['c/a']['cpu']:.2f}; "
+        f"(d)/(a) wall {r['d/a']['wall']:.2f}, CPU {r['d/a']['cpu']:.2f}.",
+        "(c), (d): the second build only; its peak memory is the whole child's (warm-up build included).",
     ]
     if result.get("features"):
         lines += ["", "What each feature costs (medians; a difference of medians on a shared machine is rough):", "",
@@ -422,7 +449,8 @@ def bench(n: int, repeat: int, seed: int, warmup: int, results_dir: Path, workdi
               f"({gen.articles} articles with the real ones).", file=stream, flush=True)
         bare_settings(work)
         edit = f"conditions/{gen.conditions[0]}.md" if gen.conditions else "conditions/bunions.md"
-        funcs = {"a": run_a, "b": run_b, "c": lambda w, i: run_c(w, i, edit)}
+        funcs = {"a": run_a, "b": run_b, "c": lambda w, i: run_c(w, i, edit),
+                 "d": lambda w, i: run_c(w, i, edit, "title")}
         if features:  # each right after the (a) whose site it uses, or alternated with it
             funcs.update({"links": run_links, "search": run_search})  # the link check first: search adds files
             funcs.update({f"a-no-{f}": (lambda w, i, f=f: run_a(w, i, without=f)) for f in FEATURES})
@@ -443,7 +471,8 @@ def bench(n: int, repeat: int, seed: int, warmup: int, results_dir: Path, workdi
             stats[key]["pages_per_s"] = gen.articles / stats[key]["wall"]["median"]
         ratio = lambda x, y, m: stats[x][m]["median"] / stats[y][m]["median"]  # noqa: E731
         ratios = {"a/b": {m: ratio("a", "b", m) for m in ("wall", "cpu", "peak_mib")},
-                  "c/a": {m: ratio("c", "a", m) for m in ("wall", "cpu", "peak_mib")}}
+                  "c/a": {m: ratio("c", "a", m) for m in ("wall", "cpu", "peak_mib")},
+                  "d/a": {m: ratio("d", "a", m) for m in ("wall", "cpu", "peak_mib")}}
         words = sorted(gen.words.values())
         result = {
             "n": n, "seed": seed, "repeat": repeat, "warmup": warmup,
@@ -459,6 +488,7 @@ def bench(n: int, repeat: int, seed: int, warmup: int, results_dir: Path, workdi
                 "b": "python -m pelican <tmp>/content -s <tmp>/bare_settings.py -o <tmp>/out-b-<run>",
                 "c": "python tools/bench.py rebuild-child (build.build('html', ..., extra=DEV_CACHE) twice; "
                      "the second, after the edit, is timed)",
+                "d": "python tools/bench.py rebuild-child --edit title (the same, after a title edit)",
             },
             "stats": stats, "ratios": ratios, "runs": runs,
         }
