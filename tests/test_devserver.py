@@ -344,3 +344,5 @@ def test_the_stamp_covers_every_metadata_line_and_the_text_only_without_a_summar
     no_summary = text.replace("Summary: A lump.\n", "")
     assert stamp(("a.md", no_summary)) != stamp(("a.md", no_summary.replace("Text.", "Other text."))), \
         "without a Summary, Pelican makes one from the text, which other pages show"
+    assert incremental.has_summary(incremental.header(text))
+    assert not incremental.has_summary(incremental.header(no_summary) + "\n    Summary: part of the Sources value")

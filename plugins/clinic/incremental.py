@@ -58,7 +58,9 @@ def header(text: str) -> str:
 
 
 def has_summary(head: str) -> bool:
-    return any(line.split(":", 1)[0].strip().lower() == SUMMARY_KEY for line in head.splitlines() if ":" in line)
+    """Whether the header has a Summary line of its own (not a continuation line)."""
+    return any(line.split(":", 1)[0].strip().lower() == SUMMARY_KEY
+               for line in head.splitlines() if ":" in line and line[:1] not in (" ", "\t"))
 
 
 def digest(data: bytes) -> bytes:
