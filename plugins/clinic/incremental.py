@@ -44,6 +44,11 @@ from typing import Iterable
 SUMMARY_KEY = "summary"
 
 
+def enabled(settings) -> bool:
+    """Whether this build renders only what changed: the dev server's (the content cache on)."""
+    return bool(settings.get("LOAD_CONTENT_CACHE") and settings.get("CLINIC_INCREMENTAL"))
+
+
 def header(text: str) -> str:
     """The metadata header of a Markdown file: its lines up to the first blank
     (or whitespace-only) one, as Python-Markdown's meta extension reads it.

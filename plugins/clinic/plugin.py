@@ -125,6 +125,10 @@ def source_files(settings) -> list[tuple[Path, str]]:
     return out
 
 
+# Where Pelican's context keeps the articles and pages it read, of every status.
+CONTENT_KEYS = ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages")
+
+
 class ClinicGenerator(Generator):
     """Checks the content, links articles to each other and writes the taxonomy pages."""
 
@@ -137,7 +141,7 @@ class ClinicGenerator(Generator):
         real = RealPaths()
         shown_as = display_paths(settings, real)
         objects = {}
-        for key in ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages"):
+        for key in CONTENT_KEYS:
             for obj in self.context.get(key, []) or []:
                 objects[real(obj.source_path)] = obj
         # translations are not used on this site; a page in two languages is a duplicate address
@@ -201,7 +205,7 @@ class ClinicGenerator(Generator):
         keeps the result, so this waits until every generator has read its files
         (until then a {static} link to an image cannot be resolved)."""
         metas, by_path = getattr(self, "metas", []), getattr(self, "by_path", {})
-        if self.settings.get("LOAD_CONTENT_CACHE") and self.settings.get("CLINIC_INCREMENTAL"):
+        if incremental.enabled(self.settings):
             self.plan_incremental()
         for obj in by_path.values():
             # Pelican works out `url` from the settings on every access (about 40 us);
@@ -241,7 +245,7 @@ class ClinicGenerator(Generator):
         sources, files, own_by_file = incremental.scan(roots, real)
         stamp = incremental.site_stamp(sources, files, settings, self.today().isoformat())
         own = {}
-        for key in ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages"):
+        for key in CONTENT_KEYS:
             for obj in self.context.get(key, []) or []:
                 save_as = getattr(obj, "save_as", None)
                 found = own_by_file.get(real(obj.source_path)) if obj.source_path else None
@@ -477,8 +481,8 @@ def write_assets(pelican):
     if build_assets is not None:
         # pages not rendered again (incremental.py) ask for nothing, but still name the assets
         key = os.path.realpath(pelican.output_path)
-        incremental_build = pelican.settings.get("LOAD_CONTENT_CACHE") and pelican.settings.get("CLINIC_INCREMENTAL")
-        build_assets.write(Path(pelican.output_path), also=_ASSETS_USED.get(key, ()) if incremental_build else ())
+        also = _ASSETS_USED.get(key, ()) if incremental.enabled(pelican.settings) else ()
+        build_assets.write(Path(pelican.output_path), also=also)
         _ASSETS_USED[key] = set(build_assets.used)
     images.write(pelican.settings.get("CLINIC_IMAGE_JOBS", []), Path(pelican.output_path))
 

@@ -127,6 +127,6 @@ def get_writer(pelican):
     skip unchanged pages."""
     s = pelican.settings
     if s.get("CLINIC_MINIFY") or s.get("CLINIC_PRECOMPRESS") or s.get("CLINIC_PARALLEL_WRITE") \
-            or (s.get("LOAD_CONTENT_CACHE") and s.get("CLINIC_INCREMENTAL")):
+            or incremental.enabled(s):
         return ClinicWriter
     return None
