@@ -323,6 +323,52 @@ def test_a_rebuild_with_the_pages_shared_between_two_processes_matches_a_build_f
     r.same_as_fresh()
 
 
+def test_a_rebuild_indexes_again_only_the_search_bundle_that_holds_the_edited_page(fixture_site, tmp_path):
+    """The dev server's search index, in bundles of 8 pages (search_index.stale):
+    after an edit to one article's text only its bundle is made again, and
+    the new words are in it; the index still holds every searchable page."""
+    import gzip
+    import io
+
+    import build
+    from clinic import search_index
+
+    r = Rebuilds(tmp_path, fixture_site)
+    extra = dict(r.settings, PATH=str(fixture_site.content), PLUGIN_PATHS=[str(ROOT / "plugins")], SITEURL="",
+                 CLINIC_SEARCH_PAGES_PER_INDEX=8)
+    out = fixture_site.output
+
+    def rebuild() -> dict[str, int]:
+        stream = io.StringIO()
+        assert build.build("html", out, ROOT / "pelicanconf.py", stream=stream, extra=extra,
+                           background_search=True) == 0, stream.getvalue()
+        search_index.wait_for_background()  # the dev server shows the page first, search a moment later
+        return {b.relative_to(out).as_posix(): (b / search_index.ENTRY).stat().st_mtime_ns
+                for b in search_index.bundles_in(out)}
+
+    def words_in(bundle: str) -> str:
+        return "".join(gzip.decompress(f.read_bytes()).decode("utf-8", "replace")
+                       for f in (out / bundle / "fragment").glob("*.pf_fragment"))
+
+    try:
+        first = rebuild()
+        searchable = sum("data-pagefind-body" in p.read_text(encoding="utf-8") for p in out.rglob("*.html")
+                         if not p.relative_to(out).as_posix().startswith("pagefind/"))
+        assert len(first) >= 3 and search_index.indexed_pages(out) == searchable
+        parts = search_index._plans[search_index._key(out)]
+        holds = search_index.bundles(len(parts))[
+            next(i for i, part in enumerate(parts) if "conditions/bunions/index.html" in part)]
+
+        fixture_site.edit("conditions/bunions.md", "\n## Overview\n", "\n## Overview\n\nZebras rarely get bunions.\n")
+        r.touch(fixture_site.content / "conditions/bunions.md")
+        after = rebuild()
+        assert [b for b in after if after[b] != first[b]] == [holds]
+        assert "Zebras rarely get bunions" in words_in(holds)
+        assert search_index.indexed_pages(out) == searchable
+    finally:
+        search_index._made.pop(search_index._key(out), None)
+
+
 def test_the_stamp_covers_every_metadata_line_and_the_text_only_without_a_summary():
     from clinic import incremental
 

@@ -4,6 +4,7 @@ hold every searchable page, and say so when it does not."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from build import check_output
@@ -146,3 +147,77 @@ def _group_of(pid: int):
         return None if state in ("Z", "X") else os.getpgid(pid)
     except OSError:
         return None
+
+
+def _entries(folder) -> dict[str, int]:
+    """Each bundle's entry file (Pagefind writes it in every run) by its modification time."""
+    return {b.relative_to(folder).as_posix(): (b / search_index.ENTRY).stat().st_mtime_ns
+            for b in search_index.bundles_in(folder)}
+
+
+def _bundle_text(bundle) -> str:
+    import gzip
+    return "".join(gzip.decompress(f.read_bytes()).decode("utf-8", "replace")
+                   for f in (bundle / "fragment").glob("*.pf_fragment"))
+
+
+def test_the_dev_server_indexes_again_only_the_bundles_whose_pages_changed(tmp_path):
+    titles = ["Plantar fasciitis", "Bunions", "Hammertoes", "Heel spur", "Arthritis", "Ankle sprain"]
+    write_pages(tmp_path / "conditions", *titles)
+    key = search_index._key(tmp_path)
+    pages = [f"conditions/p{i}/index.html" for i in range(6)]
+    search_index._plans[key] = search_index.plan(pages, per_index=2)  # p0 p1 | p2 p3 | p4 p5
+    page = tmp_path / "conditions" / "p0" / "index.html"
+    try:
+        def index_now() -> dict[str, int]:
+            assert search_index.run(tmp_path, background=True) == []
+            search_index.wait_for_background()
+            return _entries(tmp_path)
+
+        first = index_now()
+        assert sorted(first) == ["pagefind", "pagefind/part-2", "pagefind/part-3"]
+        assert search_index.indexed_pages(tmp_path) == 6
+
+        # nothing changed: Pagefind is not started at all
+        assert search_index.run(tmp_path, background=True) == [] and search_index._background == []
+        assert _entries(tmp_path) == first
+
+        # one page's text: only its bundle is indexed again, and holds the new words
+        page.write_text(page.read_text().replace("Heel pain in the morning.", "Zebra stripes at dawn."))
+        after = index_now()
+        assert [b for b in after if after[b] != first[b]] == ["pagefind"]
+        assert "Zebra stripes at dawn" in _bundle_text(tmp_path / "pagefind")
+        assert search_index.indexed_pages(tmp_path) == 6
+
+        # a page written again with the same bytes (a title edit renders every page): nothing to index
+        other = tmp_path / "conditions" / "p3" / "index.html"
+        other.write_bytes(other.read_bytes())
+        assert index_now() == after
+
+        # a bundle deleted by hand is made again
+        shutil.rmtree(tmp_path / "pagefind" / "part-3")
+        again = index_now()
+        assert [b for b in sorted(again) if again[b] != after.get(b)] == ["pagefind/part-3"]
+
+        # a run that fails leaves its bundle to be made again, even with nothing changed since
+        # (Pagefind fails on a bundle none of whose pages it finds)
+        for name in ("p2", "p3"):
+            shutil.move(tmp_path / "conditions" / name, tmp_path / name)
+        index_now()
+        assert "pagefind/part-2" not in search_index._made[key]
+        for name in ("p2", "p3"):
+            shutil.move(tmp_path / name, tmp_path / "conditions" / name)
+        fixed = index_now()
+        assert [b for b in sorted(fixed) if fixed[b] != again[b]] == ["pagefind/part-2"]
+        assert search_index.indexed_pages(tmp_path) == 6
+
+        # a new plan (pages added, bundles of another size): every bundle again, none left over
+        write_pages(tmp_path / "conditions", *titles, "Gout")
+        search_index._plans[key] = search_index.plan(pages + ["conditions/p6/index.html"], per_index=4)
+        replanned = index_now()
+        assert sorted(replanned) == ["pagefind", "pagefind/part-2"]
+        assert all(replanned[b] != fixed[b] for b in replanned)
+        assert search_index.indexed_pages(tmp_path) == 7
+    finally:
+        search_index._plans.pop(key, None)
+        search_index._made.pop(key, None)
