@@ -125,3 +125,47 @@ def test_links_remembered_between_builds_give_what_a_fresh_read_gives():
     assert len(about) == 5 and all(k is about[0] for k in about)
     # only the last build's pages are kept
     assert len(remembered.pages.now) == 5 and len(remembered.pages.last) <= 6
+
+
+def test_links_remembered_read_a_page_file_again_only_when_the_file_changed(tmp_path):
+    """links.Remembered.links_at (the dev server's link check): a page file whose
+    size, modification time and inode are the ones read last time is not read
+    again; one written again, or replaced by another file, is."""
+    import os
+    import time
+
+    from clinic import links
+
+    site = "https://clinic.test"
+    page = tmp_path / "index.html"
+    page.write_text('<a href="/about/">about</a>', encoding="utf-8")
+    remembered = links.Remembered()
+
+    def targets() -> list[str]:
+        remembered.begin()
+        found, _ = remembered.links_at("index.html", page, site)
+        return [target for target, _ in found]
+
+    assert targets() == ["/about/"]
+    # the same file: its answer is taken without reading it (proved by changing its
+    # bytes behind the check's back, keeping its size and times: the old answer comes back)
+    st = page.stat()
+    page.write_text('<a href="/other/">about</a>', encoding="utf-8")
+    os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert page.stat().st_size == st.st_size
+    assert targets() == ["/about/"]
+    # written again (a new modification time): read again
+    time.sleep(0.01)
+    page.write_text('<a href="/gone/">gone</a>', encoding="utf-8")
+    assert targets() == ["/gone/"]
+    # replaced by another file with the same size and times (a new inode): read again
+    st = page.stat()
+    other = tmp_path / "new.html"
+    other.write_text('<a href="/news/">news</a>', encoding="utf-8")
+    os.utime(other, ns=(st.st_atime_ns, st.st_mtime_ns))
+    other.replace(page)
+    assert targets() == ["/news/"]
+    # another site address: read again
+    remembered.begin()
+    found, _ = remembered.links_at("index.html", page, "https://elsewhere.test")
+    assert [t for t, _ in found] == ["/news/"] and remembered.files_now["index.html"][1] == "https://elsewhere.test"

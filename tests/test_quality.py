@@ -147,6 +147,66 @@ def test_hard_page_warns_and_can_fail_publish(fixture_site):
         assert ("readability: reads at grade" in done.stdout) is shown, (without, done.stdout)
 
 
+def test_the_dev_server_measures_an_article_again_when_its_text_changes(fixture_site):
+    """With Pelican's content cache on (the dev server), an article's reading level
+    is kept under its unresolved HTML (readability.measure_unresolved): every
+    rebuild still reports it, an edit to its text is measured again, and an
+    unchanged article is not measured at all."""
+    import os
+    import time
+
+    dev = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CHECK_MODIFIED_METHOD": "mtime",
+           "CACHE_PATH": str(fixture_site.base / "cache")}
+    hard = ("Osteochondral lesions of the talar dome frequently necessitate arthroscopic debridement combined "
+            "with microfracture to stimulate fibrocartilaginous regeneration in symptomatic individuals.")
+    original = fixture_site.read("conditions/bunions.md")
+
+    def save(text: str) -> None:
+        path = fixture_site.write("conditions/bunions.md", text)
+        later = time.time_ns() + 5_000_000_000
+        os.utime(path, ns=(later, later))  # a time Pelican's content cache cannot mistake
+
+    def warned() -> bool:
+        built = fixture_site.html(**dev)
+        assert built.status == 0, built.log
+        return "content/conditions/bunions.md" in built.log and "readability: reads at grade" in built.log
+
+    assert not warned()
+    head, body = original.split("\n\n", 1)
+    save(head + "\n\n" + "\n\n".join(line if line.startswith(("##", "!!!", "    ")) or not line.strip() else hard
+                                     for line in body.split("\n\n")))
+    assert warned()
+    measured = []
+    real = readability._measure
+    readability._measure = lambda *a: measured.append(a) or real(*a)
+    try:
+        assert warned(), "reported again by the next build"
+        assert measured == [], "nothing changed: nothing measured"
+        save(original)  # back to a text measured before in this process: not measured again
+        assert not warned()
+        assert measured == []
+        save(original.replace("\n## Overview\n", "\n## Overview\n\nMany people have one.\n", 1))
+        assert not warned()
+        assert len(measured) == 1, "only the edited article"
+    finally:
+        readability._measure = real
+
+
+def test_a_reading_kept_under_unresolved_html_is_the_one_measured_from_the_page():
+    html_of_calls = []
+    page = '<h2>Overview</h2><p>A bunion is a bony bump. See <a href="/conditions/x/">this page</a>.</p>'
+
+    def html_of():
+        html_of_calls.append(1)
+        return page
+    unresolved = page.replace("/conditions/x/", "{filename}x.md")
+    first = readability.measure_unresolved(unresolved, "src", html_of)
+    assert first == readability.measure(page, "src") and html_of_calls == [1]
+    assert readability.measure_unresolved(unresolved, "src", html_of) == first and html_of_calls == [1]
+    readability.measure_unresolved(unresolved.replace("bony bump", "bump"), "src", html_of)
+    assert html_of_calls == [1, 1], "another text is measured from the page"
+
+
 def test_sources_are_required_and_shown(site, fixture_site):
     soup = site.soup("conditions/plantar-fasciitis/index.html")
     items = soup.select(".clinic-sources__list li")

@@ -183,7 +183,7 @@ def check_output(output: Path, siteurl: str, shown_as: str = "output", counts: d
     for page in sorted(existing):
         if page.endswith(".html") and not page.startswith("pagefind/") and page not in table.pages:
             if remembered is not None:
-                table.add_links(page, *remembered.links(page, (output / page).read_bytes(), siteurl))
+                table.add_links(page, *remembered.links_at(page, output / page, siteurl))
             else:
                 table.add(page, (output / page).read_text(encoding="utf-8"), siteurl)
     if counts is not None:

@@ -10,11 +10,13 @@ problems out.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
+from .incremental import file_state
 from .lastbuild import LastBuild, digest
 from .problems import Problem, closest
 
@@ -176,12 +178,32 @@ class Remembered:
     def __init__(self):
         self.pages = LastBuild()  # digest -> (links, searchable)
         self.keys: dict = {}  # each distinct (link, files) once
+        self.files: dict[str, tuple] = {}  # page -> (file state, site address, answer), the last build's
+        self.files_now: dict[str, tuple] = {}
 
     def begin(self) -> None:
         self.pages.begin()
+        self.files, self.files_now = self.files_now or self.files, {}
         if len(self.keys) > self.LIMIT:
             self.pages.forget()
-            self.keys = {}
+            self.keys, self.files = {}, {}
+
+    def links_at(self, page: str, path, siteurl: str = "") -> tuple[tuple, bool]:
+        """links() of the page in the file at path, read again only if the file is
+        not the one read last time (size, modification time, inode: the dev
+        server's rule for pages it need not render again, incremental.py).
+        Reading every page back was most of the link check: 0.85 s of a 7 s
+        rebuild at 5,000 articles."""
+        state = file_state(os.fspath(path))
+        last = self.files.get(page)
+        if state is not None and last is not None and last[0] == state and last[1] == siteurl:
+            self.files_now[page] = last
+            return last[2]
+        with open(path, "rb") as f:
+            answer = self.links(page, f.read(), siteurl)
+        if state is not None:
+            self.files_now[page] = (state, siteurl, answer)
+        return answer
 
     def links(self, page: str, data: bytes, siteurl: str = "") -> tuple[tuple, bool]:
         def read() -> tuple[tuple, bool]:

@@ -232,7 +232,7 @@ class ClinicGenerator(Generator):
         for meta in metas:
             obj = by_path.get(meta.path)
             if obj is not None and meta.kind != "page":
-                if obj.body_html is obj.content:
+                if obj.body_html is not None and obj.body_html is obj.content:
                     obj.body_html = None
                 forget_content(obj)  # Pelican works it out again (about 0.1 ms) when the page is written
 
@@ -278,7 +278,9 @@ class ClinicGenerator(Generator):
             obj = by_path.get(meta.path)
             if obj is None or not KINDS[meta.kind].medical:
                 continue
-            reading = readability.measure(obj.body_html, sources_text.get(meta.path, ""))
+            source = sources_text.get(meta.path, "")
+            reading = readability.measure(obj.body_html, source) if obj.body_html is not None \
+                else readability.measure_unresolved(obj._content, source, lambda: obj.content)
             obj.reading = reading
             rows.append((meta, reading))
             if reading.grade > target:
@@ -315,12 +317,20 @@ class ClinicGenerator(Generator):
                 facets.append((facet, terms))
         obj.facets = facets
         obj.reviewer = self.data.providers.get(meta.reviewer)
-        html = obj.content
-        if "<img" in html:
-            html, jobs = images.enhance(html, Path(self.settings["PATH"]), self.settings["SITEURL"],
-                                        self.settings.get("CLINIC_IMAGE_MAX_WIDTH", 1200))
-            self.settings.setdefault("CLINIC_IMAGE_JOBS", []).extend(jobs)
-        obj.body_html = html
+        # Pelican's HTML before its links are resolved (obj._content) has the same
+        # tags: an article without images keeps Pelican's own, resolved only when
+        # something asks for it (its page, its reading level), so the dev server
+        # does not resolve the links of the pages it does not render again (about
+        # 1 s of a rebuild at 5,000 articles).
+        if meta.kind == "page" or "<img" in obj._content:
+            html = obj.content
+            if "<img" in html:
+                html, jobs = images.enhance(html, Path(self.settings["PATH"]), self.settings["SITEURL"],
+                                            self.settings.get("CLINIC_IMAGE_MAX_WIDTH", 1200))
+                self.settings.setdefault("CLINIC_IMAGE_JOBS", []).extend(jobs)
+            obj.body_html = html
+        else:
+            obj.body_html = None
         pick = lambda metas: [self.by_path[m.path] for m in metas if m.path in self.by_path]  # noqa: E731
         obj.treated_by_procedures = pick([m for m in index.treated_by.get(meta.slug, []) if m.kind == "procedure"]) \
             if meta.kind == "condition" else []

@@ -185,6 +185,22 @@ def measure(content_html: str, source: str = "", longest: int = 3) -> Reading:
     return found
 
 
+def measure_unresolved(unresolved_html: str, source: str, html_of, longest: int = 3) -> Reading:
+    """measure(html_of(), source), also kept under a digest of unresolved_html:
+    the article's HTML before Pelican resolves its links ({filename}...), which
+    Pelican keeps in its content cache. Resolving links changes attribute values
+    only, never the visible text, so an article measured before in this process
+    (the dev server) is not measured again, nor are its links resolved, until
+    its text or source changes."""
+    unresolved = hashlib.blake2b(f"unresolved\0{longest}\0{unresolved_html}\0{source}".encode(),
+                                 digest_size=16).digest()
+    found = _measured.get(unresolved)
+    if found is None:
+        found = measure(html_of(), source, longest)
+        remember(unresolved, found)
+    return found
+
+
 def measure_keyed(content_html: str, source: str = "", longest: int = 3) -> tuple[bytes, Reading]:
     """The reading level of one page and the key() it is stored under."""
     text = visible_text(content_html)
