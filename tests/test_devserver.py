@@ -172,7 +172,7 @@ def test_an_edit_saved_as_the_watcher_starts_is_not_lost(fixture_site, tmp_path,
 
 # --- Rendering only what an edit can change (plugins/clinic/incremental.py) ----
 
-DEV = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CHECK_MODIFIED_METHOD": "mtime"}
+from build import DEV_CACHE as DEV  # noqa: E402 - the dev server's own cache settings
 
 
 def _pages(folder: Path) -> dict[str, bytes]:

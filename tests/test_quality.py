@@ -155,8 +155,9 @@ def test_the_dev_server_measures_an_article_again_when_its_text_changes(fixture_
     import os
     import time
 
-    dev = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CHECK_MODIFIED_METHOD": "mtime",
-           "CACHE_PATH": str(fixture_site.base / "cache")}
+    from build import DEV_CACHE
+
+    dev = dict(DEV_CACHE, CACHE_PATH=str(fixture_site.base / "cache"))
     hard = ("Osteochondral lesions of the talar dome frequently necessitate arthroscopic debridement combined "
             "with microfracture to stimulate fibrocartilaginous regeneration in symptomatic individuals.")
     original = fixture_site.read("conditions/bunions.md")

@@ -33,7 +33,11 @@ from clinic.swap import clear_retired, retire, swap_into_place  # noqa: E402
 
 
 # Pelican's content cache, as the dev server uses it: unchanged files are not re-read.
-DEV_CACHE = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CHECK_MODIFIED_METHOD": "mtime"}
+# Not gzipped (Pelican's default): Pelican writes the whole cache after every
+# build, and at 5,000 articles compressing it took 0.4 s of each rebuild (0.05 s
+# without), for a file of 30 MB instead of 2.5 MB in the (git-ignored) cache/.
+DEV_CACHE = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CHECK_MODIFIED_METHOD": "mtime",
+             "GZIP_CACHE": False}
 
 # What `--without` leaves out, to measure what a feature costs (tools/bench.py
 # --features): the setting that turns each one off.

@@ -115,9 +115,12 @@ def main(argv=None) -> int:
     output = args.output.resolve()
     output.mkdir(parents=True, exist_ok=True)
     extra = dict(build.DEV_CACHE)
+    # cache/plain/: a gzipped cache left in cache/ by an earlier version would make
+    # Pelican warn once that it cannot read it (DEV_CACHE's GZIP_CACHE)
+    extra["CACHE_PATH"] = str(ROOT / "cache" / "plain")
     if args.content:
         extra["PATH"] = str(args.content.resolve())
-        extra["CACHE_PATH"] = str(args.content.resolve().parent / "cache")
+        extra["CACHE_PATH"] = str(args.content.resolve().parent / "cache" / "plain")
     if args.theme:
         extra["THEME"] = str(args.theme.resolve())
     server = None
