@@ -320,8 +320,8 @@ class ClinicGenerator(Generator):
         # Pelican's HTML before its links are resolved (obj._content) has the same
         # tags: an article without images keeps Pelican's own, resolved only when
         # something asks for it (its page, its reading level), so the dev server
-        # does not resolve the links of the pages it does not render again (about
-        # 1 s of a rebuild at 5,000 articles).
+        # does not resolve the links of the pages it does not render again (0.8 s
+        # of a 7 s rebuild at 5,000 articles).
         if meta.kind == "page" or "<img" in obj._content:
             html = obj.content
             if "<img" in html:
