@@ -19,7 +19,7 @@ DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 # Always list plugins: Pelican's default (None) loads every installed plugin.
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["clinic", "pelican.plugins.sitemap"]
+PLUGINS = ["clinic"]
 
 # --- Content layout -------------------------------------------------------
 # Each folder of content/ is one kind of article; the folder name is the
@@ -152,13 +152,9 @@ CLINIC_IMAGE_MAX_WIDTH = 1200
 # tools/build.py sets it for `make publish`; development builds only warn.
 CLINIC_STRICT = False
 
-# Sitemap (pelican.plugins.sitemap): every page, with the page's modified date.
-SITEMAP = {
-    "format": "xml",
-    "exclude": [r"404\.html$", r"search/$"],
-    "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.5},
-    "changefreqs": {"articles": "monthly", "indexes": "weekly", "pages": "monthly"},
-}
+# Sitemap (plugins/clinic/sitemap.py): every page, each with the date its content
+# last changed where it has one. Addresses matching these patterns are left out.
+CLINIC_SITEMAP_EXCLUDE = [r"404\.html$", r"search/$"]
 
 # --- Deployment -----------------------------------------------------------------
 # One table of HTTP headers for every host. It produces output/_headers

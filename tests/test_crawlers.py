@@ -3,6 +3,8 @@ and Open Graph tags, a useful 404 page (issue 4)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 
 import feedparser
@@ -31,9 +33,63 @@ def test_sitemap_lastmod_follows_the_last_change_or_review(site, fixture_site):
     built = fixture_site.publish()
     assert built.status == 0, built.log
     root = ET.parse(built.output / "sitemap.xml").getroot()
-    lastmod = {u.find("s:loc", NS).text: u.find("s:lastmod", NS).text for u in root.findall("s:url", NS)}
+    lastmod = {u.find("s:loc", NS).text: u.find("s:lastmod", NS).text for u in root.findall("s:url", NS)
+               if u.find("s:lastmod", NS) is not None}
     assert lastmod["https://clinic.test/conditions/bunions/"].startswith("2026-11-22")
     assert lastmod["https://clinic.test/conditions/hammertoes/"].startswith("2026-11-20")
+
+
+def test_sitemap_dates_a_page_only_by_the_date_of_its_own_content(site):
+    """Listings, the home page and pages such as Privacy have no date of their
+    own: they get no <lastmod> rather than the time of the build, which would
+    tell search engines that they all changed at every publish."""
+    root = ET.parse(site.output / "sitemap.xml").getroot()
+    dated = {u.find("s:loc", NS).text: u.find("s:lastmod", NS) for u in root.findall("s:url", NS)}
+    articles = {url for url in dated
+                if re.fullmatch(r"https://clinic\.test/(conditions|procedures|treatments|guides)/[a-z0-9-]+/", url)}
+    assert len(articles) == 18
+    assert {url for url, when in dated.items() if when is not None} == articles
+    for url in articles:  # the day of the last change or review, in the clinic's time zone
+        assert re.fullmatch(r"2026-\d\d-\d\dT00:00:00-0[45]:00", dated[url].text), (url, dated[url].text)
+    for url in ("https://clinic.test/", "https://clinic.test/privacy/", "https://clinic.test/a-z/",
+                "https://clinic.test/browse/condition/bunions/"):
+        assert url in dated and dated[url] is None
+    for u in root.findall("s:url", NS):
+        assert [child.tag.split("}")[1] for child in u] in (["loc"], ["loc", "lastmod"])
+
+
+def test_sitemap_core_escapes_addresses_and_leaves_out_what_is_not_a_page():
+    from clinic import sitemap
+
+    class Doc:
+        def __init__(self, url, status="published", **dates):
+            self.url, self.status = url, status
+            self.__dict__.update(dates)
+
+    aware = dt.datetime(2026, 11, 20, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+    written = [
+        ("/out/index.html", None),
+        ("/out/conditions/bunions/index.html", Doc("conditions/bunions/", date=aware)),
+        ("/out/conditions/bunions/index.html", Doc("conditions/bunions/", date=aware)),  # accounted twice
+        ("/out/guides/a&b/index.html", Doc("guides/a&b/", date=aware, modified=aware + dt.timedelta(days=2))),
+        ("/out/drafts/x.html", Doc("drafts/x.html", status="draft", date=aware)),
+        ("/out/404.html", None),
+        ("/out/feeds/all.atom.xml", None),
+        ("/out/privacy/index.html", Doc("privacy/")),
+        ("/out/old/index.html", Doc("old/", date=dt.datetime(2026, 1, 2, 3, 4))),  # no time zone
+    ]
+    pages = sitemap.entries(written, "/out", [r"404\.html$"])
+    assert pages == [("", None), ("conditions/bunions/", aware), ("guides/a&b/", aware + dt.timedelta(days=2)),
+                     ("old/", dt.datetime(2026, 1, 2, 3, 4)), ("privacy/", None)]
+    data = sitemap.sitemap_xml("https://clinic.test", pages)
+    assert b"guides/a&amp;b/" in data
+    root = ET.fromstring(data)
+    got = [(u.find("s:loc", NS).text, getattr(u.find("s:lastmod", NS), "text", None)) for u in root.findall("s:url", NS)]
+    assert got == [("https://clinic.test/", None),
+                   ("https://clinic.test/conditions/bunions/", "2026-11-20T00:00:00-05:00"),
+                   ("https://clinic.test/guides/a&b/", "2026-11-22T00:00:00-05:00"),
+                   ("https://clinic.test/old/", "2026-01-02"),
+                   ("https://clinic.test/privacy/", None)]
 
 
 def test_robots_points_at_the_sitemap(site):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -70,18 +69,15 @@ def publish(content, output, override, patch="") -> dict:
 def site_files(folder):
     """Every file by its bytes, except what differs between any two builds:
     Pagefind names some files by a hash that changes from run to run (so
-    pagefind/ and the _headers rule naming its .pf_meta file are left out), and
-    the sitemap gives pages without a date the time of the build."""
+    pagefind/ and the _headers rule naming its .pf_meta file are left out)."""
     found = {}
     for p in folder.rglob("*"):
         rel = p.relative_to(folder).as_posix()
-        if not p.is_file() or rel.startswith(("pagefind/", "sitemap.xml.")):
+        if not p.is_file() or rel.startswith("pagefind/"):
             continue
         data = p.read_bytes()
         if rel == "_headers":
             data = b"\n".join(line for line in data.split(b"\n") if b"/pagefind/pagefind." not in line)
-        if rel == "sitemap.xml":
-            data = re.sub(rb"<lastmod>[^<]*</lastmod>", b"", data)
         found[rel] = hashlib.sha256(data).hexdigest()
     return found
 

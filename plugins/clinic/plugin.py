@@ -29,7 +29,7 @@ from pelican.generators import Generator
 from pelican.utils import SafeDatetime
 
 from . import (assets, clinicdata, images, incremental, jsonld, minify, parallel_read, parallel_write, readability,
-               relations, review, search_index, sections, validate, writer, written_links, yamlfile)
+               relations, review, search_index, sections, sitemap, validate, writer, written_links, yamlfile)
 from .headers import write_host_files
 from .parts import Parts
 from .problems import Problem
@@ -497,19 +497,6 @@ def write_assets(pelican):
     images.write(pelican.settings.get("CLINIC_IMAGE_JOBS", []), Path(pelican.output_path))
 
 
-def reset_sitemap(pelican):
-    """The sitemap plugin keeps its page list in a module-level object and only
-    clears it when a build finishes. A build that stops early (a crash in
-    the dev server, a failed test build) would leave stale pages queued and
-    block every later sitemap, so start each new build with it empty."""
-    try:
-        from pelican.plugins.sitemap import sitemap
-    except ImportError:
-        return
-    sitemap.generator._main_pelican = None
-    sitemap.generator.page_queue = []
-
-
 def release_written(path, context):
     """content_written: an article page is on disk; let its sections, structured
     data and Pelican's cached HTML go (parts.py). Asked for again, they are
@@ -565,7 +552,9 @@ def register():
     signals.initialized.connect(add_template_helpers)
     signals.finalized.connect(write_assets)
     signals.finalized.connect(write_host_files)
-    signals.initialized.connect(reset_sitemap)
+    signals.initialized.connect(sitemap.start)
+    signals.content_written.connect(sitemap.on_content_written)
+    signals.finalized.connect(sitemap.write)
     signals.initialized.connect(minify.start)
     signals.initialized.connect(incremental_start)
     signals.initialized.connect(written_links.start)
