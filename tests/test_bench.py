@@ -108,25 +108,32 @@ def test_bench_features_leaves_each_feature_out_and_runs_search_and_links_alone(
                           capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
     data = json.loads((results / "bench-n4.json").read_text())
-    variants = ["a-no-precompress", "a-no-minify", "a-no-readability", "links", "search"]
+    variants = ["a-no-precompress", "a-no-minify", "a-no-readability", "a-no-all", "links", "search"]
     for key in ["a", "b", "c", "d"] + variants:
         assert len(data["runs"][key]) == 1 and all(r["ok"] for r in data["runs"][key]), key
         assert data["stats"][key]["wall"]["median"] > 0, key
     costs = {row["feature"]: row for row in data["features"]}
-    assert list(costs) == [".gz and .br copies", "minified HTML", "reading-level check", "link check",
-                           "search index", "over the target"]
+    assert list(costs) == [".gz and .br copies", "minified HTML", "reading-level check", "the three above at once",
+                           "link check", "search index", "over the target"]
     a, b = data["stats"]["a"]["wall"]["median"], data["stats"]["b"]["wall"]["median"]
     assert costs["minified HTML"]["wall"] == a - data["stats"]["a-no-minify"]["wall"]["median"]
     assert costs["search index"]["wall"] == data["stats"]["search"]["wall"]["median"]
+    assert costs["the three above at once"]["cpu"] == \
+        data["stats"]["a"]["cpu"]["median"] - data["stats"]["a-no-all"]["cpu"]["median"]
+    assert data["ratios"]["a-no-all/b"]["wall"] == data["stats"]["a-no-all"]["wall"]["median"] / b
     assert costs["over the target"]["wall"] == a - 1.3 * b
     md = (results / "bench-n4.md").read_text()
     assert "| Feature | Measured as | Wall (s) | CPU (s) |" in md and "| reading-level check |" in md
+    assert "(a) without all three / (b): wall" in md
     # each variant really left its feature out, and the runs alone really ran
     (site,) = work.iterdir()
     full, bare = site / "out-a-1", site / "out-a-no-precompress-1"
     assert list(full.rglob("*.html.gz")) and not list(bare.rglob("*.html.gz"))
     page = "conditions/bunions/index.html"
     assert len((site / "out-a-no-minify-1" / page).read_bytes()) > len((full / page).read_bytes())
+    none = site / "out-a-no-all-1"  # none of the three: not minified, not compressed, no reading levels
+    assert not list(none.rglob("*.gz")) and not list(none.rglob("*.br"))
+    assert (none / page).read_bytes() == (site / "out-a-no-minify-1" / page).read_bytes()
     assert (full / "bench-search-1" / "pagefind" / "pagefind-entry.json").is_file()
     assert '"ok": true' in (site / "log-links-0.txt").read_text()
 
@@ -215,3 +222,17 @@ def _fake_generated(work):
     (work / "content").mkdir(parents=True, exist_ok=True)
     return types.SimpleNamespace(articles=2, conditions=["bunions"], procedures=[], words={"x": 700},
                                  real_articles=0, content=work / "content")
+
+
+def test_bench_leaves_all_three_features_out_at_once_when_asked(tmp_path, monkeypatch):
+    sys.path.insert(0, str(ROOT / "tools"))
+    import bench
+
+    seen = []
+    monkeypatch.setattr(bench, "run_child", lambda cmd, log, **_: seen.append(cmd) or {"status": 0, "log": ""})
+    bench.run_a(tmp_path, 0, without=bench.ALL)
+    bench.run_a(tmp_path, 0, without="minify")
+    bench.run_a(tmp_path, 0)
+    assert seen[0][-6:] == ["--without", "precompress", "--without", "minify", "--without", "readability"]
+    assert seen[0][seen[0].index("--output") + 1].endswith("out-a-no-all-1")
+    assert seen[1][-2:] == ["--without", "minify"] and "--without" not in seen[2]

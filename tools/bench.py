@@ -45,10 +45,11 @@ index). Measured there: 7,400 files made in 0.33 s after a quiet spell, in
 
 --features (`make bench N=1000 FEATURES=1`) adds what each feature of (a)
 costs: (a) without the .gz and .br copies, without minifying and without the
-reading-level check (tools/build.py --without), alternated with the others,
-and the link check and the search index (Pagefind) run alone on the site the
-round's (a) built. Their costs, and how far (a) is over 1.3 x (b), are a
-second table.
+reading-level check (tools/build.py --without), and without all three at
+once, alternated with the others, and the link check and the search index
+(Pagefind) run alone on the site the round's (a) built. Their costs, and how
+far (a) is over 1.3 x (b), are a second table; the ratio of (a) without all
+three to (b) says what a/b would be if they left `make publish`.
 
 Prints a table and writes bench-results/bench-n<N>.json and .md (the folder
 is not in git). Pages per second is articles built / wall time; the articles
@@ -137,9 +138,11 @@ def run_name(i: int) -> str:
 
 
 def run_a(work: Path, i: int, without: str | None = None) -> dict:
+    """(a); with `without` (a FEATURES name, or ALL for all of them), without that."""
     key = f"a-no-{without}" if without else "a"
+    left_out = list(FEATURES) if without == ALL else [without] if without else []
     cmd = [PYTHON, str(ROOT / "tools" / "build.py"), "publish", "--content", str(work / "content"),
-           "--output", str(work / f"out-{key}-{run_name(i)}")] + (["--without", without] if without else [])
+           "--output", str(work / f"out-{key}-{run_name(i)}")] + [a for f in left_out for a in ("--without", f)]
     r = run_child(cmd, work / f"log-{key}-{i}.txt")
     r["ok"] = r["status"] == 0 and "(no problems)" in r["log"]
     return r
@@ -157,6 +160,9 @@ FEATURES = {  # tools/build.py --without <name>
     "minify": "minified HTML",
     "readability": "reading-level check",
 }
+# (a) without all three at once: what a/b would be if they left `make publish`
+# (to the upload step, `make readability`), the owner's choice for the 1.3 target.
+ALL = "all"
 ALONE = {
     "links": ("link check", "alone on the built site, every page read from disk"),
     "search": ("search index", "Pagefind alone on the built site, in the build's parts"),
@@ -396,6 +402,9 @@ def feature_costs(stats: dict) -> list[dict]:
     rows = [{"feature": label, "how": f"(a) less (a) with --without {f}",
              "wall": med("a", "wall") - med(f"a-no-{f}", "wall"),
              "cpu": med("a", "cpu") - med(f"a-no-{f}", "cpu")} for f, label in FEATURES.items()]
+    rows.append({"feature": "the three above at once", "how": "(a) less (a) with --without each of them",
+                 "wall": med("a", "wall") - med(f"a-no-{ALL}", "wall"),
+                 "cpu": med("a", "cpu") - med(f"a-no-{ALL}", "cpu")})
     rows += [{"feature": label, "how": how, "wall": med(f, "wall"), "cpu": med(f, "cpu")}
              for f, (label, how) in ALONE.items()]
     rows.append({"feature": "over the target", "how": "(a) less 1.3 x (b): what (a) would have to lose",
@@ -411,6 +420,7 @@ def table(result: dict) -> str:
     labels = {f"({key}) {label}": key for key, label in RUNS.items()}
     if result.get("features"):
         labels.update({f"(a) without the {label} (--without {f})": f"a-no-{f}" for f, label in FEATURES.items()})
+        labels[f"(a) without all three ({' '.join('--without ' + f for f in FEATURES)})"] = f"a-no-{ALL}"
         labels.update({f"{label}, {how}": f for f, (label, how) in ALONE.items()})
     for label, key in labels.items():
         st = s[key]
@@ -428,6 +438,8 @@ def table(result: dict) -> str:
         f"(d)/(a) wall {r['d/a']['wall']:.2f}, CPU {r['d/a']['cpu']:.2f}.",
         "(c), (d): the second build only; its peak memory is the whole child's (warm-up build included).",
     ]
+    if "a-no-all/b" in r:
+        lines.append(f"(a) without all three / (b): wall {r['a-no-all/b']['wall']:.2f}, CPU {r['a-no-all/b']['cpu']:.2f}.")
     if result.get("features"):
         lines += ["", "What each feature costs (medians; a difference of medians on a shared machine is rough):", "",
                   "| Feature | Measured as | Wall (s) | CPU (s) |", "| --- | --- | ---: | ---: |"]
@@ -453,7 +465,7 @@ def bench(n: int, repeat: int, seed: int, warmup: int, results_dir: Path, workdi
                  "d": lambda w, i: run_c(w, i, edit, "title")}
         if features:  # each right after the (a) whose site it uses, or alternated with it
             funcs.update({"links": run_links, "search": run_search})  # the link check first: search adds files
-            funcs.update({f"a-no-{f}": (lambda w, i, f=f: run_a(w, i, without=f)) for f in FEATURES})
+            funcs.update({f"a-no-{f}": (lambda w, i, f=f: run_a(w, i, without=f)) for f in [*FEATURES, ALL]})
         runs: dict[str, list[dict]] = {key: [] for key in funcs}
         for i in range(-warmup, repeat):
             for key in funcs:
@@ -473,6 +485,8 @@ def bench(n: int, repeat: int, seed: int, warmup: int, results_dir: Path, workdi
         ratios = {"a/b": {m: ratio("a", "b", m) for m in ("wall", "cpu", "peak_mib")},
                   "c/a": {m: ratio("c", "a", m) for m in ("wall", "cpu", "peak_mib")},
                   "d/a": {m: ratio("d", "a", m) for m in ("wall", "cpu", "peak_mib")}}
+        if features:
+            ratios[f"a-no-{ALL}/b"] = {m: ratio(f"a-no-{ALL}", "b", m) for m in ("wall", "cpu", "peak_mib")}
         words = sorted(gen.words.values())
         result = {
             "n": n, "seed": seed, "repeat": repeat, "warmup": warmup,
