@@ -7,13 +7,12 @@ parser (and every test) sees the same tree as the unminified page.
 
 from __future__ import annotations
 
-import os
-from functools import lru_cache
 from pathlib import Path
 
 import minify_html
 
 from .compress import Background
+from .outputs import key as _key
 
 
 def minify(html: str) -> str:
@@ -25,11 +24,6 @@ def minify(html: str) -> str:
 # content cache pickles the settings with every article, and a thread pool
 # cannot be pickled.
 _compressors: dict[str, Background] = {}
-
-
-@lru_cache(maxsize=64)
-def _key(output) -> str:
-    return os.path.realpath(output)
 
 
 def start(pelican) -> None:

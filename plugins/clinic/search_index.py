@@ -40,16 +40,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from .incremental import digest, file_state
+from .outputs import key as _key
 from .problems import Problem
 
 _running: dict[str, tuple[subprocess.Popen, object]] = {}  # by output folder
 # dev-server indexing still running: the run, its output folder, and what each
 # bundle it writes is made from (see _made)
 _background: list[tuple[subprocess.Popen, str, dict[str, tuple]]] = []
-
-
-def _key(output) -> str:
-    return str(Path(output).resolve())
 
 
 _globs: dict[str, str] = {}  # by output folder: the files that can hold searchable pages

@@ -24,6 +24,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.request import pathname2url
 
+from .outputs import key as _key
+
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
@@ -55,8 +57,7 @@ def entries(written: list[tuple[str, object]], output_path: str, exclude=()) -> 
     for path, obj in written:
         if not path.endswith(".html"):
             continue
-        if obj is not None and (getattr(obj, "status", "published") != "published"
-                                or getattr(obj, "private", "") == "True"):
+        if obj is not None and getattr(obj, "status", "published") != "published":
             continue
         url = obj.url if obj is not None else pathname2url(os.path.relpath(path, output_path))
         url = re.sub(r"(?:^|(?<=/))index\.html$", "", url)
@@ -82,10 +83,6 @@ def sitemap_xml(siteurl: str, pages: list[tuple[str, object]]) -> bytes:
 
 # -- Pelican glue ----------------------------------------------------------------
 _written: dict[str, list[tuple[str, object]]] = {}  # by output folder: what this build wrote
-
-
-def _key(output_path) -> str:
-    return os.path.abspath(output_path)
 
 
 def start(pelican) -> None:
