@@ -418,6 +418,8 @@ def table(result: dict) -> str:
             "Peak RSS median (MiB) | Peak min-max (MiB) | Pages/s |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     labels = {f"({key}) {label}": key for key, label in RUNS.items()}
+    if "a-no-parallel" in s:
+        labels["(a) on one core (--without parallel)"] = "a-no-parallel"
     if result.get("features"):
         labels.update({f"(a) without the {label} (--without {f})": f"a-no-{f}" for f, label in FEATURES.items()})
         labels[f"(a) without all three ({' '.join('--without ' + f for f in FEATURES)})"] = f"a-no-{ALL}"
@@ -438,6 +440,9 @@ def table(result: dict) -> str:
         f"(d)/(a) wall {r['d/a']['wall']:.2f}, CPU {r['d/a']['cpu']:.2f}.",
         "(c), (d): the second build only; its peak memory is the whole child's (warm-up build included).",
     ]
+    if "a/a-no-parallel" in r:
+        lines.append(f"(a) / (a) on one core: wall {r['a/a-no-parallel']['wall']:.2f}, "
+                     f"CPU {r['a/a-no-parallel']['cpu']:.2f}, peak {r['a/a-no-parallel']['peak_mib']:.2f}.")
     if "a-no-all/b" in r:
         lines.append(f"(a) without all three / (b): wall {r['a-no-all/b']['wall']:.2f}, CPU {r['a-no-all/b']['cpu']:.2f}.")
     if result.get("features"):
@@ -452,7 +457,7 @@ def table(result: dict) -> str:
 
 
 def bench(n: int, repeat: int, seed: int, warmup: int, results_dir: Path, workdir: Path | None = None,
-          keep: bool = False, stream=sys.stdout, features: bool = False) -> dict:
+          keep: bool = False, stream=sys.stdout, features: bool = False, serial: bool = False) -> dict:
     work = Path(tempfile.mkdtemp(prefix=f"clinic-bench-n{n}-", dir=workdir))
     try:
         t0 = time.perf_counter()
@@ -463,6 +468,8 @@ def bench(n: int, repeat: int, seed: int, warmup: int, results_dir: Path, workdi
         edit = f"conditions/{gen.conditions[0]}.md" if gen.conditions else "conditions/bunions.md"
         funcs = {"a": run_a, "b": run_b, "c": lambda w, i: run_c(w, i, edit),
                  "d": lambda w, i: run_c(w, i, edit, "title")}
+        if serial:  # the same build on one core, alternated with (a)
+            funcs["a-no-parallel"] = lambda w, i: run_a(w, i, without="parallel")
         if features:  # each right after the (a) whose site it uses, or alternated with it
             funcs.update({"links": run_links, "search": run_search})  # the link check first: search adds files
             funcs.update({f"a-no-{f}": (lambda w, i, f=f: run_a(w, i, without=f)) for f in [*FEATURES, ALL]})
@@ -485,6 +492,8 @@ def bench(n: int, repeat: int, seed: int, warmup: int, results_dir: Path, workdi
         ratios = {"a/b": {m: ratio("a", "b", m) for m in ("wall", "cpu", "peak_mib")},
                   "c/a": {m: ratio("c", "a", m) for m in ("wall", "cpu", "peak_mib")},
                   "d/a": {m: ratio("d", "a", m) for m in ("wall", "cpu", "peak_mib")}}
+        if serial:
+            ratios["a/a-no-parallel"] = {m: ratio("a", "a-no-parallel", m) for m in ("wall", "cpu", "peak_mib")}
         if features:
             ratios[f"a-no-{ALL}/b"] = {m: ratio(f"a-no-{ALL}", "b", m) for m in ("wall", "cpu", "peak_mib")}
         words = sorted(gen.words.values())
@@ -541,11 +550,13 @@ def main(argv=None) -> int:
     parser.add_argument("--features", action="store_true",
                         help="also measure what each feature costs: (a) without each of "
                              f"{', '.join(FEATURES)}; the search index and the link check alone")
+    parser.add_argument("--serial", action="store_true",
+                        help="also run (a) on one core (--without parallel), alternated with (a)")
     args = parser.parse_args(argv)
     if args.n < 1 or args.repeat < 1 or args.warmup < 0:
         parser.error("--n and --repeat must be at least 1, --warmup at least 0")
     bench(args.n, args.repeat, args.seed, args.warmup, Path(args.results), args.workdir and Path(args.workdir),
-          args.keep, features=args.features)
+          args.keep, features=args.features, serial=args.serial)
     return 0
 
 

@@ -45,6 +45,7 @@ WITHOUT = {
     "precompress": {"CLINIC_PRECOMPRESS": False},
     "minify": {"CLINIC_MINIFY": False},
     "readability": {"CLINIC_READABILITY_TARGET": None},
+    "parallel": {"CLINIC_PARALLEL_READ": False, "CLINIC_PARALLEL_WRITE": False},
 }
 
 # The pages' links, from one rebuild to the next (links.Remembered), wherever
