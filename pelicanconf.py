@@ -73,7 +73,7 @@ MARKDOWN = {
         "markdown.extensions.admonition": {},
         "markdown.extensions.toc": {},
         "markdown.extensions.meta": {},
-        "clinic.callouts": {},
+        "clinic.pages.callouts": {},
     },
     "output_format": "html5",
 }

@@ -143,8 +143,10 @@ def test_related_articles_fast_ranking_matches_the_pairwise_one(tmp_path):
     and on small random sites with tied titles it must pick exactly what the plain
     pairwise scoring picks."""
     sys.path.insert(0, str(ROOT / "plugins"))
-    from clinic import plugin, relations, validate
-    from clinic.rules import KINDS
+    from clinic import plugin
+    from clinic.model import relations
+    from clinic.checks import validate
+    from clinic.model.rules import KINDS
 
     gen = benchgen.generate(tmp_path / "site", 60, seed=5)
     settings = {"PATH": str(gen.content), "ARTICLE_PATHS": ["conditions", "procedures", "treatments", "guides"],

@@ -59,7 +59,7 @@ def test_sitemap_dates_a_page_only_by_the_date_of_its_own_content(site):
 
 
 def test_sitemap_core_escapes_addresses_and_leaves_out_what_is_not_a_page():
-    from clinic import sitemap
+    from clinic.outputs import sitemap
 
     class Doc:
         def __init__(self, url, status="published", **dates):

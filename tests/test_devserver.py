@@ -331,7 +331,7 @@ def test_a_rebuild_indexes_again_only_the_search_bundle_that_holds_the_edited_pa
     import io
 
     import build
-    from clinic import search_index
+    from clinic.outputs import search_index
 
     r = Rebuilds(tmp_path, fixture_site)
     extra = dict(r.settings, PATH=str(fixture_site.content), PLUGIN_PATHS=[str(ROOT / "plugins")], SITEURL="",
@@ -370,7 +370,7 @@ def test_a_rebuild_indexes_again_only_the_search_bundle_that_holds_the_edited_pa
 
 
 def test_the_stamp_covers_every_metadata_line_and_the_text_only_without_a_summary():
-    from clinic import incremental
+    from clinic.speed import incremental
 
     text = "Title: Bunions\nSummary: A lump.\nSources: One | x\n    Two | y\n   \n## Overview\n\nText.\n"
     assert incremental.header(text) == "Title: Bunions\nSummary: A lump.\nSources: One | x\n    Two | y"

@@ -9,8 +9,12 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings, strategies as st
 from jinja2 import Environment, FileSystemLoader
 
-from clinic import jsonld, rules, validate
-from clinic.vocabulary import Vocabulary
+from clinic.pages import jsonld
+
+from clinic.model import rules
+
+from clinic.checks import validate
+from clinic.model.vocabulary import Vocabulary
 from conftest import ROOT, StaticServer
 
 PAYLOAD_TITLE = 'Bunions </script><script>alert("t")</script> & <b>"quoted"</b> \'single\''

@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup
 from hosting import FINGERPRINT, expected_type, need
 from conftest import ROOT, run_build
 
-from clinic import headers
+from clinic.outputs import headers
 import upload
 
 SETTINGS = upload.load_settings(ROOT / "pelicanconf.py", env={})

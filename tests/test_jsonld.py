@@ -15,7 +15,7 @@ import pkgutil
 from functools import lru_cache
 
 import msgspec_schemaorg.enums
-from clinic.filters import clock
+from clinic.pages.filters import clock
 import msgspec_schemaorg.models
 
 

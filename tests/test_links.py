@@ -1,6 +1,6 @@
 """The link checks themselves, on small inputs (pure functions)."""
 
-from clinic.links import content_links, output_links
+from clinic.checks.links import content_links, output_links
 
 EXISTING = {"index.html", "conditions/bunions/index.html", "theme/css/site.abc.css", "images/foot.png"}
 
@@ -43,7 +43,7 @@ def test_attribute_values_that_look_like_links_are_not_links():
 
 
 def test_a_link_table_gathered_in_two_parts_gives_each_broken_link_once():
-    from clinic.links import LinkTable
+    from clinic.checks.links import LinkTable
 
     pages = {f"conditions/c{i}/index.html": f'<a href="/nowhere/">x</a><a href="../c{i + 1}/">next</a>'
              for i in range(5)}
@@ -80,7 +80,7 @@ def test_links_remembered_between_builds_give_what_a_fresh_read_gives():
     """The dev server keeps each page's links from one rebuild to the next
     (links.Remembered); a page that changed must be read again, and a page of
     the last build that is gone must not count."""
-    from clinic import links
+    from clinic.checks import links
 
     site = "https://clinic.test"
     pages = {f"conditions/c{i}/index.html": f'<a href="/conditions/c{i + 1}/">next</a><a href="/about/">about</a>'
@@ -134,7 +134,7 @@ def test_links_remembered_read_a_page_file_again_only_when_the_file_changed(tmp_
     import os
     import time
 
-    from clinic import links
+    from clinic.checks import links
 
     site = "https://clinic.test"
     page = tmp_path / "index.html"

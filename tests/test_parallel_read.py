@@ -19,7 +19,9 @@ from pelican.readers import MarkdownReader
 from pelican.settings import read_settings
 
 import benchgen
-from clinic import parallel_read, readability, search_index, validate
+from clinic.speed import parallel_read
+from clinic.checks import readability, validate
+from clinic.outputs import search_index
 from conftest import ROOT, tree_hash
 
 ON = {"CLINIC_PARALLEL_READ": True, "CLINIC_PARALLEL_READ_MIN": 0,
@@ -31,7 +33,7 @@ import io, json, sys
 sys.path[:0] = [{tools!r}, {plugins!r}, {tests!r}]
 from pathlib import Path
 from conftest import run_build
-from clinic import parallel_read, parallel_write, writer
+from clinic.speed import parallel_read, parallel_write, writer
 forks = []  # pages the second process wrote, for each time the work was shared
 _begin = parallel_write.begin
 def begin(*args):
@@ -189,7 +191,7 @@ def test_a_failure_in_the_second_writer_fails_the_build_and_keeps_the_site(tmp_p
 
 
 GATHERED = """
-from clinic import written_links
+from clinic.outputs import written_links
 _take = written_links.take
 def take(output):
     table = _take(output)

@@ -3,7 +3,7 @@ and let go after (plugins/clinic/parts.py)."""
 
 from __future__ import annotations
 
-from clinic.parts import Parts
+from clinic.pages.parts import Parts
 
 HTML = '<p>Intro.</p><h2 id="what-it-is">What it is</h2><p>A bony bump.</p><h2 id="after-surgery">After surgery</h2><p>Rest.</p>'
 

@@ -193,8 +193,9 @@ def test_checks_remembered_between_builds_give_what_a_fresh_check_gives(fixture_
     """The dev server checks again only the files that changed (validate.Remembered);
     a change to a file, to the taxonomy, to the providers or to the content files
     must each give the answer a fresh check gives."""
-    from clinic import plugin, validate
-    from clinic.rules import KINDS
+    from clinic import plugin
+    from clinic.checks import validate
+    from clinic.model.rules import KINDS
 
     settings = {"PATH": str(fixture_site.content), "ARTICLE_PATHS": ["conditions", "procedures", "treatments", "guides"],
                 "PAGE_PATHS": ["pages"]}

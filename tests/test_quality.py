@@ -14,8 +14,8 @@ import textstat
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clinic import readability, review
-from clinic.validate import ArticleMeta
+from clinic.checks import readability, review
+from clinic.checks.validate import ArticleMeta
 from conftest import ROOT
 import new_article
 import reports
@@ -276,7 +276,7 @@ def test_scaffold_rejects_bad_slugs(capsys):
 
 
 def test_times_read_the_way_us_patients_read_them():
-    from clinic.filters import clock
+    from clinic.pages.filters import clock
     assert [clock(t) for t in ("08:00", "09:30", "12:00", "12:15", "17:00", "00:00")] == [
         "8 a.m.", "9:30 a.m.", "noon", "12:15 p.m.", "5 p.m.", "12 a.m."]
 

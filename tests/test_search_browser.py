@@ -120,7 +120,7 @@ def test_only_the_content_is_indexed(browser, searched_site):
 
 def test_a_large_sites_index_comes_in_parts_that_the_search_page_merges(browser, parted_site):
     import json
-    from clinic import search_index
+    from clinic.outputs import search_index
     out = parted_site.output
     page = browser.new_page()
     page.goto(parted_site.url + "/search/")

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from build import check_output
-from clinic import search_index
+from clinic.outputs import search_index
 
 PAGE = ('<!doctype html><html lang="en"><head><title>{t}</title></head>'
         '<body><main><article data-pagefind-body><h1>{t}</h1><p>Heel pain in the morning.</p></article></main></body></html>')

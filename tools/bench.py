@@ -177,7 +177,7 @@ def publish_settings() -> dict:
 
 def run_search(work: Path, i: int) -> dict:
     """Pagefind as the build runs it (one run per part, one after another), on (a)'s site."""
-    from clinic import search_index
+    from clinic.outputs import search_index
     site = work / f"out-a-{run_name(i)}"
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
                    if not p.relative_to(site).as_posix().startswith("pagefind/")
@@ -186,7 +186,7 @@ def run_search(work: Path, i: int) -> dict:
     runs = search_index.part_commands(site, parts, into=f"bench-search-{run_name(i)}")
     listing = work / f"search-runs-{run_name(i)}.json"
     listing.write_text(json.dumps(runs), encoding="utf-8")
-    r = run_child([PYTHON, str(ROOT / "plugins" / "clinic" / "pagefind_runs.py")], work / f"log-search-{i}.txt",
+    r = run_child([PYTHON, str(ROOT / "plugins" / "clinic" / "outputs" / "pagefind_runs.py")], work / f"log-search-{i}.txt",
                   stdin=listing)
     indexed = search_index.indexed_pages(site / f"bench-search-{run_name(i)}")
     r["ok"] = r["status"] == 0 and bool(parts) and indexed == len(pages)

@@ -26,10 +26,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from clinic import headers, links, minify, parallel_read, parallel_write, search_index, written_links  # noqa: E402
+from clinic.outputs import headers, minify, search_index, written_links  # noqa: E402
+
+from clinic.checks import links  # noqa: E402
+
+from clinic.speed import parallel_read, parallel_write  # noqa: E402
 from clinic.plugin import files_under  # noqa: E402
-from clinic.problems import Problem, summarise  # noqa: E402
-from clinic.swap import clear_retired, retire, swap_into_place  # noqa: E402
+from clinic.model.problems import Problem, summarise  # noqa: E402
+from clinic.outputs.swap import clear_retired, retire, swap_into_place  # noqa: E402
 
 
 # Pelican's content cache, as the dev server uses it: unchanged files are not re-read.
@@ -199,7 +203,7 @@ def check_output(output: Path, siteurl: str, shown_as: str = "output", counts: d
 def precompress(output: Path, settings: dict) -> list[Problem]:
     """Write .gz and .br copies of text files: the pages were done while Pelican
     wrote them; the rest here, after Pagefind, so that the search index is too."""
-    from clinic.compress import precompress as write_copies
+    from clinic.outputs.compress import precompress as write_copies
     try:
         done = minify.finish(output)
         if settings.get("CLINIC_PRECOMPRESS"):

@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from clinic.rules import FILL_IN, KINDS  # noqa: E402
-from clinic.vocabulary import SLUG  # noqa: E402
+from clinic.model.rules import FILL_IN, KINDS  # noqa: E402
+from clinic.model.vocabulary import SLUG  # noqa: E402
 
 EXAMPLE_VALUES = {
     "summary": f"{FILL_IN} one or two plain sentences: what it is and what helps",

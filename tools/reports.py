@@ -29,8 +29,10 @@ def load_settings(content: Path | None, today: str | None):
 def review_report(settings, out=sys.stdout) -> int:
     import datetime as dt
 
-    from clinic import plugin, review, validate
-    from clinic.rules import KINDS
+    from clinic import plugin
+
+    from clinic.checks import review, validate
+    from clinic.model.rules import KINDS
 
     vocab, data, _ = plugin.load_site_data(settings)
     metas = []
@@ -57,7 +59,7 @@ def review_report(settings, out=sys.stdout) -> int:
 def readability_report(settings, out=sys.stdout) -> int:
     from pelican import Pelican
 
-    from clinic import readability
+    from clinic.checks import readability
 
     with tempfile.TemporaryDirectory() as tmp:
         settings["OUTPUT_PATH"] = tmp

@@ -46,7 +46,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from clinic import headers  # noqa: E402
+from clinic.outputs import headers  # noqa: E402
 
 OVERRIDABLE = ("SSH_HOST", "SSH_PORT", "SSH_USER", "SSH_TARGET_DIR", "S3_BUCKET", "GITHUB_PAGES_BRANCH",
                "GITHUB_PAGES_CNAME")

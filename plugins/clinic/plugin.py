@@ -28,13 +28,16 @@ from pelican.contents import Content
 from pelican.generators import Generator
 from pelican.utils import SafeDatetime
 
-from . import (assets, clinicdata, images, incremental, jsonld, minify, parallel_read, parallel_write, readability,
-               relations, review, search_index, sections, sitemap, validate, writer, written_links, yamlfile)
-from .headers import write_host_files
-from .parts import Parts
-from .problems import Problem
-from .rules import KIND_BY_FOLDER, KINDS
-from .vocabulary import build as build_vocabulary
+from .outputs import assets, minify, search_index, sitemap, written_links
+from .model import clinicdata, relations, yamlfile
+from .pages import images, jsonld, sections
+from .speed import incremental, parallel_read, parallel_write, writer
+from .checks import readability, review, validate
+from .outputs.headers import write_host_files
+from .pages.parts import Parts
+from .model.problems import Problem
+from .model.rules import KIND_BY_FOLDER, KINDS
+from .model.vocabulary import build as build_vocabulary
 
 logger = logging.getLogger("clinic")
 
@@ -472,7 +475,7 @@ def files_under(root: Path) -> set[str]:
 
 
 def add_template_helpers(pelican):
-    from . import filters
+    from .pages import filters
     settings = pelican.settings
     # a copy: the settings module's own dict is shared by every build in this process
     settings["JINJA_ENVIRONMENT"] = dict(settings.get("JINJA_ENVIRONMENT") or {}, bytecode_cache=TEMPLATE_CACHE)

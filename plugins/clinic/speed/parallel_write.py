@@ -32,7 +32,8 @@ import pickle
 import signal
 import traceback
 
-from . import incremental, minify, written_links
+from . import incremental
+from ..outputs import minify, written_links
 from .forking import fork_is_safe
 
 _split: dict | None = None  # this build's split: role, the child's pages, the pipe
@@ -176,7 +177,7 @@ def join(generator=None, writer=None) -> None:
     failed = bool(report["error"]) or os.waitstatus_to_exitcode(status) != 0
     incremental.confirm_elsewhere(s["output"], ok=not failed)
     if failed:
-        from .problems import Problem
+        from ..model.problems import Problem
         first = (report["error"] or "").strip().splitlines()[-1:] or [f"exit status {status}"]
         problem = Problem("build", None, "pages", f"the second process writing pages failed: {first[0]}",
                           "run `make html` to see the message, or set CLINIC_PARALLEL_WRITE = False")

@@ -24,7 +24,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.request import pathname2url
 
-from .outputs import key as _key
+from .folders import key as _key
 
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 

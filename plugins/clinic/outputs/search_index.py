@@ -39,9 +39,9 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from .incremental import digest, file_state
-from .outputs import key as _key
-from .problems import Problem
+from ..model.stamps import digest, file_state
+from .folders import key as _key
+from ..model.problems import Problem
 
 _running: dict[str, tuple[subprocess.Popen, object]] = {}  # by output folder
 # dev-server indexing still running: the run, its output folder, and what each

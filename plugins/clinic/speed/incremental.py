@@ -41,6 +41,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from ..model.stamps import digest, file_state
+
 SUMMARY_KEY = "summary"
 
 
@@ -66,10 +68,6 @@ def has_summary(head: str) -> bool:
     """Whether the header has a Summary line of its own (not a continuation line)."""
     return any(line.split(":", 1)[0].strip().lower() == SUMMARY_KEY
                for line in head.splitlines() if ":" in line and line[:1] not in (" ", "\t"))
-
-
-def digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def _plain(value, depth: int = 0) -> bool:
@@ -139,14 +137,6 @@ def scan(roots: Iterable[str], real=os.path.realpath) \
 
 def page_key(stamp: bytes, name: str, own: bytes | None) -> bytes:
     return digest(stamp + b"\0" + name.encode() + b"\0" + (own or b""))
-
-
-def file_state(path: str) -> tuple | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev)
 
 
 @dataclass

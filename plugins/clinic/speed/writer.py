@@ -16,7 +16,8 @@ import os
 
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from . import incremental, minify, parallel_write, written_links
+from . import incremental, parallel_write
+from ..outputs import minify, written_links
 
 
 class _MinifyOnClose:

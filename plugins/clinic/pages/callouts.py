@@ -16,7 +16,7 @@ import xml.etree.ElementTree as etree
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from .rules import CALLOUT_TIERS
+from ..model.rules import CALLOUT_TIERS
 
 
 class CalloutTreeprocessor(Treeprocessor):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 
-from .links import LinkTable
+from ..checks.links import LinkTable
 from .minify import _key
 
 _tables: dict[str, tuple[LinkTable, str]] = {}  # output folder -> its pages' links, the site's address

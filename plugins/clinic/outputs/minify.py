@@ -12,7 +12,7 @@ from pathlib import Path
 import minify_html
 
 from .compress import Background
-from .outputs import key as _key
+from .folders import key as _key
 
 
 def minify(html: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .problems import Problem
+from ..model.problems import Problem
 
 OVERDUE, DUE_SOON, CURRENT = "overdue", "due soon", "current"
 

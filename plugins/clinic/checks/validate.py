@@ -10,46 +10,20 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from . import frontmatter, links
+from ..model import frontmatter
+from . import links
 from .lastbuild import LastBuild, digest
-from .problems import Problem, did_you_mean
-from .rules import (CALLOUT_TIERS, FILL_IN, KIND_TREATMENT_TYPE, KINDS, PAGE_TEMPLATES, RESERVED_SLUGS, STATUSES,
+from ..model.problems import Problem, did_you_mean
+from ..model.rules import (CALLOUT_TIERS, FILL_IN, KIND_TREATMENT_TYPE, KINDS, PAGE_TEMPLATES, RESERVED_SLUGS, STATUSES,
                     TERM_KEYS, Kind)
-from .vocabulary import SLUG, Vocabulary
+from ..model.article import ArticleMeta, Source  # noqa: F401 (re-exported for the reports)
+from ..model.vocabulary import SLUG, Vocabulary
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 YEAR = re.compile(r"^(1[89]\d\d|20\d\d|n\.d\.)$")
 HEADING2 = re.compile(r"^##\s+(?P<title>[^#].*?)\s*#*\s*$")
 CALLOUT = re.compile(r"^!!!\s+(?P<tier>[\w-]+)(?P<rest>.*)$")
 FENCE = re.compile(r"^(```|~~~)")
-
-
-@dataclass(frozen=True)
-class Source:
-    title: str
-    publisher: str
-    year: str
-    url: str
-
-
-@dataclass
-class ArticleMeta:
-    path: str
-    kind: str
-    slug: str
-    title: str = ""
-    summary: str = ""
-    date: dt.date | None = None
-    modified: dt.date | None = None
-    status: str = "published"
-    template: str = "page"
-    terms: dict[str, list[str]] = field(default_factory=dict)  # facet -> slugs
-    treats: list[str] = field(default_factory=list)
-    reviewer: str = ""
-    last_reviewed: dt.date | None = None
-    next_review: dt.date | None = None
-    sources: list[Source] = field(default_factory=list)
-    line_of: dict[str, int] = field(default_factory=dict)  # key -> line in the file
 
 
 def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
@@ -325,7 +299,7 @@ def validate_article(path: str, text: str, kind: Kind, slug: str, vocab: Vocabul
 
 
 def _help(key: str) -> str:
-    from .rules import KEY_HELP
+    from ..model.rules import KEY_HELP
     return KEY_HELP.get(key, key)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .validate import ArticleMeta
+from .article import ArticleMeta
 from .vocabulary import Vocabulary
 
 

@@ -16,9 +16,9 @@ import re
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
-from .incremental import file_state
+from ..model.stamps import file_state
 from .lastbuild import LastBuild, digest
-from .problems import Problem, closest
+from ..model.problems import Problem, closest
 
 MD_LINK = re.compile(r"\]\(\s*<?(?P<target>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 # Attributes are read tag by tag: a whole tag is matched (quoted values

@@ -35,7 +35,7 @@ from markdown import Markdown
 from pelican.readers import MarkdownReader
 from pelican.utils import pelican_open
 
-from . import readability, validate
+from ..checks import readability, validate
 from .forking import fork_is_safe
 
 # Every article file is offered to the worker, in blocks of this many, each

@@ -1,0 +1,35 @@
+"""One article's checked, typed metadata: what checks/validate.py makes of a
+source file's header and what the rest of the site reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    publisher: str
+    year: str
+    url: str
+
+
+@dataclass
+class ArticleMeta:
+    path: str
+    kind: str
+    slug: str
+    title: str = ""
+    summary: str = ""
+    date: dt.date | None = None
+    modified: dt.date | None = None
+    status: str = "published"
+    template: str = "page"
+    terms: dict[str, list[str]] = field(default_factory=dict)  # facet -> slugs
+    treats: list[str] = field(default_factory=list)
+    reviewer: str = ""
+    last_reviewed: dt.date | None = None
+    next_review: dt.date | None = None
+    sources: list[Source] = field(default_factory=list)
+    line_of: dict[str, int] = field(default_factory=dict)  # key -> line in the file
