@@ -92,7 +92,9 @@ JINJA_ENVIRONMENT = {
     "auto_reload": False,
 }
 
-# --- Clinic settings (read by plugins/clinic) ---------------------------------
+# --- Clinic settings ---------------------------------------------------------
+# Every CLINIC_* setting, its default and what it may be: plugins/clinic/model/settings.py.
+# A wrong value or a misspelt name stops `make publish` with one line saying which.
 CLINIC_DATA_DIR = "clinic"  # inside content/: clinic.yaml, locations.yaml, providers.yaml
 CLINIC_TAXONOMY_FILE = "taxonomy.yaml"  # inside content/
 # The conditions shown on the home page as "most read". The home page shows
@@ -147,10 +149,6 @@ PRECOMPRESS_MIN_SIZE = 512
 
 # Images wider than this are resized (the original stays in content/images/).
 CLINIC_IMAGE_MAX_WIDTH = 1200
-
-# Strict mode turns every content problem into a build failure.
-# tools/build.py sets it for `make publish`; development builds only warn.
-CLINIC_STRICT = False
 
 # Sitemap (plugins/clinic/sitemap.py): every page, each with the date its content
 # last changed where it has one. Addresses matching these patterns are left out.

@@ -36,13 +36,15 @@ class Site:
 
 
 def run_build(mode: str, content: Path, output: Path, siteurl: str = "https://clinic.test",
-              settings_override: dict | None = None) -> Site:
+              settings_override: dict | None = None, session=None) -> Site:
+    """Build content into output as `make html` or `make publish` does; `session`:
+    what a process that builds again keeps between builds (the dev server's)."""
     settings = ROOT / ("publishconf.py" if mode == "publish" else "pelicanconf.py")
     extra = {"PATH": str(content), "THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")],
              "SITEURL": siteurl if mode == "publish" else ""}
     extra.update(settings_override or {})
     stream = io.StringIO()
-    status = build.build(mode, output, settings, stream=stream, extra=extra)
+    status = build.build(mode, output, settings, stream=stream, extra=extra, session=session)
     return Site(output, status, stream.getvalue())
 
 
@@ -75,6 +77,7 @@ class FixtureSite:
         self.content = base / "content"
         shutil.copytree(ROOT / "content", self.content)
         self.output = base / "output"
+        self.session = build.clinic.Session()  # its builds run one after another, as the dev server's do
 
     def write(self, rel: str, text: str | bytes) -> Path:
         p = self.content / rel
@@ -94,10 +97,10 @@ class FixtureSite:
         self.write(rel, text.replace(old, new, count))
 
     def publish(self, **settings) -> Site:
-        return run_build("publish", self.content, self.output, settings_override=settings)
+        return run_build("publish", self.content, self.output, settings_override=settings, session=self.session)
 
     def html(self, **settings) -> Site:
-        return run_build("html", self.content, self.output, settings_override=settings)
+        return run_build("html", self.content, self.output, settings_override=settings, session=self.session)
 
 
 @pytest.fixture

@@ -143,7 +143,8 @@ def test_related_articles_fast_ranking_matches_the_pairwise_one(tmp_path):
     and on small random sites with tied titles it must pick exactly what the plain
     pairwise scoring picks."""
     sys.path.insert(0, str(ROOT / "plugins"))
-    from clinic import plugin
+    from clinic.checks.sources import load_site_data, source_files
+    from clinic.model.paths import files_under  # noqa: F401
     from clinic.model import relations
     from clinic.checks import validate
     from clinic.model.rules import KINDS
@@ -151,9 +152,10 @@ def test_related_articles_fast_ranking_matches_the_pairwise_one(tmp_path):
     gen = benchgen.generate(tmp_path / "site", 60, seed=5)
     settings = {"PATH": str(gen.content), "ARTICLE_PATHS": ["conditions", "procedures", "treatments", "guides"],
                 "PAGE_PATHS": ["pages"]}
-    vocab, data, _ = plugin.load_site_data(settings)
+    content = Path(settings["PATH"])
+    vocab, data, _ = load_site_data(content, "taxonomy.yaml", "clinic", str)
     metas = [validate.validate_article(str(p), p.read_text(), KINDS[kind], p.stem, vocab, data.providers)[0]
-             for p, kind in plugin.source_files(settings)]
+             for p, kind in source_files(content, settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"])]
 
     def both(metas, limit):
         metas = sorted((m for m in metas if m.status == "published" and m.kind != "page"),

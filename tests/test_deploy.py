@@ -20,6 +20,7 @@ from hosting import EXPECTED_TYPES, FINGERPRINT, need
 from conftest import ROOT, tree_hash
 
 import upload
+from clinic.model import settings as settings_model
 
 SETTINGS = upload.load_settings(ROOT / "pelicanconf.py", env={})
 UPLOAD = ROOT / "tools" / "upload.py"
@@ -129,8 +130,9 @@ def test_s3_upload_holds_every_file_with_its_type_cache_and_encoding(project, bu
         ext = key.rsplit(".", 1)[-1]
         assert ext in EXPECTED_TYPES, f"{key}: a new kind of file; add its type to EXPECTED_TYPES"
         assert obj["type"] == EXPECTED_TYPES[ext], key
-        cache = (SETTINGS["CLINIC_CACHE_ASSETS"] if FINGERPRINT.search(key)
-                 else SETTINGS["CLINIC_CACHE_HTML"] if key.endswith(".html") else SETTINGS["CLINIC_CACHE_OTHER"])
+        clinic = settings_model.of(SETTINGS)
+        cache = (clinic.cache_assets if FINGERPRINT.search(key)
+                 else clinic.cache_html if key.endswith(".html") else clinic.cache_other)
         assert obj["cache"] == cache, key
         if key + ".gz" in copies:
             assert obj["encoding"] == "gzip", key

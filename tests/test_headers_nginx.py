@@ -22,13 +22,14 @@ from bs4 import BeautifulSoup
 from hosting import FINGERPRINT, expected_type, need
 from conftest import ROOT, run_build
 
+from clinic.model import settings as settings_model
 from clinic.outputs import headers
 import upload
 
 SETTINGS = upload.load_settings(ROOT / "pelicanconf.py", env={})
-TABLE = SETTINGS["CLINIC_SECURITY_HEADERS"]
-HTML_CACHE, ASSET_CACHE, OTHER_CACHE = (SETTINGS["CLINIC_CACHE_HTML"], SETTINGS["CLINIC_CACHE_ASSETS"],
-                                        SETTINGS["CLINIC_CACHE_OTHER"])
+CLINIC = settings_model.of(SETTINGS)
+TABLE = CLINIC.security_headers
+HTML_CACHE, ASSET_CACHE, OTHER_CACHE = CLINIC.cache_html, CLINIC.cache_assets, CLINIC.cache_other
 # One of each kind of page the site has.
 PAGE_TYPES = {
     "home": "/",
@@ -67,7 +68,7 @@ class Nginx:
         self.binary = need("nginx", "/usr/sbin/nginx")
         self.prefix, self.url = prefix, f"http://127.0.0.1:{port}"
         prefix.mkdir(parents=True, exist_ok=True)
-        block = headers.nginx_server(SETTINGS, root=str(root), server_name="127.0.0.1", listen=[f"127.0.0.1:{port}"])
+        block = headers.nginx_server(CLINIC, root=str(root), server_name="127.0.0.1", listen=[f"127.0.0.1:{port}"])
         self.conf = prefix / "nginx.conf"
         self.conf.write_text(nginx_main_conf(prefix, block))
         self.proc = subprocess.Popen([self.binary, "-p", str(prefix), "-e", str(prefix / "error.log"),
@@ -447,10 +448,10 @@ def test_is_fingerprinted(path, fingerprinted):
 
 
 def test_cache_and_type_of_a_file():
-    assert headers.cache_control("index.html", SETTINGS) == HTML_CACHE
-    assert headers.cache_control("conditions/bunions/index.html.gz", SETTINGS) == HTML_CACHE
-    assert headers.cache_control("theme/css/site.3fa9c01b2e.css", SETTINGS) == ASSET_CACHE
-    assert headers.cache_control("sitemap.xml", SETTINGS) == OTHER_CACHE
+    assert headers.cache_control("index.html", CLINIC) == HTML_CACHE
+    assert headers.cache_control("conditions/bunions/index.html.gz", CLINIC) == HTML_CACHE
+    assert headers.cache_control("theme/css/site.3fa9c01b2e.css", CLINIC) == ASSET_CACHE
+    assert headers.cache_control("sitemap.xml", CLINIC) == OTHER_CACHE
     assert headers.content_type("theme/js/site.3fa9c01b2e.js.gz") == "text/javascript; charset=utf-8"
     assert headers.content_encoding("theme/js/site.3fa9c01b2e.js.gz") == "gzip"
     assert headers.content_type("files/forms.tar.gz") == "application/gzip"  # a download, not a copy
@@ -461,16 +462,15 @@ def test_cache_and_type_of_a_file():
 
 
 def test_a_header_value_that_would_break_a_host_file_is_refused():
-    bad = {**SETTINGS, "CLINIC_SECURITY_HEADERS": {"X-Test": 'say "hi"'}}
+    bad = CLINIC.replace(security_headers={"X-Test": 'say "hi"'})
     with pytest.raises(ValueError, match="X-Test"):
         headers.htaccess(bad)
     with pytest.raises(ValueError, match="not a header name"):
-        headers.netlify_headers({**SETTINGS, "CLINIC_SECURITY_HEADERS": {"X Test": "1"}})
+        headers.netlify_headers(CLINIC.replace(security_headers={"X Test": "1"}))
 
 
 def test_one_settings_change_reaches_every_host_file():
-    changed = {**SETTINGS, "CLINIC_SECURITY_HEADERS": {**TABLE, "X-Clinic-Test": "yes"},
-               "CLINIC_CACHE_HTML": "no-cache"}
+    changed = CLINIC.replace(security_headers={**TABLE, "X-Clinic-Test": "yes"}, cache_html="no-cache")
     assert "  X-Clinic-Test: yes" in headers.netlify_headers(changed).splitlines()
     assert 'Header always set X-Clinic-Test "yes"' in headers.htaccess(changed)
     assert 'Header set Cache-Control "no-cache"' in headers.htaccess(changed)

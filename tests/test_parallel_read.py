@@ -1,5 +1,5 @@
-"""Markdown on two cores (plugins/clinic/parallel_read.py) and article pages
-written by two processes (plugins/clinic/parallel_write.py) must not change a
+"""Markdown on two cores (plugins/clinic/speed/parallel_read.py) and article pages
+written by two processes (plugins/clinic/speed/parallel_write.py) must not change a
 byte of the site, nor any message about a broken file, and a failure in the
 second process must fail the build cleanly.
 
@@ -35,16 +35,24 @@ from pathlib import Path
 from conftest import run_build
 from clinic.speed import parallel_read, parallel_write, writer
 forks = []  # pages the second process wrote, for each time the work was shared
-_begin = parallel_write.begin
-def begin(*args):
-    shared = _begin(*args)
-    if shared and parallel_write._split["role"] == "parent":
-        forks.append(len(parallel_write._split["theirs"]))
+sharings = []  # the build's PageSharing
+_begin = parallel_write.PageSharing.begin
+def begin(self, *args):
+    sharings.append(self)
+    shared = _begin(self, *args)
+    if shared and self.split["role"] == "parent":
+        forks.append(len(self.split["theirs"]))
     return shared
-parallel_write.begin = begin
+parallel_write.PageSharing.begin = begin
+workers = []  # the build's ReadWorker
+_worker_init = parallel_read.ReadWorker.__init__
+def worker_init(self, *args):
+    workers.append(self)
+    _worker_init(self, *args)
+parallel_read.ReadWorker.__init__ = worker_init
 {patch}
 site = run_build("publish", Path({content!r}), Path({output!r}), settings_override={override!r})
-print(json.dumps({{"status": site.status, "log": site.log, "stats": parallel_read.stats, "forks": forks}}))
+print(json.dumps({{"status": site.status, "log": site.log, "stats": workers[-1].stats, "forks": forks}}))
 """
 
 
@@ -128,7 +136,8 @@ def test_the_reader_gives_what_pelicans_own_gives(tmp_path):
     benchgen.generate(tmp_path / "gen", 6, seed=5)
     files = sorted((ROOT / "content").rglob("*.md")) + sorted((tmp_path / "gen" / "content").rglob("*.md"))
     settings = read_settings(str(ROOT / "pelicanconf.py"))
-    ours, pelicans = parallel_read.PrefetchingMarkdownReader(settings), MarkdownReader(settings)
+    worker = parallel_read.ReadWorker(readability.ReadingLevels(), False, 0, False, None)  # no worker process
+    ours, pelicans = worker.reader_class()(settings), MarkdownReader(settings)
     assert len(files) > 30
     for path in files:
         assert ours.read(str(path)) == pelicans.read(str(path)), path
@@ -144,7 +153,8 @@ def test_a_reading_measured_in_the_worker_is_the_one_measured_here(tmp_path):
     text, _ = validate.decode(str(path), path.read_bytes())
     visible = readability.visible_text(html)
     assert digest == readability.key(visible, text)
-    assert reading == readability._measure(visible, text, 3) == readability.measure(html, text)
+    levels = readability.ReadingLevels()
+    assert reading == levels._measure(visible, text, 3) == readability.ReadingLevels().measure(html, text)
     # a link's address is not what a reader sees; a word is
     assert readability.key(readability.visible_text(html.replace('href="', 'href="x')), text) == digest
     assert readability.key(readability.visible_text(html.replace("</p>", " more</p>", 1)), text) != digest
@@ -157,7 +167,7 @@ import logging
 _exit = writer._MinifyOnClose.__exit__
 _first = []
 def __exit__(self, *exc):
-    if parallel_write.in_child() and not _first:
+    if sharings and sharings[-1].in_child and not _first:
         _first.append(self.file.name)
         {action}
     return _exit(self, *exc)
@@ -191,20 +201,19 @@ def test_a_failure_in_the_second_writer_fails_the_build_and_keeps_the_site(tmp_p
 
 
 GATHERED = """
-from clinic.outputs import written_links
-_take = written_links.take
-def take(output):
-    table = _take(output)
+import build
+_check_output = build.check_output
+def check_output(output, siteurl, shown_as="output", counts=None, table=None, remembered=None):
     with open({record!r}, "a") as f:
         f.write(f"{{len(table.pages) if table else 0}}\\n")
-    return table
-written_links.take = take
+    return _check_output(output, siteurl, shown_as, counts, table, remembered)
+build.check_output = check_output
 """
 
 
 def test_broken_links_get_the_same_messages_from_the_pages_as_written(tmp_path):
     # The link check of a production build takes each page's links as the page
-    # is written, in either writing process (written_links.py); a build that
+    # is written, in either writing process (outputs/minify.py, Finisher); a build that
     # does not (make html) reads every page back. The same lines either way.
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)

@@ -3,6 +3,8 @@ and leaves the live output/ exactly as it was (issue 3)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from conftest import tree_hash
@@ -193,15 +195,17 @@ def test_checks_remembered_between_builds_give_what_a_fresh_check_gives(fixture_
     """The dev server checks again only the files that changed (validate.Remembered);
     a change to a file, to the taxonomy, to the providers or to the content files
     must each give the answer a fresh check gives."""
-    from clinic import plugin
+    from clinic.checks.sources import load_site_data, source_files
+    from clinic.model.paths import files_under  # noqa: F401
     from clinic.checks import validate
     from clinic.model.rules import KINDS
 
     settings = {"PATH": str(fixture_site.content), "ARTICLE_PATHS": ["conditions", "procedures", "treatments", "guides"],
                 "PAGE_PATHS": ["pages"]}
-    vocab, data, _ = plugin.load_site_data(settings)
-    files = [(p, kind, p.read_text(encoding="utf-8")) for p, kind in plugin.source_files(settings)]
-    content_files = plugin.files_under(fixture_site.content)
+    content = Path(settings["PATH"])
+    vocab, data, _ = load_site_data(content, "taxonomy.yaml", "clinic", str)
+    files = [(p, kind, p.read_text(encoding="utf-8")) for p, kind in source_files(content, settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"])]
+    content_files = files_under(fixture_site.content)
     remembered = validate.Remembered()
     calls = []
     real = validate.validate_article
@@ -256,11 +260,11 @@ def _without_a_term(vocab):
 
 
 def test_real_paths_are_what_realpath_gives(tmp_path, monkeypatch):
-    """plugin.RealPaths (one lstat per file) must name the same file as os.path.realpath,
+    """model.paths.RealPaths (one lstat per file) must name the same file as os.path.realpath,
     for content in a linked folder, a linked file, a relative path and a path with '..'."""
     import os
 
-    from clinic.plugin import RealPaths
+    from clinic.model.paths import RealPaths
 
     (tmp_path / "real" / "conditions").mkdir(parents=True)
     (tmp_path / "real" / "conditions" / "bunions.md").write_text("x")

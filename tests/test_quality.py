@@ -72,7 +72,7 @@ def test_readability_figures_on_known_text():
     assert text.splitlines() == ["Overview.", "A bunion is a bump on the side of the foot. It can hurt.",
                                  "Wear wide shoes.", "Use a pad.", "Call us."]
     readability.use_bundled_cmudict()
-    r = readability.measure(html, "## Overview\n\nA bunion is a *bump* on the side of the foot. It can hurt.\n")
+    r = readability.ReadingLevels().measure(html, "## Overview\n\nA bunion is a *bump* on the side of the foot. It can hurt.\n")
     assert r.grade == round(textstat.flesch_kincaid_grade(text), 1)
     assert r.smog == round(textstat.smog_index(text), 1)
     assert r.grade < 3
@@ -82,12 +82,15 @@ def test_readability_figures_on_known_text():
     assert readability.source_line("Bunion surgery can straighten the big toe.", linked) == 3
     hard = ("<p>Osteochondral lesions of the talar dome frequently necessitate arthroscopic debridement "
             "combined with microfracture to stimulate fibrocartilaginous regeneration.</p>")
-    assert readability.measure(hard).grade > 15
+    assert readability.ReadingLevels().measure(hard).grade > 15
+
+
+LEVELS = readability.ReadingLevels()
 
 
 def same_as_textstat(text: str) -> None:
     readability.use_bundled_cmudict()  # textstat itself reads the dictionary through NLTK
-    grade, smog = readability.grade_and_smog(text)
+    grade, smog = LEVELS.grade_and_smog(text)
     assert grade == pytest.approx(textstat.flesch_kincaid_grade(text), abs=1e-9), text
     assert smog == pytest.approx(textstat.smog_index(text), abs=1e-9), text
 
@@ -178,8 +181,9 @@ def test_the_dev_server_measures_an_article_again_when_its_text_changes(fixture_
                                      for line in body.split("\n\n")))
     assert warned()
     measured = []
-    real = readability._measure
-    readability._measure = lambda *a: measured.append(a) or real(*a)
+    levels = fixture_site.session.reading_levels(None)  # the dev server's, kept between rebuilds
+    real = levels._measure
+    levels._measure = lambda *a: measured.append(a) or real(*a)
     try:
         assert warned(), "reported again by the next build"
         assert measured == [], "nothing changed: nothing measured"
@@ -190,7 +194,7 @@ def test_the_dev_server_measures_an_article_again_when_its_text_changes(fixture_
         assert not warned()
         assert len(measured) == 1, "only the edited article"
     finally:
-        readability._measure = real
+        levels._measure = real
 
 
 def test_a_reading_kept_under_unresolved_html_is_the_one_measured_from_the_page():
@@ -201,10 +205,11 @@ def test_a_reading_kept_under_unresolved_html_is_the_one_measured_from_the_page(
         html_of_calls.append(1)
         return page
     unresolved = page.replace("/conditions/x/", "{filename}x.md")
-    first = readability.measure_unresolved(unresolved, "src", html_of)
-    assert first == readability.measure(page, "src") and html_of_calls == [1]
-    assert readability.measure_unresolved(unresolved, "src", html_of) == first and html_of_calls == [1]
-    readability.measure_unresolved(unresolved.replace("bony bump", "bump"), "src", html_of)
+    levels = readability.ReadingLevels()
+    first = levels.measure_unresolved(unresolved, "src", html_of)
+    assert first == readability.ReadingLevels().measure(page, "src") and html_of_calls == [1]
+    assert levels.measure_unresolved(unresolved, "src", html_of) == first and html_of_calls == [1]
+    levels.measure_unresolved(unresolved.replace("bony bump", "bump"), "src", html_of)
     assert html_of_calls == [1, 1], "another text is measured from the page"
 
 
@@ -288,7 +293,6 @@ def test_syllable_table_is_rebuilt_when_missing_corrupt_or_old(tmp_path, monkeyp
             path.write_bytes(b"not a pickle")
         if state == "old":
             path.write_bytes(pickle.dumps(("0.0.1", {"foot": 9})))
-        monkeypatch.setattr(readability, "_table", None)
         table = readability.syllable_table(tmp_path)
         assert (table["foot"], table["ankle"], table["tendon"]) == (1, 2, 2), state
         assert pickle.loads(path.read_bytes())[1] == table

@@ -1,4 +1,4 @@
-"""The search index runs beside the build (plugins/clinic/search_index.py): it must
+"""The search index runs beside the build (plugins/clinic/outputs/search_index.py): it must
 hold every searchable page, and say so when it does not."""
 
 from __future__ import annotations
@@ -12,6 +12,13 @@ from clinic.outputs import search_index
 
 PAGE = ('<!doctype html><html lang="en"><head><title>{t}</title></head>'
         '<body><main><article data-pagefind-body><h1>{t}</h1><p>Heel pain in the morning.</p></article></main></body></html>')
+
+
+def index_of(folder, parts=None) -> search_index.SearchIndex:
+    """A build's search index for `folder`, with its own dev-server memory."""
+    index = search_index.SearchIndex(folder, 600, search_index.SearchMemory())
+    index.parts = parts or []
+    return index
 
 
 def write_pages(folder, *titles):
@@ -31,27 +38,29 @@ def test_the_built_site_index_holds_every_searchable_page(site):
 
 def test_a_page_missing_from_the_index_is_an_error(tmp_path):
     write_pages(tmp_path, "Plantar fasciitis")
-    search_index.start(tmp_path)
-    assert search_index.started(tmp_path)
-    problems = search_index.finish(tmp_path, searchable=2)  # the build counted two searchable pages
+    index = index_of(tmp_path)
+    index.start()
+    assert index.started
+    problems = index.finish(searchable=2)  # the build counted two searchable pages
     assert [p.format() for p in problems] == [
         "search index: pagefind: holds 1 pages but 2 pages are marked searchable "
         "(a searchable page was written after the index started; report this as a build bug)"]
-    assert not search_index.started(tmp_path)
+    assert not index.started
     write_pages(tmp_path, "Plantar fasciitis", "Bunions")
-    assert search_index.run(tmp_path) == []
+    assert index.run() == []
     assert search_index.indexed_pages(tmp_path) == 2
 
 
 def test_pagefind_failing_is_reported_and_a_stopped_build_leaves_no_indexer(tmp_path):
     missing = tmp_path / "no-such-site"
-    problems = search_index.run(missing)
+    problems = index_of(missing).run()
     assert len(problems) == 1 and problems[0].path == "search index" and problems[0].severity == "error"
     write_pages(tmp_path, "Bunions")
-    search_index.start(tmp_path)
-    proc = search_index._running[search_index._key(tmp_path)][0]
-    search_index.stop(tmp_path)
-    assert proc.poll() is not None and not search_index.started(tmp_path)
+    index = index_of(tmp_path)
+    index.start()
+    proc = index.running[0]
+    index.stop()
+    assert proc.poll() is not None and not index.started
 
 
 def test_pagefind_reads_only_the_folders_that_hold_searchable_pages(tmp_path):
@@ -62,16 +71,14 @@ def test_pagefind_reads_only_the_folders_that_hold_searchable_pages(tmp_path):
     # Pagefind takes it: the page under a listed folder is indexed, the browse page is not read
     write_pages(tmp_path / "conditions", "Plantar fasciitis")
     write_pages(tmp_path / "browse", "Heel")
-    search_index._globs[search_index._key(tmp_path)] = search_index.searchable_glob(["conditions/p0/index.html"])
-    try:
-        command = search_index.command(tmp_path)
-        assert "--glob" in command
-        # Pagefind's own binary, not `python -m pagefind` (a Python start-up per run, only to find it)
-        assert Path(command[0]).name == "pagefind" and os.access(command[0], os.X_OK)
-        assert search_index.run(tmp_path) == []
-        assert search_index.indexed_pages(tmp_path) == 1
-    finally:
-        search_index._globs.clear()
+    index = index_of(tmp_path)
+    index.glob = search_index.searchable_glob(["conditions/p0/index.html"])
+    command = index.command()
+    assert "--glob" in command
+    # Pagefind's own binary, not `python -m pagefind` (a Python start-up per run, only to find it)
+    assert Path(command[0]).name == "pagefind" and os.access(command[0], os.X_OK)
+    assert index.run() == []
+    assert search_index.indexed_pages(tmp_path) == 1
 
 
 def test_a_large_site_is_planned_in_even_parts_each_with_a_glob_pagefind_can_take():
@@ -90,30 +97,26 @@ def test_a_large_site_is_planned_in_even_parts_each_with_a_glob_pagefind_can_tak
 
 def test_an_index_in_parts_holds_every_page_and_a_failing_part_is_named(tmp_path):
     write_pages(tmp_path / "conditions", "Plantar fasciitis", "Bunions", "Hammertoes", "Heel spur", "Arthritis")
-    key = search_index._key(tmp_path)
-    search_index._plans[key] = search_index.plan([f"conditions/p{i}/index.html" for i in range(5)], per_index=2)
-    try:
-        assert len(search_index.commands(tmp_path)) == 3
-        assert search_index.run(tmp_path) == []
-        assert search_index.indexed_pages(tmp_path) == 5
-        assert sorted(p.name for p in (tmp_path / "pagefind").glob("part-*")) == ["part-2", "part-3"]
-        assert search_index.part_urls(tmp_path, "https://clinic.test") == [
-            "https://clinic.test/pagefind/part-2/", "https://clinic.test/pagefind/part-3/"]
-        # indexed again (the dev server): the parts are written over, not deleted and made again
-        marker = tmp_path / "pagefind" / "part-2" / "kept"
-        marker.write_text("")
-        assert search_index.run(tmp_path) == [] and marker.exists()
-        assert search_index.indexed_pages(tmp_path) == 5
-        # one part's pages gone: Pagefind fails on that part, and the problem says which
-        (tmp_path / "conditions" / "p4" / "index.html").unlink()
-        (tmp_path / "conditions" / "p4").rmdir()
-        (problem,) = search_index.run(tmp_path)
-        assert problem.path == "search index" and "part 3 of 3" in problem.message, problem.format()
-        # a site that shrinks to one part leaves no old part behind
-        search_index._plans.pop(key)
-        assert search_index.run(tmp_path) == [] and not list((tmp_path / "pagefind").glob("part-*"))
-    finally:
-        search_index._plans.pop(key, None)
+    index = index_of(tmp_path, search_index.plan([f"conditions/p{i}/index.html" for i in range(5)], per_index=2))
+    assert len(index.commands()) == 3
+    assert index.run() == []
+    assert search_index.indexed_pages(tmp_path) == 5
+    assert sorted(p.name for p in (tmp_path / "pagefind").glob("part-*")) == ["part-2", "part-3"]
+    assert index.part_urls("https://clinic.test") == [
+        "https://clinic.test/pagefind/part-2/", "https://clinic.test/pagefind/part-3/"]
+    # indexed again (the dev server): the parts are written over, not deleted and made again
+    marker = tmp_path / "pagefind" / "part-2" / "kept"
+    marker.write_text("")
+    assert index.run() == [] and marker.exists()
+    assert search_index.indexed_pages(tmp_path) == 5
+    # one part's pages gone: Pagefind fails on that part, and the problem says which
+    (tmp_path / "conditions" / "p4" / "index.html").unlink()
+    (tmp_path / "conditions" / "p4").rmdir()
+    (problem,) = index.run()
+    assert problem.path == "search index" and "part 3 of 3" in problem.message, problem.format()
+    # a site that shrinks to one part leaves no old part behind
+    index.parts = []
+    assert index.run() == [] and not list((tmp_path / "pagefind").glob("part-*"))
 
 
 def test_stopping_an_index_in_parts_ends_the_pagefind_it_started(tmp_path):
@@ -121,21 +124,17 @@ def test_stopping_an_index_in_parts_ends_the_pagefind_it_started(tmp_path):
     import time
     for i in range(40):
         write_pages(tmp_path / f"f{i}", *[f"Page {i} {j}" for j in range(20)])
-    key = search_index._key(tmp_path)
-    search_index._plans[key] = search_index.plan(
-        [f"f{i}/p{j}/index.html" for i in range(40) for j in range(20)], per_index=100)
-    try:
-        search_index.start(tmp_path)
-        runner = search_index._running[key][0]
-        time.sleep(0.5)
-        group = os.getpgid(runner.pid)
-        search_index.stop(tmp_path)
-        time.sleep(0.2)
-        alive = [pid for pid in map(int, filter(str.isdigit, os.listdir("/proc")))
-                 if _group_of(pid) == group]
-        assert alive == [] and runner.poll() is not None
-    finally:
-        search_index._plans.pop(key, None)
+    index = index_of(tmp_path, search_index.plan(
+        [f"f{i}/p{j}/index.html" for i in range(40) for j in range(20)], per_index=100))
+    index.start()
+    runner = index.running[0]
+    time.sleep(0.5)
+    group = os.getpgid(runner.pid)
+    index.stop()
+    time.sleep(0.2)
+    alive = [pid for pid in map(int, filter(str.isdigit, os.listdir("/proc")))
+             if _group_of(pid) == group]
+    assert alive == [] and runner.poll() is not None
 
 
 def _group_of(pid: int):
@@ -164,60 +163,62 @@ def _bundle_text(bundle) -> str:
 def test_the_dev_server_indexes_again_only_the_bundles_whose_pages_changed(tmp_path):
     titles = ["Plantar fasciitis", "Bunions", "Hammertoes", "Heel spur", "Arthritis", "Ankle sprain"]
     write_pages(tmp_path / "conditions", *titles)
-    key = search_index._key(tmp_path)
     pages = [f"conditions/p{i}/index.html" for i in range(6)]
-    search_index._plans[key] = search_index.plan(pages, per_index=2)  # p0 p1 | p2 p3 | p4 p5
+    memory = search_index.SearchMemory()  # the dev server's, across rebuilds
+
+    def rebuild(parts) -> search_index.SearchIndex:  # each rebuild has an index of its own
+        index = search_index.SearchIndex(tmp_path, 600, memory)
+        index.parts = parts
+        return index
+
+    plan = search_index.plan(pages, per_index=2)  # p0 p1 | p2 p3 | p4 p5
     page = tmp_path / "conditions" / "p0" / "index.html"
-    try:
-        def index_now() -> dict[str, int]:
-            assert search_index.run(tmp_path, background=True) == []
-            search_index.wait_for_background()
-            return _entries(tmp_path)
+    def index_now() -> dict[str, int]:
+        assert rebuild(plan).run(background=True) == []
+        memory.wait()
+        return _entries(tmp_path)
 
-        first = index_now()
-        assert sorted(first) == ["pagefind", "pagefind/part-2", "pagefind/part-3"]
-        assert search_index.indexed_pages(tmp_path) == 6
+    first = index_now()
+    assert sorted(first) == ["pagefind", "pagefind/part-2", "pagefind/part-3"]
+    assert search_index.indexed_pages(tmp_path) == 6
 
-        # nothing changed: Pagefind is not started at all
-        assert search_index.run(tmp_path, background=True) == [] and search_index._background == []
-        assert _entries(tmp_path) == first
+    # nothing changed: Pagefind is not started at all
+    assert rebuild(plan).run(background=True) == [] and memory.background == []
+    assert _entries(tmp_path) == first
 
-        # one page's text: only its bundle is indexed again, and holds the new words
-        page.write_text(page.read_text().replace("Heel pain in the morning.", "Zebra stripes at dawn."))
-        after = index_now()
-        assert [b for b in after if after[b] != first[b]] == ["pagefind"]
-        assert "Zebra stripes at dawn" in _bundle_text(tmp_path / "pagefind")
-        assert search_index.indexed_pages(tmp_path) == 6
+    # one page's text: only its bundle is indexed again, and holds the new words
+    page.write_text(page.read_text().replace("Heel pain in the morning.", "Zebra stripes at dawn."))
+    after = index_now()
+    assert [b for b in after if after[b] != first[b]] == ["pagefind"]
+    assert "Zebra stripes at dawn" in _bundle_text(tmp_path / "pagefind")
+    assert search_index.indexed_pages(tmp_path) == 6
 
-        # a page written again with the same bytes (a title edit renders every page): nothing to index
-        other = tmp_path / "conditions" / "p3" / "index.html"
-        other.write_bytes(other.read_bytes())
-        assert index_now() == after
+    # a page written again with the same bytes (a title edit renders every page): nothing to index
+    other = tmp_path / "conditions" / "p3" / "index.html"
+    other.write_bytes(other.read_bytes())
+    assert index_now() == after
 
-        # a bundle deleted by hand is made again
-        shutil.rmtree(tmp_path / "pagefind" / "part-3")
-        again = index_now()
-        assert [b for b in sorted(again) if again[b] != after.get(b)] == ["pagefind/part-3"]
+    # a bundle deleted by hand is made again
+    shutil.rmtree(tmp_path / "pagefind" / "part-3")
+    again = index_now()
+    assert [b for b in sorted(again) if again[b] != after.get(b)] == ["pagefind/part-3"]
 
-        # a run that fails leaves its bundle to be made again, even with nothing changed since
-        # (Pagefind fails on a bundle none of whose pages it finds)
-        for name in ("p2", "p3"):
-            shutil.move(tmp_path / "conditions" / name, tmp_path / name)
-        index_now()
-        assert "pagefind/part-2" not in search_index._made[key]
-        for name in ("p2", "p3"):
-            shutil.move(tmp_path / name, tmp_path / "conditions" / name)
-        fixed = index_now()
-        assert [b for b in sorted(fixed) if fixed[b] != again[b]] == ["pagefind/part-2"]
-        assert search_index.indexed_pages(tmp_path) == 6
+    # a run that fails leaves its bundle to be made again, even with nothing changed since
+    # (Pagefind fails on a bundle none of whose pages it finds)
+    for name in ("p2", "p3"):
+        shutil.move(tmp_path / "conditions" / name, tmp_path / name)
+    index_now()
+    assert "pagefind/part-2" not in memory.made[os.path.realpath(tmp_path)]
+    for name in ("p2", "p3"):
+        shutil.move(tmp_path / name, tmp_path / "conditions" / name)
+    fixed = index_now()
+    assert [b for b in sorted(fixed) if fixed[b] != again[b]] == ["pagefind/part-2"]
+    assert search_index.indexed_pages(tmp_path) == 6
 
-        # a new plan (pages added, bundles of another size): every bundle again, none left over
-        write_pages(tmp_path / "conditions", *titles, "Gout")
-        search_index._plans[key] = search_index.plan(pages + ["conditions/p6/index.html"], per_index=4)
-        replanned = index_now()
-        assert sorted(replanned) == ["pagefind", "pagefind/part-2"]
-        assert all(replanned[b] != fixed[b] for b in replanned)
-        assert search_index.indexed_pages(tmp_path) == 7
-    finally:
-        search_index._plans.pop(key, None)
-        search_index._made.pop(key, None)
+    # a new plan (pages added, bundles of another size): every bundle again, none left over
+    write_pages(tmp_path / "conditions", *titles, "Gout")
+    plan = search_index.plan(pages + ["conditions/p6/index.html"], per_index=4)
+    replanned = index_now()
+    assert sorted(replanned) == ["pagefind", "pagefind/part-2"]
+    assert all(replanned[b] != fixed[b] for b in replanned)
+    assert search_index.indexed_pages(tmp_path) == 7

@@ -182,7 +182,8 @@ def run_search(work: Path, i: int) -> dict:
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
                    if not p.relative_to(site).as_posix().startswith("pagefind/")
                    and b"data-pagefind-body" in p.read_bytes())
-    parts = search_index.plan(pages, publish_settings().get("CLINIC_SEARCH_PAGES_PER_INDEX", 600))
+    from clinic.model import settings as settings_model
+    parts = search_index.plan(pages, settings_model.of(publish_settings()).search_pages_per_index)
     runs = search_index.part_commands(site, parts, into=f"bench-search-{run_name(i)}")
     listing = work / f"search-runs-{run_name(i)}.json"
     listing.write_text(json.dumps(runs), encoding="utf-8")
@@ -298,10 +299,12 @@ def rebuild_child(argv: list[str]) -> int:
 
     first = io.StringIO()
     t0 = time.perf_counter()
-    build.build("html", output, settings, stream=first, extra=extra, background_search=True, collect_later=True)
+    session = build.clinic.Session()  # what the dev server keeps between rebuilds
+    build.build("html", output, settings, stream=first, extra=extra, background_search=True, collect_later=True,
+                session=session)
     gc.collect()  # as the dev server does, after each build
     warmup_wall = time.perf_counter() - t0
-    build.search_index.wait_for_background()  # a person's next edit comes after the index is up to date
+    session.search.wait()  # a person's next edit comes after the index is up to date
 
     path = Path(args.content) / args.article
     text = path.read_text(encoding="utf-8")
@@ -327,10 +330,11 @@ def rebuild_child(argv: list[str]) -> int:
     t0 = time.perf_counter()
     # As the dev server does it: the pages are rebuilt and shown at once, and the
     # search index is brought up to date in the background (not timed here).
-    build.build("html", output, settings, stream=second, extra=extra, background_search=True, collect_later=True)
+    build.build("html", output, settings, stream=second, extra=extra, background_search=True, collect_later=True,
+                session=session)
     wall = time.perf_counter() - t0
     gc.collect()  # as the dev server does once the pages are shown: not part of the wait for them
-    build.search_index.wait_for_background()
+    session.search.wait()
     self1, kids1 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = sum(getattr(b, f) - getattr(a, f) for a, b in ((self0, self1), (kids0, kids1))
               for f in ("ru_utime", "ru_stime"))

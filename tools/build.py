@@ -26,13 +26,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from clinic.outputs import headers, minify, search_index, written_links  # noqa: E402
-
-from clinic.checks import links  # noqa: E402
-
-from clinic.speed import parallel_read, parallel_write  # noqa: E402
-from clinic.plugin import files_under  # noqa: E402
+import clinic  # noqa: E402
+from clinic.model import settings as settings_model  # noqa: E402
+from clinic.model.paths import files_under  # noqa: E402
 from clinic.model.problems import Problem, summarise  # noqa: E402
+from clinic.checks import links  # noqa: E402
+from clinic.outputs import headers  # noqa: E402
 from clinic.outputs.swap import clear_retired, retire, swap_into_place  # noqa: E402
 
 
@@ -44,18 +43,13 @@ DEV_CACHE = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CHECK_MODIFIED_
              "GZIP_CACHE": False}
 
 # What `--without` leaves out, to measure what a feature costs (tools/bench.py
-# --features): the setting that turns each one off.
+# --features, --serial): the settings that turn each one off.
 WITHOUT = {
-    "precompress": {"CLINIC_PRECOMPRESS": False},
-    "minify": {"CLINIC_MINIFY": False},
-    "readability": {"CLINIC_READABILITY_TARGET": None},
-    "parallel": {"CLINIC_PARALLEL_READ": False, "CLINIC_PARALLEL_WRITE": False},
+    "precompress": settings_model.overrides(precompress=False),
+    "minify": settings_model.overrides(minify=False),
+    "readability": settings_model.overrides(readability_target=None),
+    "parallel": settings_model.overrides(parallel_read=False, parallel_write=False),
 }
-
-# The pages' links, from one rebuild to the next (links.Remembered), wherever
-# Pelican's content cache is on (the dev server); plugin.py keeps its
-# validate.Remembered under the same rule.
-REMEMBERED_LINKS = links.Remembered()
 
 
 UNRESOLVED = re.compile(r"Unable to find '([^']+)'")
@@ -150,22 +144,26 @@ def every_message_once():
         LimitFilter._group_count.update(groups)
 
 
-def run_pelican(settings_file: Path, output: Path, strict: bool, extra: dict | None = None) -> list[Problem]:
-    from pelican import Pelican
+def run_pelican(settings_file: Path, output: Path, extra: dict | None = None,
+                session: clinic.Session | None = None) -> tuple[clinic.Build | None, list[Problem]]:
+    """One Pelican run of the site: its Build (None if it never started) and
+    every problem logged during it."""
     from pelican.settings import read_settings
 
-    override = {"OUTPUT_PATH": str(output), "CLINIC_STRICT": strict}
+    override = {"OUTPUT_PATH": str(output)}
     override.update(extra or {})
     collector = Collector(Path(override.get("PATH") or settings_file.parent / "content").resolve().parent)
     root_logger = logging.getLogger()
     root_logger.addHandler(collector)
     level = root_logger.level
     root_logger.setLevel(min(level, logging.WARNING) if level else logging.WARNING)
+    built = None
     try:
         settings = read_settings(str(settings_file), override=override)
         with every_message_once():
-            Pelican(settings).run()
+            built = clinic.run(settings, session)
     except Exception as exc:  # a crash is one more problem, not a traceback for the webmaster
+        built = getattr(exc, "clinic_build", None)
         where = traceback.extract_tb(exc.__traceback__)[-1]
         collector.problems.append(Problem(
             "build", None, type(exc).__name__, str(exc).splitlines()[0] if str(exc) else repr(exc),
@@ -175,7 +173,7 @@ def run_pelican(settings_file: Path, output: Path, strict: bool, extra: dict | N
     finally:
         root_logger.removeHandler(collector)
         root_logger.setLevel(level)
-    return collector.merged()
+    return built, collector.merged()
 
 
 def check_output(output: Path, siteurl: str, shown_as: str = "output", counts: dict | None = None,
@@ -200,26 +198,28 @@ def check_output(output: Path, siteurl: str, shown_as: str = "output", counts: d
     return table.problems(existing, shown_as)
 
 
-def precompress(output: Path, settings: dict) -> list[Problem]:
+def precompress(output: Path, built: clinic.Build) -> list[Problem]:
     """Write .gz and .br copies of text files: the pages were done while Pelican
     wrote them; the rest here, after Pagefind, so that the search index is too."""
     from clinic.outputs.compress import precompress as write_copies
     try:
-        done = minify.finish(output)
-        if settings.get("CLINIC_PRECOMPRESS"):
-            write_copies(output, settings.get("PRECOMPRESS_TEXT_EXTENSIONS", []),
-                         settings.get("PRECOMPRESS_MIN_SIZE", 512), done=done)
+        done = built.finisher.finish()
+        if built.settings.precompress:
+            write_copies(output, built.settings.precompress_text_extensions, built.settings.precompress_min_size,
+                         done=done)
     except OSError as exc:
         return [Problem("build", None, "precompress", str(exc), "check the free disk space and try again")]
     return []
 
 
 def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra: dict | None = None,
-          background_search: bool = False, collect_later: bool = False) -> int:
+          background_search: bool = False, collect_later: bool = False,
+          session: clinic.Session | None = None) -> int:
     """Build the site; 0 if it has no errors. background_search: the dev server's
     search index, brought up to date after the pages. collect_later: the caller
     frees the build's garbage itself once the result is shown (gc.collect(); the
-    dev server does, while the webmaster looks at the page)."""
+    dev server does, while the webmaster looks at the page). session: what the
+    caller keeps between builds (the dev server's clinic.Session)."""
     strict = mode == "publish"
     if strict:
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -229,30 +229,34 @@ def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra
     else:
         target = output
     problems: list[Problem] = []
+    session = session or clinic.Session()
     # Search indexing starts inside the Pelican run once the searchable pages are
-    # written (plugins/clinic/search_index.py), except in the dev server.
-    extra = dict(extra or {}, CLINIC_SEARCH_INDEX_EARLY=not background_search, CLINIC_HOST_FILES_AFTER_SEARCH=True)
+    # written (outputs/search_index.py), except in the dev server.
+    extra = dict(extra or {}, **settings_model.overrides(search_index_early=not background_search,
+                                                          host_files_after_search=True))
+    built = None
     try:
-        problems += run_pelican(settings_file, target, strict, extra)
+        built, found = run_pelican(settings_file, target, extra, session)
+        problems += found
         # Pelican's articles and pages refer to each other in cycles, which the
         # collector's thresholds (collect_garbage_less_often) would keep to the end:
         # let them go now, so the link check and compression reuse their memory.
         if not collect_later:
             gc.collect()
-        if target.is_dir():
-            from pelican.settings import read_settings
-            settings = read_settings(str(settings_file), override=extra)
+        if target.is_dir() and built is not None:
             counts: dict = {}
-            problems += check_output(target, settings["SITEURL"], output.name, counts, written_links.take(target),
-                                     REMEMBERED_LINKS if settings.get("LOAD_CONTENT_CACHE") else None)
-            if search_index.started(target):
-                problems += search_index.finish(target, counts["searchable"])
+            links_table = built.finisher.links if built.finisher.active else None
+            problems += check_output(target, built.siteurl, output.name, counts, links_table,
+                                     session.links if built.pelican_settings.get("LOAD_CONTENT_CACHE") else None)
+            if built.search.started:
+                problems += built.search.finish(counts["searchable"])
             elif not any(p.severity == "error" for p in problems) or not strict:
-                problems += search_index.run(target, background=background_search and not strict)
+                problems += built.search.run(background=background_search and not strict)
             # _headers names every fingerprinted file, the search index's too (in the
             # dev server the index is still being written: it needs no _headers)
-            headers.write_host_files_to(target, settings)
-            problems += precompress(target, settings)
+            headers.write_host_files_to(target, built.settings, built.pelican_settings["THEME_STATIC_DIR"],
+                                        built.assets_hashed())
+            problems += precompress(target, built)
         errors = [p for p in problems if p.severity == "error" or (strict and p.path.startswith("pelican"))]
         for p in sorted(problems, key=lambda p: (p.severity != "error", p.path, p.line or 0)):
             print(p.format(), file=stream)
@@ -267,13 +271,8 @@ def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra
             print(f"Built {output}/ ({summarise(problems)}).", file=stream)
         return 0
     finally:
-        search_index.stop(target)  # still running only if the build stopped early
-        parallel_read.stop()  # likewise the Markdown worker
-        parallel_write.abandon()  # and the second page writer
-        try:
-            minify.finish(target)  # a failed build's compressor: let its thread end
-        except OSError:
-            pass
+        if built is not None:
+            built.close()  # a Pagefind run, a second process or a thread the build left
         if strict and target.exists():
             shutil.rmtree(target, ignore_errors=True)
 
@@ -291,7 +290,7 @@ def main(argv=None) -> int:
     collect_garbage_less_often()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("mode", choices=["html", "publish"])
-    parser.add_argument("--output", default=None, help="output folder (default: the settings' OUTPUT_PATH)")
+    parser.add_argument("--output", default=None, help="output folder (default: output/ in the project folder)")
     parser.add_argument("--settings", default=None, help="settings file (default: pelicanconf.py or publishconf.py)")
     parser.add_argument("--content", default=None, help="content folder (default: the settings' PATH)")
     parser.add_argument("--siteurl", default=None, help="the site's address (default: the settings' SITEURL)")

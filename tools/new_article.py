@@ -19,6 +19,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
+from pelican.settings import read_settings  # noqa: E402
+
+from clinic.checks.sources import check_sources, load_site_data  # noqa: E402
+from clinic.model import dates, settings as settings_model  # noqa: E402
+from clinic.model.paths import RealPaths, display_paths  # noqa: E402
 from clinic.model.rules import FILL_IN, KINDS  # noqa: E402
 from clinic.model.vocabulary import SLUG  # noqa: E402
 
@@ -52,7 +57,7 @@ def scaffold(kind_name: str, slug: str, title: str, today: dt.date) -> str:
     body = []
     for section in kind.sections:
         body.append(f"## {section}\n\n{FILL_IN} the text for this section.\n")
-        if section == "When to get help":
+        if section == kind.section("help"):
             body.append('!!! non-urgent "See a foot specialist if"\n'
                         f"    - {FILL_IN} when to book a routine visit\n\n"
                         '!!! urgent "Ask for an urgent appointment if"\n'
@@ -101,13 +106,24 @@ def main(argv=None) -> int:
         print(f"{target.relative_to(content.parent)}: already exists, so nothing was written "
               "(edit that file, or choose another SLUG)")
         return 1
+    settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content.resolve())})
+    clinic = settings_model.of(settings)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(scaffold(kind_name, slug, title, dt.date.today()), encoding="utf-8")
+    target.write_text(scaffold(kind_name, slug, title, dates.today(clinic.today, settings.get("TIMEZONE"))),
+                      encoding="utf-8")
     print(f"Wrote {target.relative_to(content.parent)}")
     extra = "" if kind_name == "condition" else f"type: {'surgical' if kind_name == 'procedure' else 'non-surgical'}"
-    if add_term(content / "taxonomy.yaml", kind.term_facet, slug, title, extra):
-        print(f"Added {slug!r} to the {kind.term_facet} list in {(content / 'taxonomy.yaml').relative_to(content.parent)}")
-    print(f"Next: replace every '{FILL_IN}' in those files, then run `make html` to check.")
+    taxonomy = content / clinic.taxonomy_file
+    if add_term(taxonomy, kind.term_facet, slug, title, extra):
+        print(f"Added {slug!r} to the {kind.term_facet} list in {taxonomy.relative_to(content.parent)}")
+    # the same check as the build's, on the new page: how much is left to write
+    shown = display_paths(content, RealPaths())
+    vocab, data, _ = load_site_data(content, clinic.taxonomy_file, clinic.data_dir, shown)
+    _, problems = check_sources(content, settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"], vocab, data.providers,
+                                shown)
+    mine = [p for p in problems if p.path == shown(target) and p.severity == "error"]
+    print(f"Next: replace every '{FILL_IN}' in those files ({len(mine)} problem(s) in the new page now), "
+          "then run `make html` to check.")
     return 0
 
 

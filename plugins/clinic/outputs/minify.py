@@ -1,5 +1,6 @@
 """Finish each page as Pelican writes it (production builds): minify the HTML
-before it is written (writer.py), then hand it to the background compressor.
+before it is written (speed/writer.py), then hand it to the background
+compressor, and note its links for the link check.
 
 minify-html is a maintained minifier; closing tags are kept so that every
 parser (and every test) sees the same tree as the unminified page.
@@ -7,12 +8,13 @@ parser (and every test) sees the same tree as the unminified page.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import minify_html
 
+from ..checks.links import LinkTable
 from .compress import Background
-from .folders import key as _key
 
 
 def minify(html: str) -> str:
@@ -20,82 +22,68 @@ def minify(html: str) -> str:
                               minify_css=False, minify_js=False)
 
 
-# This build's compressor, by output folder. Not kept in the settings: Pelican's
-# content cache pickles the settings with every article, and a thread pool
-# cannot be pickled.
-_compressors: dict[str, Background] = {}
+class Finisher:
+    """One build's finishing of its pages: whether it minifies, its compressor
+    (a thread; not in Pelican's settings, which its content cache pickles),
+    and the links of the pages written through it."""
 
+    def __init__(self, minifying: bool, compressing: bool, extensions, min_size: int, siteurl: str):
+        self.minifying = minifying
+        self.extensions, self.min_size = extensions, min_size
+        self.compressor = Background(extensions, min_size) if compressing else None
+        self.siteurl = siteurl
+        self.links = LinkTable()  # the links of every page written through the writer
+        self.finished: dict[str, bytes] = {}  # path -> the bytes the writer just wrote there
+        self.elsewhere: set[str] = set()  # pages the build's other process writes (parallel_write.py)
 
-def start(pelican) -> None:
-    """A compressor for this build, if it compresses (publishconf.py)."""
-    s = pelican.settings
-    key = _key(s["OUTPUT_PATH"])
-    old = _compressors.pop(key, None)
-    if old is not None:  # a build that stopped early; its copies are overwritten anyway
-        old.pool.shutdown(wait=True)
-    if s.get("CLINIC_PRECOMPRESS"):
-        _compressors[key] = _compressor(s)
+    @property
+    def active(self) -> bool:
+        """Whether pages go through the writer's in-memory finishing at all."""
+        return self.minifying or self.compressor is not None
 
+    def written(self, output: str, path: str, text: str) -> None:
+        """The writer wrote this page (its final text): the compressor takes its
+        bytes from here, the link check its links."""
+        self.finished[path] = text.encode("utf-8")
+        self.links.add(os.path.relpath(path, output).replace(os.sep, "/"), text, self.siteurl)
 
-def _compressor(settings) -> Background:
-    return Background(settings.get("PRECOMPRESS_TEXT_EXTENSIONS", []), settings.get("PRECOMPRESS_MIN_SIZE", 512))
+    def written_elsewhere(self, path: str) -> None:
+        """The build's other process writes and compresses this page."""
+        self.elsewhere.add(path)
 
+    def on_content_written(self, path) -> None:
+        data = self.finished.pop(str(path), None)
+        if str(path) in self.elsewhere:  # the other process writes and compresses it
+            self.elsewhere.discard(str(path))
+            return
+        if self.compressor is None:
+            return
+        p = Path(path)
+        if data is None:  # written by someone else's writer
+            data = p.read_bytes()
+        self.compressor.submit(p, data)  # the same form of path as precompress() finds
 
-def compressing(output) -> bool:
-    return _key(str(output)) in _compressors
+    def finish(self) -> set[str]:
+        """Wait for the pages handed over during the build; the files compressed."""
+        compressor, self.compressor = self.compressor, None
+        return compressor.wait() if compressor is not None else set()
 
+    def quiesce(self) -> None:
+        """Let the compressor finish what it has, and its thread end, before a fork.
+        A new thread starts with the next page handed to it."""
+        if self.compressor is not None:
+            self.compressor.quiesce()
 
-def finish(output: Path) -> set[str]:
-    """Wait for the pages handed over during the build; the files compressed."""
-    compressor = _compressors.pop(_key(str(output)), None)
-    return compressor.wait() if compressor is not None else set()
+    def restart_in_child(self) -> None:
+        """In a forked process: a compressor and a link table of its own (the
+        parent's thread did not come along; the parent keeps its own pages' links)."""
+        if self.compressor is not None:
+            self.compressor = Background(self.extensions, self.min_size)
+        self.links = LinkTable()
 
-
-_finished: dict[str, bytes] = {}  # path -> the bytes writer.py just wrote there
-_elsewhere: set[str] = set()  # pages the build's other process writes (parallel_write.py)
-
-
-def written(path: str, data: bytes) -> None:
-    """writer.py wrote these bytes to path: the compressor takes them from here."""
-    _finished[path] = data
-
-
-def written_elsewhere(path: str) -> None:
-    """The build's other process writes and compresses this page."""
-    _elsewhere.add(path)
-
-
-def restart_compressor(output, settings) -> None:
-    """In a forked process: a compressor of its own (the parent's thread did not come along)."""
-    key = _key(str(output))
-    if key in _compressors:
-        _compressors[key] = _compressor(settings)
-
-
-def quiesce(output) -> None:
-    """Let the compressor finish what it has, and its thread end, before a fork.
-    A new thread starts with the next page handed to it."""
-    compressor = _compressors.get(_key(str(output)))
-    if compressor is not None:
-        compressor.quiesce()
-
-
-def add_compressed(output, paths) -> None:
-    """Pages the other process compressed: not to be compressed again at the end."""
-    compressor = _compressors.get(_key(str(output)))
-    if compressor is not None:
-        compressor.done.update(str(p) for p in paths)
-
-
-def on_content_written(path, context):
-    data = _finished.pop(str(path), None)
-    if str(path) in _elsewhere:  # the other process writes and compresses it
-        _elsewhere.discard(str(path))
-        return
-    compressor = _compressors.get(_key(context["OUTPUT_PATH"]))
-    if compressor is None:
-        return
-    p = Path(path)
-    if data is None:  # written by someone else's writer
-        data = p.read_bytes()
-    compressor.submit(p, data)  # the same form of path as precompress() finds (a copy made twice is only slower)
+    def add_from_child(self, compressed, links: LinkTable | None) -> None:
+        """What the other process compressed (not to be compressed again at the end) and the links of its pages."""
+        if self.compressor is not None:
+            self.compressor.done.update(str(p) for p in compressed)
+        if links is not None:
+            self.links.merge(links)

@@ -39,18 +39,8 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from ..model.stamps import digest, file_state
-from .folders import key as _key
 from ..model.problems import Problem
-
-_running: dict[str, tuple[subprocess.Popen, object]] = {}  # by output folder
-# dev-server indexing still running: the run, its output folder, and what each
-# bundle it writes is made from (see _made)
-_background: list[tuple[subprocess.Popen, str, dict[str, tuple]]] = []
-
-
-_globs: dict[str, str] = {}  # by output folder: the files that can hold searchable pages
-_plans: dict[str, list[list[str]]] = {}  # by output folder: the pages of each bundle, when there are several
+from ..model.stamps import digest, file_state
 
 PART_PREFIX = "part-"
 MAX_GLOB = 100_000  # characters; one argument may be at most 128 KiB on Linux
@@ -97,20 +87,6 @@ def _pagefind(output: Path) -> list[str]:
     return [executable(), "--site", str(output), "--quiet"]
 
 
-def command(output: Path) -> list[str]:
-    """Pagefind on the whole site, in one run (one bundle)."""
-    glob = _globs.get(_key(output))
-    return _pagefind(output) + (["--glob", glob] if glob else [])
-
-
-def commands(output: Path) -> list[list[str]]:
-    """One Pagefind run for each bundle of this site."""
-    parts = _plans.get(_key(output))
-    if parts and len(parts) > 1:
-        return part_commands(output, parts)
-    return [command(output)]
-
-
 def part_commands(output: Path, parts: list[list[str]], into: str | None = None) -> list[list[str]]:
     """One Pagefind run for each part of a plan(); into: a folder of output/ to
     write the bundles under instead (tools/bench.py, which indexes a built site again)."""
@@ -139,26 +115,24 @@ def searchable_glob(save_as: list[str]) -> str | None:
     return "{" + ",".join(sorted(parts)) + "}" if parts else None
 
 
+def indexed_pages(output: Path) -> int:
+    """Pages in the index (every bundle of it), from Pagefind's own entry files."""
+    total = 0
+    for folder in bundles_in(output):
+        try:
+            entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+            total += sum(lang.get("page_count", 0) for lang in entry.get("languages", {}).values())
+        except (OSError, ValueError, AttributeError):
+            return -1
+    return total
+
+
 ENTRY = "pagefind-entry.json"  # Pagefind writes it last, in every bundle
 
-# The dev server's bundles, by output folder, then by bundle folder: the pages
-# a background run that ended well made each one from, each page's file state
-# and bytes' digest when the run started, and the state of the entry file it
-# left. Written by hand: Pagefind has no incremental mode, and at 5,000
-# articles indexing all nine bundles again took about 12 s of CPU after every
-# one-sentence edit, beside the next rebuild on a 2-core machine.
-_made: dict[str, dict[str, tuple[tuple[str, ...], dict[str, tuple], tuple | None]]] = {}
 
-
-def wait_for_background() -> None:
-    """Let the dev server's indexing end; the bundles of a run that ended well
-    count as made (a run that failed, or was stopped, is made again next time)."""
-    for proc, key, making in _background:
-        if proc.wait() == 0:
-            made = _made.setdefault(key, {})
-            for folder, (pages, pages_now) in making.items():
-                made[folder] = (pages, pages_now, file_state(os.path.join(key, folder, ENTRY)))
-    _background.clear()
+def searchable_pages(context) -> list[str]:
+    return [save_as for key in ("articles", "pages", "hidden_pages") for obj in context.get(key, []) or []
+            if (save_as := getattr(obj, "save_as", None))]  # once each: Pelican works it out on every use
 
 
 def _page_now(path: str, last: tuple | None) -> tuple:
@@ -175,65 +149,6 @@ def _page_now(path: str, last: tuple | None) -> tuple:
         return state, None
 
 
-def stale(output: Path) -> list[tuple[str, list[str], tuple[str, ...] | None, dict[str, tuple]]]:
-    """The bundles the dev server must index again, as (folder, Pagefind command,
-    its pages, their _page_now()): each one some page of which is not what the
-    bundle was made from, or whose pages (the plan) changed, or whose entry
-    file is not the one its run left (deleted, or written by another run). A
-    site without a plan (no Pelican build) is always indexed whole."""
-    key = _key(output)
-    runs = commands(output)
-    folders = bundles(len(runs))
-    parts = _plans.get(key) or []
-    made = _made.setdefault(key, {})
-    for gone in set(made) - set(folders):
-        del made[gone]
-    todo = []
-    for i, (folder, command) in enumerate(zip(folders, runs)):
-        last = made.pop(folder, None)  # put back below only if the bundle is up to date
-        if len(parts) != len(runs):
-            todo.append((folder, command, None, {}))
-            continue
-        pages = tuple(parts[i])
-        before = last[1] if last is not None and last[0] == pages else {}
-        pages_now = {page: _page_now(os.path.join(key, page), before.get(page)) for page in pages}
-        same = all(pages_now[page][1] is not None and pages_now[page][1] == before[page][1]
-                   for page in pages) if before else False  # the bytes, whatever the file's times
-        if same and last[2] is not None and last[2] == file_state(os.path.join(key, folder, ENTRY)):
-            made[folder] = (pages, pages_now, last[2])  # the new file states: no reading next time
-        else:
-            todo.append((folder, command, pages, pages_now))
-    return todo
-
-
-def _launch(output: Path, stderr, only: list[list[str]] | None = None) -> subprocess.Popen:
-    """Start indexing: Pagefind itself for one bundle, the runner for several.
-    Its own process group, so that stop() also ends a Pagefind the runner started.
-    only: the runs to start, of commands(output) (the dev server's stale bundles)."""
-    runs = commands(output)
-    # A part this plan has no more (the dev server's site got smaller) goes; the
-    # others are written over, as Pagefind does with its files: deleting and
-    # making them all again on every rebuild cost 578 files at 1,000 articles,
-    # and on some file systems files made just after others were deleted cost
-    # several times more (tools/bench.py).
-    wanted = {Path(output) / folder for folder in bundles(len(runs))}
-    for old in bundles_in(output)[1:]:
-        if old not in wanted:
-            shutil.rmtree(old, ignore_errors=True)
-    runs = runs if only is None else only
-    if len(runs) == 1:
-        return subprocess.Popen(runs[0], stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True)
-    listing = tempfile.TemporaryFile()
-    listing.write(json.dumps(runs).encode("utf-8"))
-    listing.seek(0)
-    runner = Path(__file__).with_name("pagefind_runs.py")
-    try:
-        return subprocess.Popen([sys.executable, str(runner)], stdin=listing, stdout=subprocess.DEVNULL,
-                                stderr=stderr, start_new_session=True)
-    finally:
-        listing.close()
-
-
 def _kill(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         try:
@@ -243,105 +158,172 @@ def _kill(proc: subprocess.Popen) -> None:
     proc.wait()
 
 
-def start(output: Path) -> None:
-    wait_for_background()
-    stop(output)
-    err = tempfile.TemporaryFile()  # a file, not a pipe: a long message cannot block Pagefind
-    _running[_key(output)] = (_launch(output, err), err)
+class SearchMemory:
+    """The dev server's indexing, kept between rebuilds: the runs still going in
+    the background, and for each output folder and bundle the pages a run that
+    ended well made it from, each page's file state and bytes' digest when the
+    run started, and the state of the entry file it left. Written by hand:
+    Pagefind has no incremental mode, and at 5,000 articles indexing all nine
+    bundles again took about 12 s of CPU after every one-sentence edit."""
+
+    def __init__(self):
+        self.background: list[tuple[subprocess.Popen, str, dict[str, tuple]]] = []
+        self.made: dict[str, dict[str, tuple[tuple[str, ...], dict[str, tuple], tuple | None]]] = {}
+
+    def wait(self) -> None:
+        """Let the background indexing end; the bundles of a run that ended well
+        count as made (a run that failed, or was stopped, is made again next time)."""
+        for proc, key, making in self.background:
+            if proc.wait() == 0:
+                made = self.made.setdefault(key, {})
+                for folder, (pages, pages_now) in making.items():
+                    made[folder] = (pages, pages_now, file_state(os.path.join(key, folder, ENTRY)))
+        self.background.clear()
 
 
-def started(output: Path) -> bool:
-    return _key(output) in _running
+class SearchIndex:
+    """One build's search index: which files can hold searchable pages (the
+    glob), how they are split into bundles (the plan), and the Pagefind run
+    started for it."""
 
+    def __init__(self, output, per_index: int, memory: SearchMemory):
+        self.output = Path(output)
+        self.key = os.path.realpath(output)
+        self.per_index = per_index
+        self.memory = memory
+        self.glob: str | None = None
+        self.parts: list[list[str]] = []
+        self.running: tuple[subprocess.Popen, object] | None = None
 
-def stop(output: Path) -> None:
-    """Kill an index still running for this folder (a build that failed)."""
-    found = _running.pop(_key(output), None)
-    if found is not None:
-        proc, err = found
-        _kill(proc)
-        err.close()
+    # -- the plan, from Pelican's context --------------------------------------------
+    def plan_bundles(self, context, siteurl: str) -> list[str]:
+        """Before any page is written: how many bundles the index will have; the
+        addresses of the others, for the search page to merge (clinic_search_parts)."""
+        self.parts = plan(searchable_pages(context), self.per_index)
+        return self.part_urls(siteurl)
 
+    def part_urls(self, siteurl: str) -> list[str]:
+        return [f"{siteurl}/{folder}/" for folder in bundles(len(self.parts))[1:]]
 
-def finish(output: Path, searchable: int | None = None) -> list[Problem]:
-    """Wait for the index started for this folder; its problems. `searchable`
-    is the number of pages marked data-pagefind-body in the built site."""
-    proc, err = _running.pop(_key(output))
-    status = proc.wait()
-    err.seek(0)
-    message = err.read().decode("utf-8", "replace").strip()
-    err.close()
-    if status != 0:
-        return [Problem("search index", None, "pagefind", (message or f"exit status {status}")[:300],
-                        "run `make html` and read Pagefind's message")]
-    if searchable is not None:
-        indexed = indexed_pages(output)
-        if indexed != searchable:
-            return [Problem("search index", None, "pagefind",
-                            f"holds {indexed} pages but {searchable} pages are marked searchable",
-                            "a searchable page was written after the index started; report this as a build bug")]
-    return []
+    def pages_written(self, context, start: bool) -> None:
+        """Every searchable page is on disk: Pagefind may read only their folders,
+        and, in a production build, start at once."""
+        self.glob = searchable_glob(searchable_pages(context))
+        if start:
+            self.start()
 
+    # -- the runs ----------------------------------------------------------------------
+    def command(self) -> list[str]:
+        """Pagefind on the whole site, in one run (one bundle)."""
+        return _pagefind(self.output) + (["--glob", self.glob] if self.glob else [])
 
-def run(output: Path, background: bool = False) -> list[Problem]:
-    """Index a finished site now (or in the background, for the dev server)."""
-    wait_for_background()
-    if background:
-        todo = stale(output)
-        if todo:
-            making = {folder: (pages, pages_now) for folder, _, pages, pages_now in todo if pages is not None}
-            proc = _launch(output, subprocess.DEVNULL, [command for _, command, _, _ in todo])
-            _background.append((proc, _key(output), making))
-        return []
-    start(output)
-    return finish(output)
+    def commands(self) -> list[list[str]]:
+        """One Pagefind run for each bundle of this site."""
+        if len(self.parts) > 1:
+            return part_commands(self.output, self.parts)
+        return [self.command()]
 
+    def stale(self) -> list[tuple[str, list[str], tuple[str, ...] | None, dict[str, tuple]]]:
+        """The bundles the dev server must index again, as (folder, Pagefind command,
+        its pages, their _page_now()): each one some page of which is not what the
+        bundle was made from, or whose pages (the plan) changed, or whose entry
+        file is not the one its run left (deleted, or written by another run). A
+        site without a plan (no Pelican build) is always indexed whole."""
+        runs = self.commands()
+        folders = bundles(len(runs))
+        made = self.memory.made.setdefault(self.key, {})
+        for gone in set(made) - set(folders):
+            del made[gone]
+        todo = []
+        for i, (folder, command) in enumerate(zip(folders, runs)):
+            last = made.pop(folder, None)  # put back below only if the bundle is up to date
+            if len(self.parts) != len(runs):
+                todo.append((folder, command, None, {}))
+                continue
+            pages = tuple(self.parts[i])
+            before = last[1] if last is not None and last[0] == pages else {}
+            pages_now = {page: _page_now(os.path.join(self.key, page), before.get(page)) for page in pages}
+            same = all(pages_now[page][1] is not None and pages_now[page][1] == before[page][1]
+                       for page in pages) if before else False  # the bytes, whatever the file's times
+            if same and last[2] is not None and last[2] == file_state(os.path.join(self.key, folder, ENTRY)):
+                made[folder] = (pages, pages_now, last[2])  # the new file states: no reading next time
+            else:
+                todo.append((folder, command, pages, pages_now))
+        return todo
 
-def indexed_pages(output: Path) -> int:
-    """Pages in the index (every bundle of it), from Pagefind's own entry files."""
-    total = 0
-    for folder in bundles_in(output):
+    def _launch(self, stderr, only: list[list[str]] | None = None) -> subprocess.Popen:
+        """Start indexing: Pagefind itself for one bundle, the runner for several.
+        Its own process group, so that stop() also ends a Pagefind the runner started.
+        only: the runs to start, of commands() (the dev server's stale bundles)."""
+        runs = self.commands()
+        # A part this plan has no more (the dev server's site got smaller) goes; the
+        # others are written over, as Pagefind does with its files: deleting and
+        # making them all again on every rebuild cost 578 files at 1,000 articles,
+        # and on some file systems files made just after others were deleted cost
+        # several times more (tools/bench.py).
+        wanted = {self.output / folder for folder in bundles(len(runs))}
+        for old in bundles_in(self.output)[1:]:
+            if old not in wanted:
+                shutil.rmtree(old, ignore_errors=True)
+        runs = runs if only is None else only
+        if len(runs) == 1:
+            return subprocess.Popen(runs[0], stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True)
+        listing = tempfile.TemporaryFile()
+        listing.write(json.dumps(runs).encode("utf-8"))
+        listing.seek(0)
+        runner = Path(__file__).with_name("pagefind_runs.py")
         try:
-            entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
-            total += sum(lang.get("page_count", 0) for lang in entry.get("languages", {}).values())
-        except (OSError, ValueError, AttributeError):
-            return -1
-    return total
+            return subprocess.Popen([sys.executable, str(runner)], stdin=listing, stdout=subprocess.DEVNULL,
+                                    stderr=stderr, start_new_session=True)
+        finally:
+            listing.close()
 
+    def start(self) -> None:
+        self.memory.wait()
+        self.stop()
+        err = tempfile.TemporaryFile()  # a file, not a pipe: a long message cannot block Pagefind
+        self.running = (self._launch(err), err)
 
-def part_urls(output: Path, siteurl: str) -> list[str]:
-    """The addresses of this build's other bundles, for the search page to merge."""
-    parts = _plans.get(_key(output)) or []
-    return [f"{siteurl}/{folder}/" for folder in bundles(len(parts))[1:]]
+    @property
+    def started(self) -> bool:
+        return self.running is not None
 
+    def stop(self) -> None:
+        """Kill an index still running (a build that failed)."""
+        found, self.running = self.running, None
+        if found is not None:
+            proc, err = found
+            _kill(proc)
+            err.close()
 
-def forget(pelican) -> None:
-    """initialized: a new build works out its own glob and plan (a build that stopped early left them)."""
-    _globs.pop(_key(pelican.output_path), None)
-    _plans.pop(_key(pelican.output_path), None)
+    def finish(self, searchable: int | None = None) -> list[Problem]:
+        """Wait for the index started; its problems. `searchable` is the number of
+        pages marked data-pagefind-body in the built site."""
+        (proc, err), self.running = self.running, None
+        status = proc.wait()
+        err.seek(0)
+        message = err.read().decode("utf-8", "replace").strip()
+        err.close()
+        if status != 0:
+            return [Problem("search index", None, "pagefind", (message or f"exit status {status}")[:300],
+                            "run `make html` and read Pagefind's message")]
+        if searchable is not None:
+            indexed = indexed_pages(self.output)
+            if indexed != searchable:
+                return [Problem("search index", None, "pagefind",
+                                f"holds {indexed} pages but {searchable} pages are marked searchable",
+                                "a searchable page was written after the index started; report this as a build bug")]
+        return []
 
-
-def _searchable(context) -> list[str]:
-    return [save_as for key in ("articles", "pages", "hidden_pages") for obj in context.get(key, []) or []
-            if (save_as := getattr(obj, "save_as", None))]  # once each: Pelican works it out on every use
-
-
-def plan_bundles(generators) -> None:
-    """all_generators_finalized, before any page is written: how many bundles the
-    index will have, so the search page can name them (clinic_search_parts)."""
-    if not generators:
-        return
-    g = generators[0]
-    parts = plan(_searchable(g.context), g.settings.get("CLINIC_SEARCH_PAGES_PER_INDEX", 600))
-    _plans[_key(g.output_path)] = parts
-    g.context["clinic_search_parts"] = part_urls(Path(g.output_path), g.settings.get("SITEURL", ""))
-
-
-def on_pages_written(generator, writer=None) -> None:
-    """page_writer_finalized: every searchable page is on disk."""
-    pages = _searchable(generator.context)
-    glob = searchable_glob(pages)
-    if glob:  # forget() cleared the last build's
-        _globs[_key(generator.output_path)] = glob
-    if generator.settings.get("CLINIC_SEARCH_INDEX_EARLY"):
-        start(Path(generator.output_path))
+    def run(self, background: bool = False) -> list[Problem]:
+        """Index a finished site now (or in the background, for the dev server)."""
+        self.memory.wait()
+        if background:
+            todo = self.stale()
+            if todo:
+                making = {folder: (pages, pages_now) for folder, _, pages, pages_now in todo if pages is not None}
+                proc = self._launch(subprocess.DEVNULL, [command for _, command, _, _ in todo])
+                self.memory.background.append((proc, self.key, making))
+            return []
+        self.start()
+        return self.finish()

@@ -10,9 +10,8 @@ it its .gz and .br copies). The plugin has no setting to leave the date out.
 The sitemaps.org protocol makes <lastmod> optional, so a page without a date
 gets none. <changefreq> and <priority> are not written: Google ignores them.
 
-The core (entries, sitemap_xml) is pure; the Pelican glue at the bottom
-collects what Pelican writes (content_written) and writes the file when the
-build is done (finalized).
+The core (entries, sitemap_xml) is pure; Sitemap, at the bottom, collects
+what one build writes and writes the file when the build is done.
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.request import pathname2url
 
-from .folders import key as _key
 
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
@@ -81,25 +79,18 @@ def sitemap_xml(siteurl: str, pages: list[tuple[str, object]]) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-# -- Pelican glue ----------------------------------------------------------------
-_written: dict[str, list[tuple[str, object]]] = {}  # by output folder: what this build wrote
+# -- one build's sitemap ------------------------------------------------------------
+class Sitemap:
+    """The pages one build wrote, or accounted for (the dev server's pages not
+    rendered again, the other process's pages), in the order Pelican wrote them."""
 
+    def __init__(self):
+        self.written: list[tuple[str, object]] = []
 
-def start(pelican) -> None:
-    """initialized: a new build lists its own pages (one that stopped early left some)."""
-    _written[_key(pelican.settings["OUTPUT_PATH"])] = []
+    def add(self, path, context) -> None:
+        self.written.append((str(path), context.get("article") or context.get("page")))
 
-
-def on_content_written(path, context) -> None:
-    """content_written: Pelican wrote this page, or accounted for one it did not
-    render again (the dev server) or that the build's other process wrote."""
-    pages = _written.get(_key(context["OUTPUT_PATH"]))
-    if pages is not None:
-        pages.append((str(path), context.get("article") or context.get("page")))
-
-
-def write(pelican) -> None:
-    """finalized: output/sitemap.xml."""
-    output = _key(pelican.settings["OUTPUT_PATH"])
-    pages = entries(_written.pop(output, []), output, pelican.settings.get("CLINIC_SITEMAP_EXCLUDE", ()))
-    Path(output, "sitemap.xml").write_bytes(sitemap_xml(pelican.settings.get("SITEURL", ""), pages))
+    def write(self, output: str, siteurl: str, exclude=()) -> None:
+        """output/sitemap.xml, once the build is done."""
+        pages = entries(self.written, output, exclude)
+        Path(output, "sitemap.xml").write_bytes(sitemap_xml(siteurl, pages))

@@ -1,5 +1,5 @@
 """Images in articles: width and height (no layout shift), lazy loading, and
-large files resized with Pillow (a well-kept library) to a sensible width."""
+large files pointed at a resized copy (outputs/images.py writes it)."""
 
 from __future__ import annotations
 
@@ -66,15 +66,3 @@ def enhance(html: str, content_dir: Path, siteurl: str, max_width: int) -> tuple
         return "<img " + " ".join(f'{k}="{escape(v)}"' for k, v in new.items()) + ">"
 
     return IMG.sub(fix, html), jobs
-
-
-def write(jobs: list[Resize], output: Path) -> None:
-    from PIL import Image
-
-    for job in set(jobs):
-        target = output / job.target
-        if target.exists() and target.stat().st_mtime >= job.source.stat().st_mtime:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with Image.open(job.source) as im:
-            im.resize((job.width, job.height), Image.LANCZOS).save(target, optimize=True)

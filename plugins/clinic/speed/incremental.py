@@ -34,21 +34,22 @@ writing, and no maintained plugin skips rendering unchanged pages.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from ..model.rules import MARKDOWN_SUFFIXES
 from ..model.stamps import digest, file_state
 
 SUMMARY_KEY = "summary"
 
 
-def enabled(settings) -> bool:
-    """Whether this build renders only what changed: the dev server's (the content cache on)."""
-    return bool(settings.get("LOAD_CONTENT_CACHE") and settings.get("CLINIC_INCREMENTAL"))
+def enabled(settings, incremental: bool) -> bool:
+    """Whether this build renders only what changed: the dev server's (Pelican's
+    content cache on, and the clinic's incremental setting)."""
+    return bool(settings.get("LOAD_CONTENT_CACHE") and incremental)
 
 
 def header(text: str) -> str:
@@ -106,7 +107,6 @@ def site_stamp(sources: Iterable[tuple[str, str]], files: Iterable[tuple[str, in
     return h.digest()
 
 
-MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
 
 
 def scan(roots: Iterable[str], real=os.path.realpath) \
@@ -141,97 +141,78 @@ def page_key(stamp: bytes, name: str, own: bytes | None) -> bytes:
 
 @dataclass
 class Pages:
-    """One output folder's pages: the key each was last written with here."""
+    """One output folder's pages, kept by the dev server between rebuilds: the
+    key each was last written with here. A build with no plan (one that stops
+    before plan(), a production build) renders every page."""
 
+    output: str
     stamp: bytes | None = None
     own: dict[str, bytes] = field(default_factory=dict)  # page name -> digest of its source file
     written: dict[str, tuple[bytes, tuple]] = field(default_factory=dict)  # name -> (key, file state)
     pending: set[str] = field(default_factory=set)  # written by the second process, not yet confirmed
 
+    def start(self) -> None:
+        """A new build: no plan until plan() is called."""
+        self.stamp, self.own = None, {}
+        self.pending.clear()
+
+    def plan(self, stamp: bytes, own: dict[str, bytes]) -> None:
+        """A build with the content cache on: this build's stamp and own digests."""
+        self.stamp, self.own = stamp, own
+        self.pending.clear()
+
     def key(self, name: str) -> bytes | None:
         return None if self.stamp is None else page_key(self.stamp, name, self.own.get(name))
 
-    def unchanged(self, name: str, path: str) -> bool:
+    def unchanged(self, name: str) -> bool:
+        """Whether the page `name` (relative to the output folder) needs no rendering."""
         key, last = self.key(name), self.written.get(name)
-        return key is not None and last is not None and last[0] == key and last[1] == file_state(path)
+        return key is not None and last is not None and last[0] == key and \
+            last[1] == file_state(os.path.join(self.output, name))
 
-    def wrote(self, name: str, path: str) -> None:
-        key = self.key(name)
-        if key is None:
+    def wrote(self, name: str) -> None:
+        if self.stamp is None or not name:
+            return
+        self.written[name] = (self.key(name), file_state(os.path.join(self.output, name)))
+
+    def written_elsewhere(self, name: str) -> None:
+        """The second process renders this page; confirmed by confirm_elsewhere()."""
+        if self.stamp is not None:
             self.written.pop(name, None)
-        else:
-            self.written[name] = (key, file_state(path))
+            self.pending.add(name)
 
-    def forget(self, name: str) -> None:
+    def confirm_elsewhere(self, ok: bool) -> None:
+        """The second process ended: its pages count as written only if it succeeded."""
+        if self.stamp is None:
+            return
+        if ok:
+            for name in self.pending:
+                self.wrote(name)
+        self.pending.clear()
+
+    def failed(self, name: str) -> None:
+        """A page whose rendering failed is rendered again next time."""
         self.written.pop(name, None)
 
 
-_pages: dict[str, Pages] = {}  # by output folder
+# Where Pelican's context keeps the articles and pages it read, of every status.
+CONTENT_KEYS = ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages")
 
 
-@functools.lru_cache(maxsize=64)
-def _real(output: str) -> str:
-    return os.path.realpath(output)
-
-
-def _norm(output) -> str:
-    return _real(os.fspath(output))
-
-
-def start(output) -> None:
-    """Every build starts with no plan: until plan() is called (a build that
-    stops before it, a production build), every page is rendered."""
-    pages = _pages.get(_norm(output))
-    if pages is not None:
-        pages.stamp, pages.own = None, {}
-        pages.pending.clear()
-
-
-def plan(output, stamp: bytes, own: dict[str, bytes]) -> None:
-    """A build with the content cache on: this build's stamp and own digests."""
-    pages = _pages.setdefault(_norm(output), Pages())
-    pages.stamp, pages.own = stamp, own
-    pages.pending.clear()
-
-
-def _planned(output) -> Pages | None:
-    pages = _pages.get(_norm(output))
-    return pages if pages is not None and pages.stamp is not None else None
-
-
-def unchanged(output, name: str) -> bool:
-    """Whether the page `name` (relative to output) needs no rendering."""
-    pages = _planned(output)
-    return pages is not None and pages.unchanged(name, os.path.join(output, name))
-
-
-def wrote(output, name: str) -> None:
-    pages = _planned(output)
-    if pages is not None and name:
-        pages.wrote(name, os.path.join(output, name))
-
-
-def written_elsewhere(output, name: str) -> None:
-    """The second process renders this page; confirmed by confirm_elsewhere()."""
-    pages = _planned(output)
-    if pages is not None:
-        pages.forget(name)
-        pages.pending.add(name)
-
-
-def confirm_elsewhere(output, ok: bool) -> None:
-    """The second process ended: its pages count as written only if it succeeded."""
-    pages = _planned(output)
-    if pages is None:
-        return
-    if ok:
-        for name in pages.pending:
-            pages.wrote(name, os.path.join(output, name))
-    pages.pending.clear()
-
-
-def failed(output, name: str) -> None:
-    """A page whose rendering failed is rendered again next time."""
-    pages = _pages.get(_norm(output))
-    if pages is not None:
-        pages.forget(name)
+def plan_build(pages: Pages, context, settings, today: str, real) -> None:
+    """The dev server: which pages this rebuild must render. `real` is the
+    build's realpath helper (model/paths.py, RealPaths); `today` is part of the
+    stamp because review stamps show it."""
+    roots = [os.path.realpath(settings["PATH"]), os.path.realpath(settings["THEME"])]
+    sources, files, own_by_file = scan(roots, real)
+    stamp = site_stamp(sources, files, settings, today)
+    own = {}
+    for key in CONTENT_KEYS:
+        for obj in context.get(key, []) or []:
+            save_as = getattr(obj, "save_as", None)
+            found = own_by_file.get(real(obj.source_path)) if obj.source_path else None
+            if save_as:
+                # a file of a kind scan() does not read (an .html article): its own
+                # digest is unknown, so its page is rendered every time
+                own[save_as] = found if found is not None else os.urandom(16)
+    pages.plan(stamp, own)

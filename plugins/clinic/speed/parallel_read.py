@@ -32,6 +32,7 @@ import types
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from markdown import Markdown
+from pelican import signals
 from pelican.readers import MarkdownReader
 from pelican.utils import pelican_open
 
@@ -51,22 +52,15 @@ from .forking import fork_is_safe
 # (a Future each) stay a few hundred on a site of any size.
 BLOCK = 100
 
-_jobs: dict[str, Future] = {}  # absolute source path -> (html, raw metadata, reading)
-_blocks: list[list[str]] = []  # every block of article files, in Pelican's order
-_block_of: dict[str, int] = {}  # article file -> its block's place in _blocks
-_handed = 0  # how many blocks the worker has been given
-_readings: list[Future] = []  # reading levels of files converted here
-_reading_articles = False  # between article_generator_init and _finalized (pages need no reading level)
-_to_measure: list[tuple[str, str]] = []  # (path, HTML) of files converted here, for the worker to measure
+# The worker process's own Markdown and whether it measures, set once by _init
+# when it starts: a process pool gives a worker no other place for them. The
+# worker lives for one build, so this never outlives it.
+_worker: dict = {}
 # The worker measures the files converted here only once every file is read,
 # in batches of this many: measured as they came, they kept it from the
 # conversions, and Pelican's process then converted four files in five (at
 # 5,000 articles) while the worker measured.
 MEASURE_BATCH = 50
-_pool: ProcessPoolExecutor | None = None
-_worker: dict = {}  # inside the worker: its Markdown and whether to measure
-_measuring = False  # this build checks reading levels (and the worker measures them)
-stats = {"worker": 0, "fallback": 0, "readings": 0}  # this build: files converted there / read here after it failed / readings stored
 
 # What _parse_metadata needs of a Markdown instance when no field is formatted:
 # only to take the meta preprocessor out. Building a real one for that costs
@@ -79,7 +73,8 @@ def _init(markdown_settings: dict, measure: bool, data_dir: str | None) -> None:
     _worker["md"] = Markdown(**markdown_settings)
     _worker["measure"] = measure
     if measure:
-        readability.syllable_table(data_dir)
+        _worker["levels"] = readability.ReadingLevels(data_dir)
+        _worker["levels"].table()
 
 
 def _reading(path: str, html: str):
@@ -90,7 +85,7 @@ def _reading(path: str, html: str):
         text, _ = validate.decode(path, f.read())
     if text is None:
         return None
-    return readability.measure_keyed(html, text)
+    return _worker["levels"].measure_keyed(html, text)
 
 
 def convert(path: str) -> tuple[str, dict | None, tuple | None]:
@@ -114,23 +109,16 @@ def measure_batch(batch: list[tuple[str, str]]) -> list:
 class PrefetchingMarkdownReader(MarkdownReader):
     """Pelican's MarkdownReader, converting with one Markdown instance per
     reader (reset between files, as Markdown is meant to be reused) and taking
-    the worker's HTML where it has it."""
+    the worker's HTML where it has it. ReadWorker.reader_class() makes one bound
+    to a build's worker."""
+
+    worker: "ReadWorker"
 
     def read(self, source_path):
         self._source_path = source_path
-        block = _block_of.pop(source_path, None)
-        if block is not None:
-            _hand_over(block + 2)  # this block and the next are the worker's already
-        job = _jobs.pop(source_path, None)
-        if job is not None and not job.cancel():  # the worker has it, or has done it
-            try:
-                html, meta, reading = job.result()
-            except Exception:  # noqa: BLE001 - read it here instead, so Pelican reports its own error
-                stats["fallback"] += 1
-            else:
-                stats["worker"] += 1
-                _store(reading)
-                return html, self._metadata(meta)
+        html = self.worker.take(source_path)
+        if html is not None:
+            return html[0], self._metadata(html[1])
         md = getattr(self, "_converter", None)
         if md is None:
             md = self._converter = Markdown(**self.settings["MARKDOWN"])
@@ -138,8 +126,7 @@ class PrefetchingMarkdownReader(MarkdownReader):
         with pelican_open(source_path) as text:
             html = md.convert(text)
         meta = getattr(md, "Meta", None)
-        if _pool is not None and _measuring and _reading_articles:
-            _to_measure.append((source_path, html))
+        self.worker.converted_here(source_path, html)
         return html, self._metadata(meta)
 
     def _metadata(self, meta):
@@ -151,97 +138,143 @@ class PrefetchingMarkdownReader(MarkdownReader):
         return self._parse_metadata(meta)
 
 
-def _store(reading) -> None:
-    if reading is not None:
-        readability.remember(*reading)
-        stats["readings"] += 1
+class ReadWorker:
+    """One build's Markdown worker: the jobs offered to it, in blocks, and the
+    reading levels it measured, handed to `levels` (the build's ReadingLevels).
+    Its three receivers are connected for the life of the build (connect(),
+    disconnect()): Pelican's readers_init and article generator signals carry
+    only the settings, so no other way leads from them to this build."""
 
+    def __init__(self, levels: readability.ReadingLevels, enabled: bool, minimum: int, measure: bool,
+                 data_dir: str | None):
+        self.levels, self.enabled, self.minimum, self.measure, self.data_dir = \
+            levels, enabled, minimum, measure, data_dir
+        self.jobs: dict[str, Future] = {}  # absolute source path -> (html, raw metadata, reading)
+        self.blocks: list[list[str]] = []  # every block of article files, in Pelican's order
+        self.block_of: dict[str, int] = {}  # article file -> its block's place in blocks
+        self.handed = 0  # how many blocks the worker has been given
+        self.readings: list[Future] = []  # reading levels of files converted here
+        self.reading_articles = False  # between article_generator_init and _finalized (pages need none)
+        self.to_measure: list[tuple[str, str]] = []  # (path, HTML) of files converted here, for the worker
+        self.pool: ProcessPoolExecutor | None = None
+        self.measuring = False  # this build checks reading levels (and the worker measures them)
+        # files converted there / read here after it failed / readings stored
+        self.stats = {"worker": 0, "fallback": 0, "readings": 0}
+        self._reader = type("BuildMarkdownReader", (PrefetchingMarkdownReader,), {"worker": self})
 
-def use_reader(readers) -> None:
-    """readers_init: our reader for Markdown files, in every build."""
-    for ext in MarkdownReader.file_extensions:
-        if readers.reader_classes.get(ext) is MarkdownReader:
-            readers.reader_classes[ext] = PrefetchingMarkdownReader
+    def reader_class(self) -> type[PrefetchingMarkdownReader]:
+        """Pelican's MarkdownReader bound to this worker."""
+        return self._reader
 
+    # -- Pelican's signals, for this build only --------------------------------------
+    def connect(self) -> None:
+        signals.readers_init.connect(self.use_reader)
+        signals.article_generator_init.connect(self.start)
+        signals.article_generator_finalized.connect(self.files_read)
 
-def start(generator) -> None:
-    """article_generator_init: fork the worker and hand it its share of the articles."""
-    stop()
-    stats.update(worker=0, fallback=0, readings=0)
-    s = generator.settings
-    if not s.get("CLINIC_PARALLEL_READ") or (s.get("CACHE_CONTENT") and s.get("LOAD_CONTENT_CACHE")):
-        return
-    names = generator.get_files(s["ARTICLE_PATHS"], exclude=s["ARTICLE_EXCLUDES"])
-    paths = [os.path.abspath(os.path.join(generator.path, n)) for n in names
-             if n.rsplit(".", 1)[-1] in MarkdownReader.file_extensions]
-    if len(paths) < s.get("CLINIC_PARALLEL_READ_MIN", 200):
-        return
-    if not fork_is_safe():
-        return  # read here
-    measure = s.get("CLINIC_READABILITY_TARGET") is not None
-    data_dir = readability.data_dir_of(s)
-    global _pool, _measuring, _reading_articles
-    _measuring = _reading_articles = measure
-    # fork: the worker starts at once with Markdown and the settings already loaded
-    _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
-                                initializer=_init, initargs=(s["MARKDOWN"], measure, data_dir))
-    _blocks[:] = [paths[i:i + BLOCK] for i in range(0, len(paths), BLOCK)]
-    _block_of.update((path, i // BLOCK) for i, path in enumerate(paths))
-    _hand_over(2)
+    def disconnect(self) -> None:
+        signals.readers_init.disconnect(self.use_reader)
+        signals.article_generator_init.disconnect(self.start)
+        signals.article_generator_finalized.disconnect(self.files_read)
+        self.stop()
 
+    def use_reader(self, readers) -> None:
+        """readers_init: this build's reader for Markdown files."""
+        for ext in MarkdownReader.file_extensions:
+            if readers.reader_classes.get(ext) is MarkdownReader:
+                readers.reader_classes[ext] = self._reader
 
-def _hand_over(blocks: int) -> None:
-    """Give the worker the blocks before this place in _blocks, each last file first."""
-    global _handed
-    while _handed < min(blocks, len(_blocks)) and _pool is not None:
-        for path in reversed(_blocks[_handed]):
-            _jobs[path] = _pool.submit(convert, path)
-        _handed += 1
+    def start(self, generator) -> None:
+        """article_generator_init: fork the worker and hand it its share of the articles."""
+        self.stop()
+        s = generator.settings
+        if not self.enabled or (s.get("CACHE_CONTENT") and s.get("LOAD_CONTENT_CACHE")):
+            return
+        names = generator.get_files(s["ARTICLE_PATHS"], exclude=s["ARTICLE_EXCLUDES"])
+        paths = [os.path.abspath(os.path.join(generator.path, n)) for n in names
+                 if n.rsplit(".", 1)[-1] in MarkdownReader.file_extensions]
+        if len(paths) < self.minimum:
+            return
+        if not fork_is_safe():
+            return  # read here
+        self.measuring = self.reading_articles = self.measure
+        # fork: the worker starts at once with Markdown and the settings already loaded
+        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                                        initializer=_init, initargs=(s["MARKDOWN"], self.measure, self.data_dir))
+        self.blocks[:] = [paths[i:i + BLOCK] for i in range(0, len(paths), BLOCK)]
+        self.block_of.update((path, i // BLOCK) for i, path in enumerate(paths))
+        self._hand_over(2)
 
+    def _hand_over(self, blocks: int) -> None:
+        """Give the worker the blocks before this place in blocks, each last file first."""
+        while self.handed < min(blocks, len(self.blocks)) and self.pool is not None:
+            for path in reversed(self.blocks[self.handed]):
+                self.jobs[path] = self.pool.submit(convert, path)
+            self.handed += 1
 
-def _forget_blocks() -> None:
-    global _handed
-    _blocks.clear()
-    _block_of.clear()
-    _handed = 0
-
-
-def files_read(*_args, **_kwargs) -> None:
-    """article_generator_finalized: conversions Pelican did not ask for are dropped;
-    the worker goes on measuring reading levels."""
-    global _reading_articles
-    _reading_articles = False
-    for job in _jobs.values():
-        job.cancel()
-    _jobs.clear()
-    _forget_blocks()
-    if _pool is not None and _measuring:
-        for i in range(0, len(_to_measure), MEASURE_BATCH):
-            _readings.append(_pool.submit(measure_batch, _to_measure[i:i + MEASURE_BATCH]))
-    _to_measure.clear()
-    if not _measuring:
-        stop()
-
-
-def collect_readings() -> None:
-    """Before the readability check: store every reading the worker measured, then stop it."""
-    for job in _readings:
+    def take(self, source_path: str) -> tuple[str, dict | None] | None:
+        """The worker's (HTML, raw metadata) for this file, or None: convert it here."""
+        block = self.block_of.pop(source_path, None)
+        if block is not None:
+            self._hand_over(block + 2)  # this block and the next are the worker's already
+        job = self.jobs.pop(source_path, None)
+        if job is None or job.cancel():  # the worker had not started it
+            return None
         try:
-            for reading in job.result():
-                _store(reading)
-        except Exception:  # noqa: BLE001 - the check measures those pages itself
-            pass
-    stop()
+            html, meta, reading = job.result()
+        except Exception:  # noqa: BLE001 - read it here instead, so Pelican reports its own error
+            self.stats["fallback"] += 1
+            return None
+        self.stats["worker"] += 1
+        self._store(reading)
+        return html, meta
 
+    def converted_here(self, source_path: str, html: str) -> None:
+        if self.pool is not None and self.measuring and self.reading_articles:
+            self.to_measure.append((source_path, html))
 
-def stop(*_args, **_kwargs) -> None:
-    """At the end of a build (or the start of the next): drop what was not used."""
-    global _pool, _reading_articles
-    _reading_articles = False
-    _jobs.clear()
-    _forget_blocks()
-    _readings.clear()
-    _to_measure.clear()
-    if _pool is not None:
-        _pool.shutdown(wait=True, cancel_futures=True)
-        _pool = None
+    def _store(self, reading) -> None:
+        if reading is not None:
+            self.levels.remember(*reading)
+            self.stats["readings"] += 1
+
+    def _forget_blocks(self) -> None:
+        self.blocks.clear()
+        self.block_of.clear()
+        self.handed = 0
+
+    def files_read(self, *_args, **_kwargs) -> None:
+        """article_generator_finalized: conversions Pelican did not ask for are dropped;
+        the worker goes on measuring reading levels."""
+        self.reading_articles = False
+        for job in self.jobs.values():
+            job.cancel()
+        self.jobs.clear()
+        self._forget_blocks()
+        if self.pool is not None and self.measuring:
+            for i in range(0, len(self.to_measure), MEASURE_BATCH):
+                self.readings.append(self.pool.submit(measure_batch, self.to_measure[i:i + MEASURE_BATCH]))
+        self.to_measure.clear()
+        if not self.measuring:
+            self.stop()
+
+    def collect_readings(self) -> None:
+        """Before the readability check: store every reading the worker measured, then stop it."""
+        for job in self.readings:
+            try:
+                for reading in job.result():
+                    self._store(reading)
+            except Exception:  # noqa: BLE001 - the check measures those pages itself
+                pass
+        self.stop()
+
+    def stop(self, *_args, **_kwargs) -> None:
+        """At the end of a build (or the start of the next): drop what was not used."""
+        self.reading_articles = False
+        self.jobs.clear()
+        self._forget_blocks()
+        self.readings.clear()
+        self.to_measure.clear()
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None

@@ -16,16 +16,15 @@ import os
 
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from . import incremental, parallel_write
-from ..outputs import minify, written_links
+from ..outputs.minify import minify
 
 
 class _MinifyOnClose:
     """What Pelican writes a page into: minified and written when Pelican closes
-    it, its bytes kept for the compressor (content_written)."""
+    it, its bytes kept for the compressor and its links for the link check."""
 
-    def __init__(self, f, minifying: bool, output: str):
-        self.file, self.minifying, self.output, self.parts = f, minifying, output, []
+    def __init__(self, f, finisher, output: str):
+        self.file, self.finisher, self.output, self.parts = f, finisher, output, []
 
     def write(self, text: str) -> int:
         self.parts.append(text)
@@ -38,11 +37,10 @@ class _MinifyOnClose:
         with self.file:
             if exc[0] is None:
                 text = "".join(self.parts)
-                if self.minifying:
-                    text = minify.minify(text)
+                if self.finisher.minifying:
+                    text = minify(text)
                 self.file.write(text)
-                minify.written(self.file.name, text.encode("utf-8"))
-                written_links.record(self.output, self.file.name, text)
+                self.finisher.written(self.output, self.file.name, text)
 
 
 class _Elsewhere:
@@ -65,25 +63,35 @@ class _NotRendered:
 
 
 class ClinicWriter(Writer):
+    """Pelican's Writer for one build (writer_for() binds `build`): every page
+    it writes goes to the build's sitemap, and through its finisher (minify,
+    compress, links) when the build has one."""
+
+    build = None  # the Build this class was made for (state.py)
+
     def write_file(self, name, template, context, *args, **kwargs):
-        parallel_write.before_write(self, self.settings, name, kwargs, context)
-        elsewhere = parallel_write.elsewhere(self, name)
-        if not parallel_write.in_child():
-            unchanged = not elsewhere and not self._paginates(kwargs.get("template_name")) \
-                and incremental.unchanged(self.output_path, name)
+        build = self.build
+        sharing, pages = build.sharing, build.incremental
+        sharing.before_write(self, name, kwargs, context)
+        elsewhere = sharing.elsewhere(self, name)
+        if not sharing.in_child:
+            unchanged = not elsewhere and pages is not None and not self._paginates(kwargs.get("template_name")) \
+                and pages.unchanged(name)
             self._not_here = "elsewhere" if elsewhere else "unchanged" if unchanged else None
             try:
                 result = super().write_file(name, _NotRendered if self._not_here else template, context,
                                             *args, **kwargs)
             except BaseException:
-                incremental.failed(self.output_path, name)
+                if pages is not None:
+                    pages.failed(name)
                 raise
             finally:
                 self._not_here = None  # never left for a later file (a feed, a page Pelican skips)
-            if elsewhere:
-                incremental.written_elsewhere(self.output_path, name)
-            elif not unchanged:
-                incremental.wrote(self.output_path, name)
+            if pages is not None:
+                if elsewhere:
+                    pages.written_elsewhere(name)
+                elif not unchanged:
+                    pages.wrote(name)
             return result
         self._not_here = "elsewhere" if elsewhere else None
         if elsewhere:
@@ -91,8 +99,8 @@ class ClinicWriter(Writer):
         try:  # the child never returns into Pelican with an error
             super().write_file(name, template, context, *args, **kwargs)
         except BaseException as exc:  # noqa: BLE001
-            parallel_write.child_exit(exc)
-        parallel_write.child_wrote(name)
+            sharing.child_exit(exc)
+        sharing.child_wrote(name)
         return None
 
     def _paginates(self, template_name) -> bool:
@@ -103,6 +111,7 @@ class ClinicWriter(Writer):
 
     def _open_w(self, filename, encoding, override=False):
         not_here, self._not_here = getattr(self, "_not_here", None), None
+        finisher = self.build.finisher
         if not_here:
             # Pelican's own rule (Writer._open_w), without opening the file: the other
             # process writes it, or it is on disk as this page would write it
@@ -111,23 +120,22 @@ class ClinicWriter(Writer):
                     f'Failed to overwrite "{filename}" as Pelican has already written to it previously')
             self._written_files.add(filename)
             if not_here == "elsewhere":
-                minify.written_elsewhere(filename)
+                finisher.written_elsewhere(filename)
             return _Elsewhere()
         f = super()._open_w(filename, encoding, override=override)
         # pages only: feeds are written by feedgenerator, which wants a real file
-        if f.name == os.devnull or not filename.endswith(".html"):
+        if f.name == os.devnull or not filename.endswith(".html") or not finisher.active:
             return f
-        minifying = bool(self.settings.get("CLINIC_MINIFY"))
-        if not minifying and not minify.compressing(self.settings["OUTPUT_PATH"]):
-            return f
-        return _MinifyOnClose(f, minifying, self.output_path)
+        return _MinifyOnClose(f, finisher, self.output_path)
+
+    # -- the topic pages' loop, shared like the articles' (pages/generator.py) ----------
+    def share(self, theirs: list[str], scope: set[str]) -> bool:
+        return self.build.sharing.begin(self, theirs, scope)
+
+    def join_shared(self) -> None:
+        self.build.sharing.join()
 
 
-def get_writer(pelican):
-    """get_writer: the build's Writer, for builds that minify, compress, split or
-    skip unchanged pages."""
-    s = pelican.settings
-    if s.get("CLINIC_MINIFY") or s.get("CLINIC_PRECOMPRESS") or s.get("CLINIC_PARALLEL_WRITE") \
-            or incremental.enabled(s):
-        return ClinicWriter
-    return None
+def writer_for(build) -> type[ClinicWriter]:
+    """The Writer class of one build."""
+    return type("ClinicWriter", (ClinicWriter,), {"build": build})

@@ -1,0 +1,352 @@
+"""The site's own generator: it checks the content, links the articles to each
+other, gives each article what its template shows, and writes the topic,
+A to Z, provider pages and robots.txt.
+
+Pelican runs it after it has read every article and page:
+
+1. load the vocabulary and the clinic's data files;
+2. check every source file (checks/sources.py) and the files against each other;
+3. attach what templates need to each article (terms, relations, review stamp,
+   sections, structured data);
+4. write the facet, term, A to Z and provider pages.
+
+Every problem is logged on the "clinic" logger with the Problem attached;
+tools/build.py collects them with whatever Pelican itself logs.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pelican.contents import Content
+from pelican.generators import Generator
+from pelican.utils import SafeDatetime
+
+from ..checks import review, validate
+from ..checks.sources import check_sources, load_site_data
+from ..model import relations
+from ..model.paths import RealPaths, display_paths
+from ..model.problems import Problem
+from ..model.rules import KINDS
+from . import images, jsonld, sections
+from .parts import Parts
+
+logger = logging.getLogger("clinic")
+
+# Where Pelican's context keeps the articles and pages it read, of every status.
+CONTENT_KEYS = ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages")
+
+
+def report(problems: list[Problem]) -> None:
+    for p in problems:
+        level = logging.ERROR if p.severity == "error" else logging.WARNING
+        logger.log(level, "%s", p.format(), extra={"clinic_problem": p})
+
+
+class ClinicGenerator(Generator):
+    """Checks the content, links articles to each other and writes the taxonomy pages."""
+
+    build = None  # the Build this class was made for (generator_for)
+
+    def generate_context(self):
+        settings, clinic = self.settings, self.build.settings
+        content_root = Path(settings["PATH"])
+        real = RealPaths()
+        shown_as = display_paths(content_root, real)
+        vocab, data, problems = load_site_data(content_root, clinic.taxonomy_file, clinic.data_dir, shown_as)
+        self.vocab, self.data = vocab, data
+
+        # Which Pelican object came from which file.
+        objects = {}
+        for key in CONTENT_KEYS:
+            for obj in self.context.get(key, []) or []:
+                objects[real(obj.source_path)] = obj
+        # translations are not used on this site; a page in two languages is a duplicate address
+
+        # The dev server (Pelican's content cache on) checks again only the files that changed.
+        remembered = self.build.session.validated if settings.get("LOAD_CONTENT_CACHE") else None
+        checked, probs = check_sources(content_root, settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"],
+                                       vocab, data.providers, shown_as, remembered)
+        problems += probs
+        metas = []
+        sources_text = {}
+        by_path = {}
+        for source in checked:
+            meta = source.meta
+            obj = objects.get(real(source.path))
+            if obj is None:
+                if not any(p.severity == "error" and p.path == meta.path for p in problems):
+                    problems.append(Problem(meta.path, None, "file", "Pelican could not read this file",
+                                            "see Pelican's message about it above"))
+                continue
+            metas.append(meta)
+            sources_text[meta.path] = source.text
+            by_path[meta.path] = obj
+            obj.clinic = meta
+            obj.kind = meta.kind
+        problems += validate.validate_site(metas)
+
+        index = relations.build_index(metas, vocab, clinic.related_limit)
+        self.index, self.by_path = index, by_path
+
+        self.context.update(
+            clinic=data.clinic,
+            clinic_locations=list(data.locations.values()),
+            clinic_main_location=data.main_location,
+            clinic_providers=list(data.providers.values()),
+            vocabulary=vocab,
+            clinic_kinds=KINDS,
+            clinic_home_regions=list(clinic.home_regions),
+        )
+        if data.clinic.get("name"):
+            self.context["SITENAME"] = data.clinic["name"]
+
+        self.context["clinic_index"] = index
+        self.context["clinic_featured"] = [
+            by_path[m.path] for slug in clinic.featured_conditions
+            for m in [index.by_kind_slug.get(("condition", slug))] if m and m.path in by_path]
+        self.context["clinic_site_jsonld"] = jsonld.dumps(jsonld.clinic(data, settings["SITEURL"]))
+        self.metas, self.sources_text, self.problems = metas, sources_text, problems
+
+    def finish(self):
+        """What needs each article's rendered HTML. Pelican renders it on first use and
+        keeps the result, so this waits until every generator has read its files
+        (until then a {static} link to an image cannot be resolved)."""
+        metas, by_path = getattr(self, "metas", []), getattr(self, "by_path", {})
+        self.build.plan_pages(self.context)  # the dev server: which pages this rebuild renders
+        for obj in by_path.values():
+            # Pelican works out `url` from the settings on every access (about 40 us);
+            # listings and structured data name the same pages hundreds of times.
+            obj.href = obj.url
+        for meta in metas:
+            obj = by_path.get(meta.path)
+            if obj is not None:
+                self.decorate(obj, meta, self.index)
+        # The feed lists the newest and most recently updated articles first
+        # (pages elsewhere sort by title, which ARTICLE_ORDER_BY gives them).
+        latest = lambda a: getattr(a, "modified", None) or a.date  # noqa: E731
+        self.context.get("articles", []).sort(key=latest, reverse=True)
+        problems = self.problems
+        problems += self.check_reviews(metas, self.data)
+        problems += self.check_readability(metas, by_path, self.sources_text)
+        report(problems)
+        # Measured: the source texts are not needed again, and an article's
+        # sections are cut from its HTML when its page is written (parts.py);
+        # on 5,000 articles the texts and the bodies were about a fifth of the
+        # build's memory. Only a body whose images were given sizes differs
+        # from Pelican's and is kept.
+        self.sources_text = {}
+        for meta in metas:
+            obj = by_path.get(meta.path)
+            if obj is not None and meta.kind != "page":
+                if obj.body_html is not None and obj.body_html is obj.content:
+                    obj.body_html = None
+                forget_content(obj)  # Pelican works it out again (about 0.1 ms) when the page is written
+
+    def check_reviews(self, metas, data) -> list[Problem]:
+        clinic = self.build.settings
+        rows = review.rows(metas, data.providers, self.build.today, clinic.review_soon_days)
+        self.build.review_rows = rows  # for `make review-report`
+        return review.problems(rows, "error" if clinic.review_overdue == "error" else "warning")
+
+    def check_readability(self, metas, by_path, sources_text) -> list[Problem]:
+        target = self.build.settings.readability_target
+        if target is None:
+            return []
+        levels = self.build.reading_levels()  # with what the second process measured
+        severity = "error" if self.build.settings.readability_fail else "warning"
+        problems, rows = [], []
+        for meta in metas:
+            obj = by_path.get(meta.path)
+            if obj is None or not KINDS[meta.kind].medical:
+                continue
+            source = sources_text.get(meta.path, "")
+            reading = levels.measure(obj.body_html, source) if obj.body_html is not None \
+                else levels.measure_unresolved(obj._content, source, lambda: obj.content)
+            obj.reading = reading
+            rows.append((meta, reading))
+            if reading.grade > target:
+                words, line, _ = reading.longest[0] if reading.longest else (0, None, "")
+                problems.append(Problem(meta.path, line, "readability",
+                                        f"reads at grade {reading.grade}, above the target of {target}",
+                                        f"use shorter sentences and common words; the longest sentence has {words} words",
+                                        severity))
+        self.build.readability_rows = rows  # for `make readability`
+        return problems
+
+    # -- what each article carries into its template -------------------------
+    def decorate(self, obj, meta, index):
+        vocab = self.vocab
+        obj.kind = meta.kind
+        obj.kind_info = KINDS[meta.kind]
+        latest = max((d for d in (meta.modified, meta.last_reviewed) if d), default=None)
+        if latest and meta.date and latest > meta.date:
+            # the sitemap's lastmod and the feed's "updated" follow the last change or review
+            obj.modified = SafeDatetime(latest.year, latest.month, latest.day, tzinfo=obj.date.tzinfo)
+            obj.locale_modified = obj.modified.strftime(obj.date_format)
+        term_facet = KINDS[meta.kind].term_facet
+        own_term = vocab.term(term_facet, meta.slug) if term_facet else None
+        obj.term = own_term
+        obj.also_called = [s for s in own_term.synonyms
+                           if s.lower() not in (own_term.label.lower(), own_term.label.lower().rstrip("s"))] \
+            if own_term else []
+        terms_of = index.terms_of.get(meta.path, {})  # its own terms and those its relations imply
+        facets = []
+        for facet_slug, facet in vocab.facets.items():
+            slugs = [s for s in terms_of.get(facet_slug, []) if not (own_term and s == own_term.slug)]
+            terms = [facet.terms[s] for s in slugs if s in facet.terms]
+            if terms:
+                facets.append((facet, terms))
+        obj.facets = facets
+        obj.reviewer = self.data.providers.get(meta.reviewer)
+        # Pelican's HTML before its links are resolved (obj._content) has the same
+        # tags: an article without images keeps Pelican's own, resolved only when
+        # something asks for it (its page, its reading level), so the dev server
+        # does not resolve the links of the pages it does not render again (0.8 s
+        # of a 7 s rebuild at 5,000 articles).
+        if meta.kind == "page" or "<img" in obj._content:
+            html = obj.content
+            if "<img" in html:
+                html, jobs = images.enhance(html, Path(self.settings["PATH"]), self.settings["SITEURL"],
+                                            self.build.settings.image_max_width)
+                self.build.image_jobs.extend(jobs)
+            obj.body_html = html
+        else:
+            obj.body_html = None
+        pick = lambda metas: [self.by_path[m.path] for m in metas if m.path in self.by_path]  # noqa: E731
+        obj.treated_by_procedures = pick([m for m in index.treated_by.get(meta.slug, []) if m.kind == "procedure"]) \
+            if meta.kind == "condition" else []
+        obj.treated_by_treatments = pick([m for m in index.treated_by.get(meta.slug, []) if m.kind == "treatment"]) \
+            if meta.kind == "condition" else []
+        obj.treats_pages = pick(index.treats.get(meta.slug, [])) if meta.kind in ("procedure", "treatment") else []
+        obj.related_pages = pick(index.related.get(meta.path, []))
+        obj.performed_by = [p for p in self.data.providers.values() if meta.slug in p.specialties] \
+            if meta.kind in ("procedure", "treatment") else []
+        kind = KINDS[meta.kind]
+        obj.breadcrumbs = [("Home", "")] + ([] if meta.kind == "page" else [(kind.label, f"{kind.folder}/")])
+        if meta.kind != "page":  # pages show body_html whole
+            obj.parts = Parts(lambda: obj.body_html if obj.body_html is not None else obj.content,
+                              lambda parts: jsonld.dumps(self.structured_data(obj, meta, own_term, parts.sections))
+                              if kind.medical else "")
+
+    def structured_data(self, obj, meta, own_term, body_sections):
+        kind = KINDS[meta.kind]
+        site = self.settings["SITEURL"]
+        url = lambda rel: f"{site}/{rel}"  # noqa: E731
+        return jsonld.medical_page(
+            jsonld.PageFacts(
+                url=url(obj.href), title=meta.title, summary=meta.summary, kind=meta.kind,
+                date=meta.date, modified=meta.modified, last_reviewed=meta.last_reviewed,
+                reviewer=obj.reviewer, term=own_term,
+                facets={facet.slug: terms for facet, terms in obj.facets},
+                treatments=[(p.clinic.title, url(p.href), p.kind) for p in
+                            obj.treated_by_procedures + obj.treated_by_treatments],
+                treats=[(p.clinic.title, url(p.href)) for p in obj.treats_pages],
+                breadcrumbs=[(name, url(rel)) for name, rel in obj.breadcrumbs] + [(meta.title, url(obj.href))],
+                how_performed=sections.first_paragraph(body_sections, kind.section("how")),
+                preparation=sections.first_paragraph(body_sections, kind.section("preparation")),
+                followup=sections.first_paragraph(body_sections, kind.section("followup")),
+                sources=meta.sources,
+            ),
+            self.data, site)
+
+    def generate_output(self, writer):
+        self.write_robots()
+        vocab = self.vocab
+        index = getattr(self, "index", None)
+        if index is None:
+            return
+        pick = lambda metas: [self.by_path[m.path] for m in metas if m.path in self.by_path]  # noqa: E731
+        ctx = self.context.copy()
+        base = "browse/"
+        # The topic pages are many on a large site: a second process writes every
+        # second one (parallel_write.py); the rest of this method is written here.
+        terms = [f"{base}{facet.slug}/{t}/index.html" for facet in vocab.facets.values() for t in facet.terms]
+        shared = set(terms) | {f"{base}index.html"} | {f"{base}{f}/index.html" for f in vocab.facets}
+        shared_loop = getattr(writer, "share", None)  # speed/writer.py: a second process may write half
+        if shared_loop is not None:
+            shared_loop(terms[1::2], shared)
+        writer.write_file("browse/index.html", self.get_template("browse"), ctx,
+                          page_url="browse/", page_title="Browse by topic", facets=list(vocab.facets.values()),
+                          counts={(f, t): len(v) for (f, t), v in index.terms.items()})
+        for facet in vocab.facets.values():
+            counts = {t: len(index.terms.get((facet.slug, t), [])) for t in facet.terms}
+            writer.write_file(f"{base}{facet.slug}/index.html", self.get_template("facet"), ctx,
+                              page_url=f"{base}{facet.slug}/", page_title=facet.plural, facet=facet, counts=counts)
+            for term in facet.terms.values():
+                pages = pick(index.terms.get((facet.slug, term.slug), []))
+                groups = []
+                for kind in KINDS.values():
+                    members = [p for p in pages if getattr(p, "kind", None) == kind.name]
+                    if members:
+                        groups.append((kind, members))
+                own = next((p for p in pages if getattr(p, "term", None) == term), None)
+                writer.write_file(f"{base}{facet.slug}/{term.slug}/index.html", self.get_template("term"), ctx,
+                                  page_url=f"{base}{facet.slug}/{term.slug}/", page_title=term.label,
+                                  facet=facet, term=term, groups=groups, own_page=own)
+        if shared_loop is not None:
+            writer.join_shared()
+        condition_pages = {slug for (kind, slug) in index.by_kind_slug if kind == "condition"}
+        entries = relations.a_to_z(vocab, condition_pages)
+        letters = []
+        for e in entries:
+            if not letters or letters[-1][0] != e.letter:
+                letters.append((e.letter, []))
+            letters[-1][1].append(e)
+        urls = {slug: self.by_path[m.path].href for (kind, slug), m in index.by_kind_slug.items()
+                if kind == "condition" and m.path in self.by_path}
+        writer.write_file("a-z/index.html", self.get_template("a_z"), ctx, page_url="a-z/",
+                          page_title="Conditions A to Z", letters=letters, condition_urls=urls)
+        providers = list(self.data.providers.values())
+        proc_pages = {slug: self.by_path[m.path] for (kind, slug), m in index.by_kind_slug.items()
+                      if kind in ("procedure", "treatment") and m.path in self.by_path}
+        writer.write_file("providers/index.html", self.get_template("providers"), ctx, page_url="providers/",
+                          page_title="Our team", providers=providers)
+        for p in providers:
+            writer.write_file(f"providers/{p.slug}/index.html", self.get_template("provider"), ctx,
+                              page_url=f"providers/{p.slug}/", page_title=p.display_name, provider=p,
+                              procedure_pages=[proc_pages[s] for s in p.specialties if s in proc_pages],
+                              provider_locations=[self.data.locations[s] for s in p.locations if s in self.data.locations])
+
+
+    def write_robots(self):
+        # Written here, not as a static file, because it must name the site's own sitemap address.
+        lines = ["User-agent: *"] + [f"Disallow: {p}" for p in self.build.settings.robots_disallow]
+        if self.settings.get("SITEURL"):
+            lines.append(f"Sitemap: {self.settings['SITEURL']}/sitemap.xml")
+        Path(self.output_path).mkdir(parents=True, exist_ok=True)
+        (Path(self.output_path) / "robots.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def release_written(path, context):
+    """content_written: an article page is on disk; let its sections, structured
+    data and Pelican's cached HTML go (parts.py). Asked for again, they are
+    worked out again."""
+    obj = context.get("article")
+    parts = getattr(obj, "parts", None)
+    if parts is not None:
+        parts.release()
+        forget_content(obj)
+        # Pelican wrote the feeds before the article pages (ArticlesGenerator.generate_output)
+        # and nothing after needs an article's HTML; its source HTML is a sixth of a large
+        # build's memory. Pelican reads _content only through _get_content when that exists.
+        if obj.__dict__.pop("_content", None) is not None:
+            obj._get_content = _released(obj)
+
+
+def _released(obj):
+    def content():
+        raise RuntimeError(f"{obj.source_path}: this article's HTML was let go once its page was written "
+                           "(plugins/clinic/plugin.py, release_written): use it before then")
+    return content
+
+
+def forget_content(obj) -> None:
+    """Drop Pelican's cached copy of one article's HTML (asked for again, it is made again)."""
+    Content.get_content.cache.pop((obj, obj.get_siteurl()), None)
+
+
+def generator_for(build) -> type[ClinicGenerator]:
+    """The generator class of one build (Pelican makes generators from classes)."""
+    return type("ClinicGenerator", (ClinicGenerator,), {"build": build})

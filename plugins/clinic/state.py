@@ -1,0 +1,162 @@
+"""The state of the site's builds, in two objects and nowhere else:
+
+- Build: everything one Pelican run keeps, made when the run starts
+  (plugin.py, initialized) and handed to whatever needs it: the generator and
+  the writer are classes made for it, and the few receivers Pelican gives no
+  way to reach it are connected for the life of the run (open(), close());
+- Session: what a process that builds again and again (the dev server)
+  keeps between builds, so that a rebuild does only what changed. Every
+  answer in it is keyed by a digest of all it depends on, so it cannot be
+  stale. tools/build.py and tools/devserver.py own one; a build without one
+  (plain `pelican`) gets a new one.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pelican import signals
+from pelican.contents import Content
+
+from .checks import links, readability, validate
+from .model import dates, settings as settings_model
+from .model.paths import RealPaths
+from .outputs.assets import Assets
+from .outputs.minify import Finisher
+from .outputs.search_index import SearchIndex, SearchMemory
+from .outputs.sitemap import Sitemap
+from .pages.generator import release_written
+from .pages.templates import MemoryBytecodeCache
+from .pages import filters
+from .speed import incremental
+from .speed.parallel_read import ReadWorker
+from .speed.parallel_write import PageSharing
+
+
+class Session:
+    """What the dev server keeps from one rebuild to the next."""
+
+    def __init__(self):
+        self.validated = validate.Remembered()  # each source file's check
+        self.links = links.Remembered()  # each page's links
+        self.search = SearchMemory()  # the search bundles made, and runs still going
+        self.pages: dict[str, incremental.Pages] = {}  # by output folder: the key of each page written
+        self.assets_used: dict[str, set[str]] = {}  # by output folder: the assets its pages asked for
+        self.templates = MemoryBytecodeCache()  # compiled templates
+        self._levels: dict[str, readability.ReadingLevels] = {}  # by the syllable table's folder
+
+    def reading_levels(self, data_dir: Path | None) -> readability.ReadingLevels:
+        return self._levels.setdefault(str(data_dir), readability.ReadingLevels(data_dir))
+
+    def pages_of(self, output: str) -> incremental.Pages:
+        key = os.path.realpath(output)
+        return self.pages.setdefault(key, incremental.Pages(key))
+
+
+class Build:
+    """One Pelican run of the site."""
+
+    def __init__(self, pelican, session: Session):
+        s = pelican.settings
+        self.pelican_settings = s
+        project = Path(s["PATH"]).resolve().parent
+        files = [(name, (project / name).read_text(encoding="utf-8")) for name in ("pelicanconf.py", "publishconf.py")
+                 if (project / name).is_file()]
+        self.settings, self.setting_problems = settings_model.read(
+            s, lambda name: settings_model.setting_file(name, files))
+        clinic = self.settings
+        self.session = session
+        self.output = os.path.realpath(pelican.output_path)
+        self.siteurl = s.get("SITEURL", "")
+        self.today = dates.today(clinic.today, s.get("TIMEZONE"))
+        self.assets = Assets(Path(s["THEME"]) / "static", self.siteurl, s["THEME_STATIC_DIR"])
+        self.image_jobs: list = []  # images to resize (pages/images.py), written at the end
+        self.review_rows: list = []  # for `make review-report`
+        self.readability_rows: list = []  # for `make readability`
+        self.sitemap = Sitemap()
+        self.finisher = Finisher(clinic.minify, clinic.precompress, clinic.precompress_text_extensions,
+                                 clinic.precompress_min_size, self.siteurl)
+        self.search = SearchIndex(self.output, clinic.search_pages_per_index, session.search)
+        self.incremental = session.pages_of(self.output) \
+            if incremental.enabled(s, clinic.incremental) else None
+        if self.incremental is not None:
+            self.incremental.start()
+        self.sharing = PageSharing(self.finisher, self.incremental, clinic.parallel_write,
+                                   clinic.parallel_write_min)
+        data_dir = readability.data_dir_of(clinic.nltk_data, s["PATH"])
+        self.levels = session.reading_levels(data_dir)
+        self.reader = ReadWorker(self.levels, clinic.parallel_read, clinic.parallel_read_min,
+                                 clinic.readability_target is not None, data_dir and str(data_dir))
+
+    # -- the receivers of this build only ---------------------------------------------
+    def open(self) -> None:
+        signals.generator_init.connect(self.on_generator_init)
+        signals.content_written.connect(self.on_content_written)
+        self.reader.connect()
+
+    def disconnect(self) -> None:
+        signals.generator_init.disconnect(self.on_generator_init)
+        signals.content_written.disconnect(self.on_content_written)
+        self.reader.disconnect()
+
+    def on_generator_init(self, generator) -> None:
+        """Each generator's templates get the clinic's filters, asset() and the
+        session's compiled templates (the settings module's dicts stay as they are)."""
+        env = generator.env
+        env.filters.update(filters.FILTERS)
+        env.globals["asset"] = self.assets.url
+        env.bytecode_cache = self.session.templates
+
+    def on_content_written(self, path, context) -> None:
+        """A page is on disk (or accounted for: not rendered again, or written
+        by the other process): the sitemap lists it, the compressor takes it,
+        and its article lets its HTML go."""
+        self.sitemap.add(path, context)
+        self.finisher.on_content_written(path)
+        release_written(path, context)
+
+    # -- what the generator asks of the build --------------------------------------------
+    def plan_pages(self, context) -> None:
+        """The dev server: which pages this rebuild renders (speed/incremental.py)."""
+        if self.incremental is not None:
+            incremental.plan_build(self.incremental, context, self.pelican_settings, self.today.isoformat(),
+                                   RealPaths())
+
+    def reading_levels(self) -> readability.ReadingLevels:
+        """The build's ReadingLevels, with what the second process measured."""
+        self.reader.collect_readings()
+        return self.levels
+
+    # -- the end ----------------------------------------------------------------------------
+    def write_assets(self) -> None:
+        """finalized: the theme's assets the pages asked for, and the resized images."""
+        from .outputs import images
+        # pages not rendered again (incremental.py) ask for nothing, but still name the assets
+        also = self.session.assets_used.get(self.output, ()) if self.incremental is not None else ()
+        self.assets.write(Path(self.output), also=also)
+        self.session.assets_used[self.output] = set(self.assets.used)
+        images.write(self.image_jobs, Path(self.output))
+
+    def assets_hashed(self) -> list[str]:
+        return [hashed for hashed, _ in self.assets.used.values()]
+
+    def close(self) -> None:
+        """Whatever the run left: the other writing process, the reading worker,
+        a Pagefind run still going, the compressor's thread."""
+        self.disconnect()
+        self.sharing.abandon()
+        self.search.stop()
+        try:
+            self.finisher.finish()
+        except OSError:
+            pass
+
+
+def forget_cached_content(*_args) -> None:
+    """Pelican keeps every Content's HTML and summary in class-wide dicts
+    (utils.memoized) for as long as the process lives, and each Content there
+    holds the build's whole context: the articles of a finished build (and in
+    the dev server, of every earlier one) could never be let go."""
+    Content.get_content.cache.clear()
+    Content.get_summary.cache.clear()
