@@ -181,7 +181,7 @@ def netlify_headers(clinic, fingerprinted: Iterable[str] = (),
     /404.html for a missing path by themselves.
     """
     lines = [
-        "# Written by the clinic plugin (plugins/clinic/headers.py) from the settings",
+        "# Written by the clinic plugin (plugins/clinic/outputs/headers.py) from the settings",
         "# CLINIC_SECURITY_HEADERS and CLINIC_CACHE_ASSETS in pelicanconf.py. Do not edit:",
         "# change the settings and run `make publish`. Read by Netlify and Cloudflare Pages.",
         "",
@@ -220,7 +220,7 @@ def htaccess(clinic) -> str:
     text_exts = [f".{ext}" for ext, mime in CONTENT_TYPES.items() if mime in TEXT_TYPES]
     compressible = "|".join(COMPRESSIBLE)
     out = [
-        "# Written by the clinic plugin (plugins/clinic/headers.py) from the settings",
+        "# Written by the clinic plugin (plugins/clinic/outputs/headers.py) from the settings",
         "# CLINIC_SECURITY_HEADERS and CLINIC_CACHE_* in pelicanconf.py. Do not edit:",
         "# change the settings and run `make publish`. Read by Apache (shared hosting).",
         "",
@@ -325,7 +325,7 @@ def nginx_server(clinic, *, root: str, server_name: str = "_",
         "    absolute_redirect off;",
         "",
         "    # This block's own table of types, the same one S3 and Apache are given",
-        "    # (plugins/clinic/headers.py). It replaces mime.types for this site.",
+        "    # (plugins/clinic/outputs/headers.py). It replaces mime.types for this site.",
         "    types {",
     ]
     out += [f"        {mime:<{width}} {' '.join(exts)};" for mime, exts in by_type.items()]
