@@ -61,8 +61,9 @@ serve: $(DEPS)
 devserver: $(DEPS)
 	PORT=$(PORT) $(PYTHON) tools/devserver.py
 
+# -n auto: one worker per core (pytest-xdist); `make test PYTEST_ARGS="-m 'not browser'"` skips the browser.
 test: $(DEPS) $(NODE_DEPS)
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest -n auto $(PYTEST_ARGS)
 
 readability: $(DEPS)
 	$(PYTHON) tools/reports.py readability

@@ -35,10 +35,17 @@ class Site:
         return [line for line in self.log.splitlines() if line.strip()]
 
 
+# Compiled templates and reading levels are memos of exactly what they depend on:
+# every build of the suite shares them, as the process-wide caches of a long
+# dev-server session would (a new Session per build compiles every template again).
+MEMOS = build.clinic.Session()
+
+
 def run_build(mode: str, content: Path, output: Path, siteurl: str = "https://clinic.test",
               settings_override: dict | None = None, session=None) -> Site:
     """Build content into output as `make html` or `make publish` does; `session`:
     what a process that builds again keeps between builds (the dev server's)."""
+    session = session or build.clinic.Session(memos=MEMOS)
     settings = ROOT / ("publishconf.py" if mode == "publish" else "pelicanconf.py")
     extra = {"PATH": str(content), "THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")],
              "SITEURL": siteurl if mode == "publish" else ""}
@@ -77,7 +84,7 @@ class FixtureSite:
         self.content = base / "content"
         shutil.copytree(ROOT / "content", self.content)
         self.output = base / "output"
-        self.session = build.clinic.Session()  # its builds run one after another, as the dev server's do
+        self.session = build.clinic.Session(memos=MEMOS)  # its builds follow each other, as the dev server's do
 
     def write(self, rel: str, text: str | bytes) -> Path:
         p = self.content / rel
@@ -128,6 +135,14 @@ def _no_browser(reason: str):
     if os.environ.get("CI") == "true":
         pytest.fail(f"browser tests cannot run in CI: {reason}")
     pytest.skip(reason)
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that drives the browser is marked `browser`, whether or not it
+    says so: `pytest -m "not browser"` runs the rest in a fraction of the time."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")

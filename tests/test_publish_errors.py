@@ -109,7 +109,41 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
+# The cases a whole `make publish` runs: they prove the wiring (Pelican's own
+# messages, the link check of the built pages, the swap never happening); the
+# others are checks of the source files, run on the pure checker alone.
+END_TO_END = {"misspelt key", "invalid utf-8", "two files, one address", "broken plain link", "broken taxonomy yaml"}
+
+
+def checked_sources(fs) -> list[str]:
+    """What the build's checks of the source files say (checks/sources.py and
+    validate.validate_site), without Pelican: milliseconds instead of a build."""
+    from clinic.checks import validate
+    from clinic.checks.sources import check_sources, load_site_data
+    from clinic.model.paths import RealPaths, display_paths
+
+    shown = display_paths(fs.content, RealPaths())
+    vocab, data, problems = load_site_data(fs.content, "taxonomy.yaml", "clinic", shown)
+    checked, found = check_sources(fs.content, ["conditions", "procedures", "treatments", "guides", "pages"],
+                                   vocab, data.providers, shown)
+    problems += found + validate.validate_site([c.meta for c in checked])
+    return [p.format() for p in problems]
+
+
+@pytest.mark.parametrize("case", sorted(set(CASES) - END_TO_END))
+def test_bad_input_is_found_by_the_checks_with_a_clear_message(fixture_site, case):
+    change, expected = CASES[case]
+    assert checked_sources(fixture_site) == [], "the shipped content has problems of its own"
+    change(fixture_site)
+    found = checked_sources(fixture_site)
+    lines = "\n".join(found)
+    for fragment in expected:
+        assert fragment in lines, f"{fragment!r} not in:\n{lines}"
+    # an error, which stops `make publish`, not a warning
+    assert not any(line.startswith("warning:") for line in found if expected[0] in line)
+
+
+@pytest.mark.parametrize("case", sorted(END_TO_END))
 def test_bad_input_fails_publish_with_a_clear_message(fixture_site, case):
     change, expected = CASES[case]
     result = break_and_publish(fixture_site, change)
@@ -117,6 +151,17 @@ def test_bad_input_fails_publish_with_a_clear_message(fixture_site, case):
         assert fragment in result.log, f"{fragment!r} not in:\n{result.log}"
     # one line per problem, then the count
     assert result.lines[-1].startswith("Publish failed: ")
+
+
+def test_a_source_problem_fails_publish_as_the_checks_say(fixture_site):
+    """The checks run on their own above are the build's: one case through a
+    whole publish gives the same line."""
+    change, expected = CASES["unknown term"]
+    change(fixture_site)
+    found = checked_sources(fixture_site)
+    result = fixture_site.publish()
+    assert result.status == 1
+    assert [line for line in found if expected[0] in line][0] in result.log
 
 
 def test_all_problems_are_reported_at_once(fixture_site):

@@ -37,14 +37,18 @@ from .speed.parallel_write import PageSharing
 class Session:
     """What the dev server keeps from one rebuild to the next."""
 
-    def __init__(self):
+    def __init__(self, memos: "Session | None" = None):
+        """memos: another session whose pure memos (compiled templates, reading
+        levels, both keyed by exactly what they depend on) this one shares; a
+        test suite that builds many sites in one process passes its first."""
         self.validated = validate.Remembered()  # each source file's check
         self.links = links.Remembered()  # each page's links
         self.search = SearchMemory()  # the search bundles made, and runs still going
         self.pages: dict[str, incremental.Pages] = {}  # by output folder: the key of each page written
         self.assets_used: dict[str, set[str]] = {}  # by output folder: the assets its pages asked for
-        self.templates = MemoryBytecodeCache()  # compiled templates
-        self._levels: dict[str, readability.ReadingLevels] = {}  # by the syllable table's folder
+        self.templates = memos.templates if memos else MemoryBytecodeCache()  # compiled templates
+        # by the syllable table's folder
+        self._levels: dict[str, readability.ReadingLevels] = memos._levels if memos else {}
 
     def reading_levels(self, data_dir: Path | None) -> readability.ReadingLevels:
         return self._levels.setdefault(str(data_dir), readability.ReadingLevels(data_dir))
