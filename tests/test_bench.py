@@ -17,13 +17,12 @@ from pathlib import Path
 import yaml
 
 import benchgen
+from clinic.model.rules import KINDS
 from conftest import ROOT
 
 PY = sys.executable
-CONDITION_SECTIONS = ["Overview", "Symptoms", "Causes", "Diagnosis", "Non-surgical treatment",
-                      "Surgical options", "Recovery", "When to get help"]
-PROCEDURE_SECTIONS = ["What it is", "Who it helps", "Before surgery", "During surgery", "After surgery",
-                      "Risks", "Recovery timeline"]
+CONDITION_SECTIONS = list(KINDS["condition"].sections)
+PROCEDURE_SECTIONS = list(KINDS["procedure"].sections)
 
 
 def files_of(folder):

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from build import check_output
+from clinic.model.rules import KINDS
 from conftest import ROOT
 
 CONDITIONS = ["bunions", "hammertoes", "foot-ankle-arthritis", "plantar-fasciitis", "achilles-tendinopathy",
@@ -20,8 +21,7 @@ GUIDES = ["foot-surgery-for-chronic-pain", "recovery-after-foot-surgery"]
 PAGES = ["about", "contact", "appointments", "disclaimer", "privacy", "accessibility"]
 CONDITION_SECTIONS = ["Overview", "Symptoms", "Causes", "Diagnosis", "Non-surgical treatment",
                       "Surgical options", "Recovery", "When to get help"]
-PROCEDURE_SECTIONS = ["What it is", "Who it helps", "Before surgery", "During surgery", "After surgery",
-                      "Risks", "Recovery timeline"]
+PROCEDURE_SECTIONS = list(KINDS["procedure"].sections)
 TAXONOMY = yaml.safe_load((ROOT / "content" / "taxonomy.yaml").read_text())["facets"]
 
 

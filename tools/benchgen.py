@@ -475,12 +475,15 @@ def procedure_article(t: Topic, ctx: dict, rng: random.Random, treats: list[Topi
     sec.append(["## Risks", paragraph(PROCEDURE["Risks"], rng, ctx, 2, 2), bullet_list(RISK_ITEMS, rng, ctx, 4, 7),
                 "Ask your surgeon how these risks apply to you."])
     sec.append(["## Recovery timeline", paragraph(PROCEDURE["Recovery timeline"], rng, ctx, 2, 2),
-                table(("Time after surgery", "What often happens"), TIMELINE_TABLE, rng, 3, 5),
-                '!!! info "Call your surgeon if you are worried"\n'
-                "    If you have questions during your recovery, or something does not seem right, "
-                "call your surgeon's office."])
+                table(("Time after surgery", "What often happens"), TIMELINE_TABLE, rng, 3, 5)])
+    # every procedure page ends with its warning signs (model/rules.py: an urgent and an emergency callout)
+    sec.append(["## When to get help",
+                '!!! urgent "Call your surgeon\'s office straight away if"\n'
+                + bullet_list(HELP_URGENT, rng, ctx, 2, 3).replace("\n", "\n    ").join(["    ", ""]),
+                '!!! emergency "Call the emergency number if"\n'
+                + bullet_list(HELP_EMERGENCY, rng, ctx, 1, 2).replace("\n", "\n    ").join(["    ", ""])])
     target = rng.randint(WORDS_MIN + 20, WORDS_MAX - 40)
-    pad_to(sec, PROCEDURE_FILLER, target, rng, ctx, skip_last=False)
+    pad_to(sec, PROCEDURE_FILLER, target, rng, ctx, skip_last=True)
     head = [("Title", t.label),
             ("Summary", f"An operation on the {t.place} to ease pain. It is an option when other care has not helped."),
             ("Date", d["date"].isoformat()), ("Regions", ", ".join(ctx["regions"])),

@@ -37,6 +37,13 @@ EXAMPLE_VALUES = {
 }
 
 
+# The scaffold's callouts in 'When to get help': their titles and what to write.
+CALLOUT_TITLES = {"non-urgent": "See a foot specialist if", "urgent": "Ask for an urgent appointment if",
+                  "emergency": "Call 911 or go to the emergency room if"}
+CALLOUT_FILL = {"non-urgent": "when to book a routine visit", "urgent": "warning signs",
+                "emergency": "signs that need the emergency number"}
+
+
 def scaffold(kind_name: str, slug: str, title: str, today: dt.date) -> str:
     kind = KINDS[kind_name]
     lines = []
@@ -58,10 +65,9 @@ def scaffold(kind_name: str, slug: str, title: str, today: dt.date) -> str:
     for section in kind.sections:
         body.append(f"## {section}\n\n{FILL_IN} the text for this section.\n")
         if section == kind.section("help"):
-            body.append('!!! non-urgent "See a foot specialist if"\n'
-                        f"    - {FILL_IN} when to book a routine visit\n\n"
-                        '!!! urgent "Ask for an urgent appointment if"\n'
-                        f"    - {FILL_IN} warning signs\n")
+            for tier in kind.help_tiers or ("non-urgent", "urgent"):
+                title = CALLOUT_TITLES[tier]
+                body.append(f'!!! {tier} "{title}"\n    - {FILL_IN} {CALLOUT_FILL[tier]}\n')
     if not kind.sections:
         body.append(f"{FILL_IN} the text of the page.\n")
     return "\n".join(lines) + "\n\n" + "\n".join(body)

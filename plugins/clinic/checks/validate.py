@@ -19,6 +19,11 @@ from ..model.rules import (CALLOUT_TIERS, FILL_IN, KIND_TREATMENT_TYPE, KINDS, P
 from ..model.article import ArticleMeta, Source  # noqa: F401 (re-exported for the reports)
 from ..model.vocabulary import SLUG, Vocabulary
 
+# What to write for a missing callout of the 'When to get help' section.
+HELP_CALLOUT_HINTS = {
+    "urgent": "'!!! urgent \"Call your surgeon's office or doctor straight away if\"'",
+    "emergency": "'!!! emergency \"Call 911 or go to the emergency room if\"' (use the clinic's emergency number)",
+}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 YEAR = re.compile(r"^(1[89]\d\d|20\d\d|n\.d\.)$")
 HEADING2 = re.compile(r"^##\s+(?P<title>[^#].*?)\s*#*\s*$")
@@ -127,11 +132,17 @@ def check_body(body: str, body_line: int, kind: Kind, path: str) -> list[Problem
             problems.append(Problem(path, lineno, "callout", f"'!!! {tier}' is not a callout type",
                                     did_you_mean(tier, CALLOUT_TIERS, "callout types")))
     help_section = kind.section("help")
-    if help_section:
-        help_callouts = [t for t, _, s in callouts if s == help_section and t in CALLOUT_TIERS]
-        if not help_callouts:
-            problems.append(Problem(path, lines.get(help_section) if kind.sections and headings else None,
-                                    "callout", f"'{help_section}' has no callout",
+    # only where the section is there: a missing section is its own line above
+    if help_section and any(t == help_section for t, _ in headings):
+        line = next((n for t, n in headings if t == help_section), None)
+        tiers = {t for t, _, s in callouts if s == help_section and t in CALLOUT_TIERS}
+        missing = [t for t in kind.help_tiers if t not in tiers]
+        if missing:
+            problems.append(Problem(path, line, "callout", f"'{help_section}' has no {' and no '.join(missing)} callout",
+                                    "add " + " and ".join(HELP_CALLOUT_HINTS[t] for t in missing)
+                                    + ", each with an indented list of the signs"))
+        elif not kind.help_tiers and not tiers:
+            problems.append(Problem(path, line, "callout", f"'{help_section}' has no callout",
                                     "add '!!! urgent \"Ask for an urgent appointment if\"' with an indented list",
                                     severity="warning"))
     return problems

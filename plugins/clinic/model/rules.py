@@ -47,6 +47,11 @@ class Kind:
     # what some sections are for, by role: the templates' related-page boxes, the
     # structured data and the validator find a section by its role, never by its title
     roles: tuple[tuple[str, str], ...] = ()
+    # the callouts its 'help' section must hold (an error if one is missing); a
+    # kind without them only warns when that section has no callout at all
+    help_tiers: tuple[str, ...] = ()
+    # sections a page may add after the required ones (their roles still apply)
+    optional_sections: tuple[str, ...] = ()
 
     def section(self, role: str) -> str | None:
         """The title of the section that plays this role on this kind of page, if any."""
@@ -65,16 +70,20 @@ KINDS = {
         "procedure", "procedures", "Surgical procedures", "Procedure",
         MEDICAL_COMMON + ("regions", "treats"), ("modified", "status", "symptoms"),
         ("What it is", "Who it helps", "Before surgery", "During surgery", "After surgery",
-         "Risks", "Recovery timeline"),
+         "Risks", "Recovery timeline", "When to get help"),
         True, "procedure",
         (("treats", "Who it helps"), ("preparation", "Before surgery"), ("how", "During surgery"),
-         ("followup", "After surgery"))),
+         ("followup", "After surgery"), ("help", "When to get help")),
+        ("urgent", "emergency")),
     "treatment": Kind(
         "treatment", "treatments", "Non-surgical treatments", "Treatment",
         MEDICAL_COMMON + ("regions", "treats"), ("modified", "status", "symptoms"),
         ("What it is", "Who it helps", "What to expect", "Risks and side effects", "How long it takes"),
         True, "procedure",
-        (("treats", "Who it helps"), ("how", "What to expect"), ("followup", "How long it takes"))),
+        (("treats", "Who it helps"), ("how", "What to expect"), ("followup", "How long it takes"),
+         ("help", "When to get help")),
+        # a treatment with a cast, a boot or injections adds this section; it then needs both
+        ("urgent", "emergency"), ("When to get help",)),
     "guide": Kind(
         "guide", "guides", "Guides", "Guide",
         MEDICAL_COMMON + ("regions",), ("modified", "status", "conditions", "procedures", "symptoms"),
@@ -85,7 +94,8 @@ KINDS = {
         (), False),
 }
 KIND_BY_FOLDER = {k.folder: k for k in KINDS.values()}
-assert all(title in k.sections for k in KINDS.values() for _, title in k.roles), "a role names a section of its kind"
+assert all(title in k.sections + k.optional_sections for k in KINDS.values() for _, title in k.roles), \
+    "a role names a section of its kind"
 
 # Which facet each list key names terms of.
 TERM_KEYS = {"regions": "region", "conditions": "condition", "procedures": "procedure", "symptoms": "symptom"}

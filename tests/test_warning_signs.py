@@ -1,0 +1,97 @@
+"""Warning signs are a rule, not a habit (issue 24): every procedure page, and
+every treatment page that adds the section, ends with 'When to get help'
+holding an urgent and an emergency callout."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from clinic.checks import validate
+from clinic.model.rules import KINDS
+from conftest import tree_hash
+
+PROCEDURE = "procedures/bunionectomy.md"
+TREATMENT = "treatments/medication.md"
+HELP = "\n## When to get help\n"
+
+
+def problems_of(fixture_site, rel: str) -> list[str]:
+    """What the validator says of one page (its own checks, no build)."""
+    from clinic.checks.sources import load_site_data
+    from clinic.model.paths import RealPaths, display_paths
+
+    shown = display_paths(fixture_site.content, RealPaths())
+    vocab, data, _ = load_site_data(fixture_site.content, "taxonomy.yaml", "clinic", shown)
+    kind = KINDS[rel.split("/")[0].rstrip("s")]
+    path = fixture_site.content / rel
+    _, problems = validate.validate_article(shown(path), path.read_text(encoding="utf-8"), kind, path.stem,
+                                            vocab, data.providers)
+    return [p.format() for p in problems]
+
+
+def cut_help_section(text: str) -> str:
+    return text[:text.index(HELP)] + "\n"
+
+
+def test_the_shipped_procedure_and_treatment_pages_pass(fixture_site):
+    assert problems_of(fixture_site, PROCEDURE) == []
+    assert problems_of(fixture_site, TREATMENT) == []
+
+
+def test_a_procedure_page_without_the_section_fails_publish_with_one_line(fixture_site):
+    (fixture_site.output / "conditions").mkdir(parents=True)
+    (fixture_site.output / "index.html").write_text("<p>live site</p>")
+    before = tree_hash(fixture_site.output)
+    fixture_site.write(PROCEDURE, cut_help_section(fixture_site.read(PROCEDURE)))
+    result = fixture_site.publish()
+    assert result.status == 1
+    assert [line for line in result.lines if not line.startswith(("Done:", "pages and"))] == [
+        "content/procedures/bunionectomy.md: body: section '## When to get help' is missing "
+        "(add it after '## Recovery timeline')",
+        "Publish failed: 1 error. output/ was not changed."]
+    assert tree_hash(fixture_site.output) == before
+
+
+def test_a_procedure_page_needs_both_an_urgent_and_an_emergency_callout(fixture_site):
+    text = fixture_site.read(PROCEDURE)
+    no_emergency = re.sub(r'!!! emergency "[^"]*"\n(    .*\n)+', "", text)
+    fixture_site.write(PROCEDURE, no_emergency)
+    (line,) = problems_of(fixture_site, PROCEDURE)
+    assert line.startswith("content/procedures/bunionectomy.md:")
+    assert line.endswith(": callout: 'When to get help' has no emergency callout (add '!!! emergency \"Call 911 "
+                         "or go to the emergency room if\"' (use the clinic's emergency number), each with an "
+                         "indented list of the signs)")
+    only_info = cut_help_section(text) + HELP + "\n!!! info \"Good to know\"\n    - call us\n"
+    fixture_site.write(PROCEDURE, only_info)
+    (line,) = problems_of(fixture_site, PROCEDURE)
+    assert "'When to get help' has no urgent and no emergency callout" in line and "warning" not in line
+
+
+def test_a_treatment_needs_the_callouts_only_once_it_has_the_section(fixture_site):
+    text = fixture_site.read(TREATMENT)
+    fixture_site.write(TREATMENT, cut_help_section(text))
+    assert problems_of(fixture_site, TREATMENT) == [], "a treatment without a cast or injections needs no section"
+    fixture_site.write(TREATMENT, cut_help_section(text) + HELP + "\nCall us if you are worried.\n")
+    (line,) = problems_of(fixture_site, TREATMENT)
+    assert "'When to get help' has no urgent and no emergency callout" in line
+
+
+@pytest.mark.parametrize("kind", ["procedure"])
+def test_every_built_procedure_page_shows_urgent_and_emergency_signs(site, kind):
+    """Whatever procedures the clinic writes: each built page's 'When to get help'
+    section holds both callouts, the emergency one naming the clinic's number."""
+    import yaml
+
+    from conftest import ROOT
+    number = str(yaml.safe_load((ROOT / "content/clinic/clinic.yaml").read_text())["emergency_number"])
+    pages = [rel for rel in site.html_files() if rel.startswith(KINDS[kind].folder + "/") and rel.count("/") == 2]
+    assert pages, "the site has procedure pages"
+    for rel in pages:
+        heading = site.soup(rel).find("h2", string="When to get help")
+        assert heading is not None, rel
+        section = heading.find_parent("section")
+        assert section.select(".clinic-callout--urgent"), rel
+        emergency = section.select(".clinic-callout--emergency")
+        assert emergency and number in emergency[0].get_text(), rel
