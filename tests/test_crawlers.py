@@ -28,8 +28,22 @@ def test_sitemap_lists_every_page_and_nothing_else(site):
     assert set(locs) == page_urls(site)
 
 
+def set_dates(fs, rel: str, **dates) -> None:
+    """Give a page these dates (Date, Modified, Last-reviewed), whatever the sample's were."""
+    text = fs.read(rel)
+    for key, value in dates.items():
+        key = key.replace("_", "-").capitalize()
+        line = f"{key}: {value}"
+        text = re.sub(rf"^{key}: .*$", line, text, count=1, flags=re.M) if re.search(rf"^{key}: ", text, re.M) \
+            else text.replace("\nRegions:", f"\n{line}\nRegions:", 1)
+    fs.write(rel, text)
+
+
 def test_sitemap_lastmod_follows_the_last_change_or_review(site, fixture_site):
-    fixture_site.edit("conditions/bunions.md", "Last-reviewed: 2026-11-20", "Last-reviewed: 2026-11-22")
+    set_dates(fixture_site, "conditions/bunions.md", date="2026-11-20", modified="2026-11-20",
+              last_reviewed="2026-11-22")
+    set_dates(fixture_site, "conditions/hammertoes.md", date="2026-11-20", modified="2026-11-20",
+              last_reviewed="2026-11-20")
     built = fixture_site.publish()
     assert built.status == 0, built.log
     root = ET.parse(built.output / "sitemap.xml").getroot()
@@ -143,3 +157,19 @@ def test_404_page_helps_the_reader_on(site):
     assert any(h.startswith("tel:") for h in hrefs)
     # links in a 404 page must work from any folder: they are absolute
     assert all(h.startswith(("https://clinic.test/", "tel:")) for h in hrefs)
+
+
+def test_the_feed_holds_the_newest_page_whatever_its_title(fixture_site):
+    """Newest first by the last change, cut at FEED_MAX_ITEMS: a page late in the
+    alphabet that changed last is the feed's first entry (the site lists by title)."""
+    for path in sorted(fixture_site.content.glob("*/*.md")):
+        rel = path.relative_to(fixture_site.content).as_posix()
+        if rel.split("/")[0] in ("conditions", "procedures", "treatments", "guides"):
+            set_dates(fixture_site, rel, date="2026-01-01", modified="2026-01-01", last_reviewed="2026-01-01")
+    newest = sorted(p.relative_to(fixture_site.content).as_posix() for p in fixture_site.content.glob("treatments/*.md"))[-1]
+    set_dates(fixture_site, newest, modified="2026-03-01")
+    built = fixture_site.publish(FEED_MAX_ITEMS=2)
+    assert built.status == 0, built.log
+    feed = feedparser.parse((built.output / "feeds/all.atom.xml").read_text())
+    assert len(feed.entries) == 2
+    assert feed.entries[0].link.endswith(f"/{newest.removesuffix('.md')}/")

@@ -17,6 +17,7 @@ import os
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from ..outputs.minify import minify
+from ..pages.feeds import newest_first
 
 
 class _MinifyOnClose:
@@ -127,6 +128,11 @@ class ClinicWriter(Writer):
         if f.name == os.devnull or not filename.endswith(".html") or not finisher.active:
             return f
         return _MinifyOnClose(f, finisher, self.output_path)
+
+    def write_feed(self, elements, context, path=None, url=None, feed_type="atom", override_output=False,
+                   feed_title=None):
+        """Every feed newest first, so the newest page is always in it (pages/feeds.py)."""
+        return super().write_feed(newest_first(elements), context, path, url, feed_type, override_output, feed_title)
 
     # -- the topic pages' loop, shared like the articles' (pages/generator.py) ----------
     def share(self, theirs: list[str], scope: set[str]) -> bool:
