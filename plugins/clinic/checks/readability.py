@@ -236,8 +236,8 @@ class ReadingLevels:
         the same counts from textstat's own word, sentence and syllable functions.
 
         Written out here only because textstat memoises syllables per whole text in an
-        lru_cache of 128 entries: every word of every page misses it, and the site's
-        reading levels took about 2.5 s of a 1,000-article build. Counting each
+        lru_cache of 128 entries: every word of every page misses it, which made
+        reading levels one of the slowest parts of a large build. Counting each
         distinct word once gives the same numbers (tests/test_quality.py compares
         them with textstat's on every shipped article and on generated text).
         """

@@ -2,9 +2,8 @@
 compressed without compressing on every request.
 
 Written here instead of using pelican-precompress because that plugin fixes
-brotli at its maximum quality (11): on 1,000 articles it spent about 25 s of
-CPU for a result only 12 % smaller than quality 5, which takes a fraction of
-a second (measured with tools/bench.py). The plugin's other settings names
+brotli at its maximum quality (11), which costs many times the CPU of quality
+5 for files only slightly smaller. The plugin's other settings names
 (PRECOMPRESS_TEXT_EXTENSIONS, PRECOMPRESS_MIN_SIZE) are kept.
 
 Pages are compressed as Pelican writes them, on a second thread (zlib and
@@ -39,8 +38,8 @@ def _compress(path: Path) -> None:
 
 class Background:
     """Compresses pages handed to it while the build goes on. It keeps only the
-    paths done and the first error, not a Future per page (measured: about
-    10 MiB of 5,000 articles' build went to those)."""
+    paths done and the first error, not a Future per page (a large site's
+    Futures held megabytes)."""
 
     def __init__(self, extensions, min_size: int = 512):
         self.extensions, self.min_size = set(extensions), min_size

@@ -14,8 +14,8 @@ indexes again only the bundles that need it (stale()): after an edit to one
 article, one bundle of a large site instead of all of them.
 
 A large site is indexed in parts (plan()): Pagefind holds about 280 KB of
-memory for every page it indexes (measured: 286 MB for 1,013 pages), so
-5,000 articles took 1.4 GB in one run. Each part of at most
+memory for every page it indexes, too much for thousands of pages in one
+run. Each part of at most
 CLINIC_SEARCH_PAGES_PER_INDEX pages is a bundle of its own (pagefind/ and
 pagefind/part-2/, part-3/, ...), indexed one after another by one runner
 (pagefind_runs.py) so that only one Pagefind is in memory at a time. The
@@ -77,8 +77,7 @@ def plan(save_as: list[str], per_index: int, max_glob: int = MAX_GLOB) -> list[l
 def executable() -> str:
     """The Pagefind binary that pagefind[bin] installs, started directly:
     `python -m pagefind` only finds this file and runs it, after starting Python
-    and importing asyncio (about 0.1 s of CPU per run, two runs at 1,000
-    articles, at the end of the build, where nothing else is left to do)."""
+    and importing asyncio, at the end of the build where nothing else is left to do."""
     from pagefind_bin import get_executable
     return str(get_executable().resolve())
 
@@ -163,8 +162,8 @@ class SearchMemory:
     the background, and for each output folder and bundle the pages a run that
     ended well made it from, each page's file state and bytes' digest when the
     run started, and the state of the entry file it left. Written by hand:
-    Pagefind has no incremental mode, and at 5,000 articles indexing all nine
-    bundles again took about 12 s of CPU after every one-sentence edit."""
+    Pagefind has no incremental mode, and indexing every bundle of a large site
+    again after each one-sentence edit kept a core busy for seconds."""
 
     def __init__(self):
         self.background: list[tuple[subprocess.Popen, str, dict[str, tuple]]] = []
@@ -258,8 +257,8 @@ class SearchIndex:
         runs = self.commands()
         # A part this plan has no more (the dev server's site got smaller) goes; the
         # others are written over, as Pagefind does with its files: deleting and
-        # making them all again on every rebuild cost 578 files at 1,000 articles,
-        # and on some file systems files made just after others were deleted cost
+        # making them all again on every rebuild costs hundreds of files, and on
+        # some file systems files made just after others were deleted cost
         # several times more (tools/bench.py).
         wanted = {self.output / folder for folder in bundles(len(runs))}
         for old in bundles_in(self.output)[1:]:

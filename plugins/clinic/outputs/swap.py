@@ -6,9 +6,8 @@ upload never sees a half-written or missing output/. Elsewhere (or on file
 systems without it) two renames are used, which leaves a gap of microseconds.
 After the call, `staging` holds the previous site (or nothing), for the
 caller to delete: retire() deletes it in a process of its own, so that
-`make publish` is done as soon as the new site is in place (deleting 7,000
-files took 0.3 to 1.1 s of a 1,000-article build here, several seconds at
-5,000). What a deletion that was stopped leaves behind (a hidden
+`make publish` is done as soon as the new site is in place (deleting a large
+site's files takes seconds). What a deletion that was stopped leaves behind (a hidden
 `.output.retired-*` folder beside output/), the next publish deletes first.
 """
 

@@ -1,7 +1,7 @@
 """The dev server renders again only the pages an edit can change.
 
-A rebuild after a one-article edit rendered every page of the site again
-(2,078 at 1,000 articles: about half of the rebuild). Most edits are to the
+Rendering every page again after a one-article edit was about half of a
+rebuild. Most edits are to the
 text of one article, and only that article's own page shows its text: every
 other page shows other articles only through their metadata (title, summary,
 address, terms, relations, dates), or through the taxonomy, the clinic's

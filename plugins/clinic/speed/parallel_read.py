@@ -44,9 +44,8 @@ from .forking import fork_is_safe
 # the worker has not started when Pelican gets to it is converted here
 # instead (its job is cancelled). So the two meet in the middle of each
 # block whatever either one's speed, and neither waits for the other for
-# more than a file or two. (A fixed share was measured to leave one of them
-# idle for 0.3-0.7 s of a 1,000-article build on this shared machine, the
-# one or the other depending on the moment.) A block's finished pages wait
+# more than a file or two (a fixed share left one of them idle, the one or the
+# other depending on the machine's load). A block's finished pages wait
 # here until Pelican reads them: about 50 at a time. A block is handed over
 # when Pelican starts reading the one before it, so that the jobs waiting
 # (a Future each) stay a few hundred on a site of any size.
@@ -58,8 +57,7 @@ BLOCK = 100
 _worker: dict = {}
 # The worker measures the files converted here only once every file is read,
 # in batches of this many: measured as they came, they kept it from the
-# conversions, and Pelican's process then converted four files in five (at
-# 5,000 articles) while the worker measured.
+# conversions, and Pelican's process ended up converting most files itself.
 MEASURE_BATCH = 50
 
 # What _parse_metadata needs of a Markdown instance when no field is formatted:
