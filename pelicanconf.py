@@ -74,6 +74,7 @@ MARKDOWN = {
         "markdown.extensions.toc": {},
         "markdown.extensions.meta": {},
         "clinic.pages.callouts": {},
+        "clinic.pages.blocks": {},
     },
     "output_format": "html5",
 }

@@ -136,14 +136,13 @@ def checked_sources(fs) -> list[str]:
     """What the build's checks of the source files say (checks/sources.py and
     validate.validate_site), without Pelican: milliseconds instead of a build."""
     from clinic.checks import validate
-    from clinic.checks.sources import check_sources, load_site_data
+    from clinic.checks.sources import check_site
     from clinic.model.paths import RealPaths, display_paths
 
     shown = display_paths(fs.content, RealPaths())
-    vocab, data, problems = load_site_data(fs.content, "taxonomy.yaml", "clinic", shown)
-    checked, found = check_sources(fs.content, ["conditions", "procedures", "treatments", "guides", "pages"],
-                                   vocab, data.providers, shown)
-    problems += found + validate.validate_site([c.meta for c in checked])
+    site = check_site(fs.content, "taxonomy.yaml", "clinic", ["conditions", "procedures", "treatments", "guides",
+                                                              "pages"], shown)
+    problems = site.problems + validate.validate_site([c.meta for c in site.checked])
     return [p.format() for p in problems]
 
 

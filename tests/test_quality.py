@@ -49,8 +49,10 @@ def test_review_report_command(fixture_site):
     table = [line for line in lines if line.startswith(("overdue", "due soon", "current"))]
     assert table[0].startswith("overdue (22 days late)") and "content/conditions/bunions.md" in table[0]
     assert "Dr. Avery Sample, DPM, FACFAS" in table[0]
-    assert len(table) == 18  # every medical page
-    assert "18 medical pages: 1 overdue" in lines[-1]
+    medical = [p for folder in ("conditions", "procedures", "treatments", "guides", "blocks")
+               for p in (fixture_site.content / folder).glob("*.md")]
+    assert len(table) == len(medical)  # every medical page and shared block
+    assert f"{len(medical)} medical pages and shared blocks: 1 overdue" in out.getvalue()
 
 
 def test_overdue_review_warns_by_default_and_can_fail_publish(fixture_site):

@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT / "plugins"))
 
 from pelican.settings import read_settings  # noqa: E402
 
-from clinic.checks.sources import check_sources, load_site_data  # noqa: E402
+from clinic.checks.sources import check_site  # noqa: E402
 from clinic.model import dates, settings as settings_model  # noqa: E402
 from clinic.model.paths import RealPaths, display_paths  # noqa: E402
 from clinic.model.rules import FILL_IN, KINDS  # noqa: E402
@@ -124,10 +124,9 @@ def main(argv=None) -> int:
         print(f"Added {slug!r} to the {kind.term_facet} list in {taxonomy.relative_to(content.parent)}")
     # the same check as the build's, on the new page: how much is left to write
     shown = display_paths(content, RealPaths())
-    vocab, data, _ = load_site_data(content, clinic.taxonomy_file, clinic.data_dir, shown)
-    _, problems = check_sources(content, settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"], vocab, data.providers,
-                                shown)
-    mine = [p for p in problems if p.path == shown(target) and p.severity == "error"]
+    site = check_site(content, clinic.taxonomy_file, clinic.data_dir, settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"],
+                      shown)
+    mine = [p for p in site.problems if p.path == shown(target) and p.severity == "error"]
     print(f"Next: replace every '{FILL_IN}' in those files ({len(mine)} problem(s) in the new page now), "
           "then run `make html` to check.")
     return 0

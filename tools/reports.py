@@ -30,18 +30,18 @@ def load_settings(content: Path | None, today: str | None):
 
 def review_report(settings, out=sys.stdout) -> int:
     from clinic.checks import review
-    from clinic.checks.sources import check_sources, load_site_data
+    from clinic.checks.sources import check_site
     from clinic.model import dates, settings as settings_model
     from clinic.model.paths import RealPaths, display_paths
 
     clinic = settings_model.of(settings)
     content = Path(settings["PATH"])
     shown = display_paths(content, RealPaths())
-    vocab, data, _ = load_site_data(content, clinic.taxonomy_file, clinic.data_dir, shown)
-    checked, _ = check_sources(content, settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"], vocab, data.providers,
-                               shown)
+    site = check_site(content, clinic.taxonomy_file, clinic.data_dir, settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"],
+                      shown)
     today = dates.today(clinic.today, settings.get("TIMEZONE"))
-    rows = review.rows([c.meta for c in checked], data.providers, today, clinic.review_soon_days)
+    metas = [c.meta for c in site.checked] + [b.meta for b in site.blocks.values()]
+    rows = review.rows(metas, site.data.providers, today, clinic.review_soon_days)
     print(f"Medical review status on {today} (most urgent first)\n", file=out)
     header = ("Status", "Next review", "Last reviewed", "Reviewer", "Page")
     table = [(r.status + (f" ({-r.days_left} days late)" if r.status == review.OVERDUE and r.days_left is not None
@@ -49,8 +49,15 @@ def review_report(settings, out=sys.stdout) -> int:
               str(r.next_review or "missing"), str(r.last_reviewed or "missing"), r.reviewer, r.path) for r in rows]
     print_table(header, table, out)
     counts = {s: sum(1 for r in rows if r.status == s) for s in (review.OVERDUE, review.DUE_SOON, review.CURRENT)}
-    print(f"\n{len(rows)} medical pages: {counts[review.OVERDUE]} overdue, {counts[review.DUE_SOON]} due soon, "
-          f"{counts[review.CURRENT]} current.", file=out)
+    print(f"\n{len(rows)} medical pages and shared blocks: {counts[review.OVERDUE]} overdue, "
+          f"{counts[review.DUE_SOON]} due soon, {counts[review.CURRENT]} current.", file=out)
+    old = review.old_sources([m for m in metas if m.kind != "page"], today, clinic.source_max_age)
+    print(f"\nSources more than {clinic.source_max_age} years old (check each is still current, "
+          "or cite a newer one):\n", file=out)
+    if old:
+        print_table(("Year", "Source", "Publisher", "Page"), [(o.year, o.title, o.publisher, o.path) for o in old], out)
+    else:
+        print("None.", file=out)
     return 0
 
 

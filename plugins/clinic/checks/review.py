@@ -46,6 +46,22 @@ def rows(metas, providers, today: dt.date, soon_days: int = 60) -> list[ReviewRo
     return out
 
 
+@dataclass
+class OldSource:
+    path: str
+    title: str
+    publisher: str
+    year: int
+
+
+def old_sources(metas, today: dt.date, max_age: int) -> list[OldSource]:
+    """Cited sources dated more than max_age years before today, oldest first
+    (a source with no year, 'n.d.', cannot be judged and is not listed)."""
+    out = [OldSource(m.path, s.title, s.publisher, int(s.year)) for m in metas for s in m.sources
+           if s.year.isdigit() and today.year - int(s.year) > max_age]
+    return sorted(out, key=lambda o: (o.year, o.path, o.title))
+
+
 def problems(review_rows, severity: str = "warning") -> list[Problem]:
     return [Problem(r.path, None, "Next-review", f"the medical review was due on {r.next_review} ({-r.days_left} days ago)",
                     "have the page reviewed, then update Last-reviewed and Next-review", severity)

@@ -1,4 +1,5 @@
-"""Every source file of the site checked, in one place: the build
+"""Every source file of the site checked, in one place (the shared blocks
+first, since pages include them): the build
 (pages/generator.py), the reports (tools/reports.py) and the scaffold
 (tools/new_article.py) all call check_sources()."""
 
@@ -8,11 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..model import clinicdata, yamlfile
+from ..model import clinicdata, frontmatter, yamlfile
 from ..model.article import ArticleMeta
+from ..model.blocks import LINE as BLOCK_LINE, Block
 from ..model.paths import files_under
 from ..model.problems import Problem
-from ..model.rules import KIND_BY_FOLDER, KINDS, MARKDOWN_SUFFIXES
+from ..model.rules import BLOCK_FOLDER, BLOCK_KIND, KIND_BY_FOLDER, KINDS, MARKDOWN_SUFFIXES
 from ..model.vocabulary import Vocabulary, build as build_vocabulary
 from . import validate
 
@@ -65,14 +67,41 @@ class Checked:
     meta: ArticleMeta
 
 
+def load_blocks(content: Path, vocab: Vocabulary, providers, shown: Callable[[Path], str]) \
+        -> tuple[dict[str, Block], list[Problem]]:
+    """The shared blocks in content/blocks/, each checked like a page of its own
+    kind (rules.BLOCK_KIND: a title, a reviewer and review dates)."""
+    blocks, problems = {}, []
+    folder = content / BLOCK_FOLDER
+    if not folder.is_dir():
+        return blocks, problems
+    for path in sorted(folder.iterdir()):
+        if not (path.is_file() and path.suffix.lower() in MARKDOWN_SUFFIXES and not path.name.startswith(".")):
+            continue
+        name = shown(path)
+        text, probs = validate.decode(name, path.read_bytes())
+        problems += probs
+        if text is None:
+            continue
+        meta, probs = validate.validate_article(name, text, BLOCK_KIND, path.stem, vocab, providers)
+        problems += probs
+        body = frontmatter.parse(text).body
+        tiers = tuple(m.group("tier") for line in body.split("\n") if (m := validate.CALLOUT.match(line)))
+        blocks[path.stem] = Block(path.stem, meta, body, tiers)
+    return blocks, problems
+
+
 def check_sources(content: Path, folders, vocab: Vocabulary, providers, shown: Callable[[Path], str],
-                  remembered: validate.Remembered | None = None) -> tuple[list[Checked], list[Problem]]:
+                  remembered: validate.Remembered | None = None,
+                  blocks: dict[str, Block] | None = None) -> tuple[list[Checked], list[Problem]]:
     """Decode and validate every source file (validate.py), with the {filename}
-    link check against the files under content/. `remembered`: the dev server's
-    answers from the last rebuild, so that only changed files are checked again."""
+    link check against the files under content/ and the blocks it includes.
+    `remembered`: the dev server's answers from the last rebuild, so that only
+    changed files are checked again."""
     content_files = files_under(content)
+    tiers = {name: block.tiers for name, block in (blocks or {}).items()}
     if remembered is not None:
-        remembered.begin(vocab, providers, content_files)
+        remembered.begin(vocab, providers, content_files, tiers)
     checker = remembered or validate
     checked, problems = [], []
     for path, kind_name in source_files(content, folders):
@@ -82,7 +111,40 @@ def check_sources(content: Path, folders, vocab: Vocabulary, providers, shown: C
         if text is None:
             continue
         meta, probs = checker.validate_article(name, text, KINDS[kind_name], path.stem.lower(), vocab, providers,
-                                               content_files, path.parent.relative_to(content).as_posix())
+                                               content_files, path.parent.relative_to(content).as_posix(), tiers)
         problems += probs
         checked.append(Checked(path, text, meta))
     return checked, problems
+
+
+@dataclass
+class SiteCheck:
+    """Everything the checks found in content/, for the build, the reports and the scaffold."""
+
+    vocab: Vocabulary
+    data: clinicdata.ClinicData
+    blocks: dict[str, Block]
+    checked: list[Checked]
+    problems: list[Problem]
+
+
+def check_site(content: Path, taxonomy_file: str, data_dir: str, folders, shown: Callable[[Path], str],
+               remembered: validate.Remembered | None = None) -> SiteCheck:
+    """The taxonomy, the clinic's data, the shared blocks and every source file,
+    checked, with every problem (the checks across pages aside: validate_site)."""
+    vocab, data, problems = load_site_data(content, taxonomy_file, data_dir, shown)
+    blocks, found = load_blocks(content, vocab, data.providers, shown)
+    problems += found
+    checked, found = check_sources(content, folders, vocab, data.providers, shown, remembered, blocks)
+    return SiteCheck(vocab, data, blocks, checked, problems + found)
+
+
+def with_blocks_inline(text: str, blocks: dict[str, Block]) -> str:
+    """A page's source with each '{block}name' line replaced by the block's text
+    on that one line: what the reading-level check matches sentences against,
+    so a sentence from a block is found at the line that includes it."""
+    def line(text_line: str) -> str:
+        found = BLOCK_LINE.match(text_line)
+        block = blocks.get(found.group("name")) if found else None
+        return " ".join(part.strip() for part in block.text.split("\n")) if block else text_line
+    return "\n".join(line(x) for x in text.split("\n")) if "{block}" in text else text

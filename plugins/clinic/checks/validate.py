@@ -16,6 +16,7 @@ from .lastbuild import LastBuild, digest
 from ..model.problems import Problem, did_you_mean
 from ..model.rules import (CALLOUT_TIERS, FILL_IN, KIND_TREATMENT_TYPE, KINDS, PAGE_TEMPLATES, RESERVED_SLUGS, STATUSES,
                     TERM_KEYS, Kind)
+from ..model.blocks import LINE as BLOCK_LINE
 from ..model.article import ArticleMeta, Source  # noqa: F401 (re-exported for the reports)
 from ..model.vocabulary import SLUG, Vocabulary
 
@@ -77,11 +78,14 @@ def parse_sources(entry: frontmatter.Entry, path: str) -> tuple[list[Source], li
     return sources, problems
 
 
-def check_body(body: str, body_line: int, kind: Kind, path: str) -> list[Problem]:
-    """Required sections in order, known callout types, help callout on conditions."""
+def check_body(body: str, body_line: int, kind: Kind, path: str, blocks=None) -> list[Problem]:
+    """Required sections in order, known callout types, the callouts of the
+    'When to get help' section. blocks: the shared blocks by name, each with the
+    callout tiers it holds (an included block's callouts count where it stands)."""
     problems: list[Problem] = []
     headings: list[tuple[str, int]] = []
     callouts: list[tuple[str, int, str | None]] = []  # tier, line, section
+    unknown_in: set[str | None] = set()  # sections with an unknown block, whose callouts cannot be known
     in_fence = False
     text_lines = 0
     for i, line in enumerate(body.split("\n")):
@@ -98,6 +102,15 @@ def check_body(body: str, body_line: int, kind: Kind, path: str) -> list[Problem
         c = CALLOUT.match(line)
         if c:
             callouts.append((c.group("tier"), lineno, headings[-1][0] if headings else None))
+        b = BLOCK_LINE.match(line)
+        if b and blocks is not None:
+            name = b.group("name")
+            if name in blocks:
+                callouts += [(tier, lineno, headings[-1][0] if headings else None) for tier in blocks[name]]
+            else:
+                problems.append(Problem(path, lineno, "block", f"{name!r} is not a block in content/blocks/",
+                                        did_you_mean(name, blocks, "blocks")))
+                unknown_in.add(headings[-1][0] if headings else None)
         if re.match(r"^#\s", line):
             problems.append(Problem(path, lineno, "body", "has a level-1 heading ('# ...')",
                                     "the title is the page's only level-1 heading; use '## ' for sections"))
@@ -132,8 +145,9 @@ def check_body(body: str, body_line: int, kind: Kind, path: str) -> list[Problem
             problems.append(Problem(path, lineno, "callout", f"'!!! {tier}' is not a callout type",
                                     did_you_mean(tier, CALLOUT_TIERS, "callout types")))
     help_section = kind.section("help")
-    # only where the section is there: a missing section is its own line above
-    if help_section and any(t == help_section for t, _ in headings):
+    # only where the section is there (a missing section is its own line above)
+    # and holds no unknown block (that line says what is wrong)
+    if help_section and any(t == help_section for t, _ in headings) and help_section not in unknown_in:
         line = next((n for t, n in headings if t == help_section), None)
         tiers = {t for t, _, s in callouts if s == help_section and t in CALLOUT_TIERS}
         missing = [t for t in kind.help_tiers if t not in tiers]
@@ -163,23 +177,25 @@ class Remembered:
         self.answers = LastBuild()
         self.context = b""
 
-    def begin(self, vocab: Vocabulary, providers, content_files: set[str] | None) -> None:
+    def begin(self, vocab: Vocabulary, providers, content_files: set[str] | None, blocks=None) -> None:
         self.answers.begin()
         self.context = digest(repr(vocab).encode(), "\n".join(sorted(providers)).encode(),
-                              "\n".join(sorted(content_files)).encode() if content_files is not None else b"\1")
+                              "\n".join(sorted(content_files)).encode() if content_files is not None else b"\1",
+                              repr(sorted((blocks or {}).items())).encode())
 
     def validate_article(self, path: str, text: str, kind: Kind, slug: str, vocab: Vocabulary, providers,
-                         content_files: set[str] | None = None, source_dir: str = "") -> tuple[ArticleMeta, list[Problem]]:
-        """validate_article(), for the vocabulary, providers and content files given to begin()."""
+                         content_files: set[str] | None = None, source_dir: str = "",
+                         blocks=None) -> tuple[ArticleMeta, list[Problem]]:
+        """validate_article(), for the vocabulary, providers, content files and blocks given to begin()."""
         key = digest(self.context, path.encode(), kind.name.encode(), slug.encode(), source_dir.encode(), text.encode())
         meta, problems = self.answers.get(key, lambda: validate_article(path, text, kind, slug, vocab, providers,
-                                                                        content_files, source_dir))
+                                                                        content_files, source_dir, blocks))
         return meta, list(problems)
 
 
 def validate_article(path: str, text: str, kind: Kind, slug: str, vocab: Vocabulary,
                      providers, content_files: set[str] | None = None,
-                     source_dir: str = "") -> tuple[ArticleMeta, list[Problem]]:
+                     source_dir: str = "", blocks=None) -> tuple[ArticleMeta, list[Problem]]:
     """Check one file's metadata and body. `providers` is a mapping of provider slugs;
     `content_files` (paths relative to content/) enables the {filename} link check."""
     header = frontmatter.parse(text)
@@ -304,7 +320,7 @@ def validate_article(path: str, text: str, kind: Kind, slug: str, vocab: Vocabul
     if kind.name == "page" and slug in RESERVED_SLUGS:
         problems.append(Problem(path, None, "file name", f"the address /{slug}/ is used by the site itself",
                                 "rename the file"))
-    problems += check_body(header.body, header.body_line, kind, path)
+    problems += check_body(header.body, header.body_line, kind, path, blocks)
     if content_files is not None:
         problems += links.content_links(path, header.body, header.body_line, source_dir, content_files)
     return meta, problems

@@ -94,6 +94,16 @@ KINDS = {
         (), False),
 }
 KIND_BY_FOLDER = {k.folder: k for k in KINDS.values()}
+
+# A shared block (content/blocks/): text many pages include by name with a line
+# '{block}name' (pages/blocks.py). Not a page of its own, so not in KINDS; it has
+# its own reviewer and review dates, and the review report lists it.
+BLOCK_KIND = Kind("block", "blocks", "Shared blocks", "Shared block",
+                  ("title", "reviewed-by", "last-reviewed", "next-review"), ("modified", "summary", "sources"),
+                  (), True)
+BLOCK_FOLDER = "blocks"
+# In a block or a page, replaced by the clinic's emergency number (content/clinic/clinic.yaml).
+EMERGENCY_NUMBER = "{emergency_number}"
 assert all(title in k.sections + k.optional_sections for k in KINDS.values() for _, title in k.roles), \
     "a role names a section of its kind"
 
@@ -113,5 +123,5 @@ CALLOUT_TIERS = {
 PAGE_TEMPLATES = ("page", "contact", "appointments")
 STATUSES = ("published", "draft", "hidden")
 # Addresses the site itself uses; a page may not take them.
-RESERVED_SLUGS = {"conditions", "procedures", "treatments", "guides", "browse", "a-z", "search", "providers",
+RESERVED_SLUGS = {"conditions", "procedures", "treatments", "guides", "browse", "a-z", "search", "providers", "blocks",
                   "theme", "images", "feeds", "pagefind", "extra", "404"}

@@ -19,17 +19,20 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from markdown import Markdown
 from pelican.contents import Content
 from pelican.generators import Generator
 from pelican.utils import SafeDatetime
 
 from ..checks import review, validate
-from ..checks.sources import check_sources, load_site_data
+from ..checks.sources import check_site, with_blocks_inline
+from ..model.blocks import ATTRIBUTE, PLACEHOLDER as PLACEHOLDER_RE
 from ..model import relations
 from ..model.paths import RealPaths, display_paths
 from ..model.problems import Problem
-from ..model.rules import KINDS
+from ..model.rules import EMERGENCY_NUMBER, KINDS
 from . import images, jsonld, sections
+from .blocks import fill
 from .parts import Parts
 
 logger = logging.getLogger("clinic")
@@ -54,8 +57,12 @@ class ClinicGenerator(Generator):
         content_root = Path(settings["PATH"])
         real = RealPaths()
         shown_as = display_paths(content_root, real)
-        vocab, data, problems = load_site_data(content_root, clinic.taxonomy_file, clinic.data_dir, shown_as)
-        self.vocab, self.data = vocab, data
+        # The dev server (Pelican's content cache on) checks again only the files that changed.
+        remembered = self.build.session.validated if settings.get("LOAD_CONTENT_CACHE") else None
+        site = check_site(content_root, clinic.taxonomy_file, clinic.data_dir,
+                          settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"], shown_as, remembered)
+        vocab, data, blocks, checked, problems = site.vocab, site.data, site.blocks, site.checked, site.problems
+        self.vocab, self.data, self.blocks = vocab, data, blocks
 
         # Which Pelican object came from which file.
         objects = {}
@@ -63,12 +70,7 @@ class ClinicGenerator(Generator):
             for obj in self.context.get(key, []) or []:
                 objects[real(obj.source_path)] = obj
         # translations are not used on this site; a page in two languages is a duplicate address
-
-        # The dev server (Pelican's content cache on) checks again only the files that changed.
-        remembered = self.build.session.validated if settings.get("LOAD_CONTENT_CACHE") else None
-        checked, probs = check_sources(content_root, settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"],
-                                       vocab, data.providers, shown_as, remembered)
-        problems += probs
+        self.fill_blocks(objects.values(), blocks, data)
         metas = []
         sources_text = {}
         by_path = {}
@@ -81,7 +83,7 @@ class ClinicGenerator(Generator):
                                             "see Pelican's message about it above"))
                 continue
             metas.append(meta)
-            sources_text[meta.path] = source.text
+            sources_text[meta.path] = with_blocks_inline(source.text, blocks)
             by_path[meta.path] = obj
             obj.clinic = meta
             obj.kind = meta.kind
@@ -108,6 +110,23 @@ class ClinicGenerator(Generator):
             for m in [index.by_kind_slug.get(("condition", slug))] if m and m.path in by_path]
         self.context["clinic_site_jsonld"] = jsonld.dumps(jsonld.clinic(data, settings["SITEURL"]))
         self.metas, self.sources_text, self.problems = metas, sources_text, problems
+
+    def fill_blocks(self, objects, blocks, data) -> None:
+        """Each page's shared blocks and the clinic's emergency number, in the HTML
+        Pelican read (before it resolves links, so a block's {filename} links work
+        from any page). Done on every build, from the blocks as they are now."""
+        number = str(data.clinic.get("emergency_number") or "")
+        rendered = {}
+        for obj in objects:
+            html = getattr(obj, "_content", None)
+            if not html or (ATTRIBUTE not in html and EMERGENCY_NUMBER not in html):
+                continue
+            for name in set(PLACEHOLDER_RE.findall(html)):
+                if name not in rendered and name in blocks:
+                    md = Markdown(**self.settings["MARKDOWN"])
+                    # the number first: heading ids are made from the text
+                    rendered[name] = md.convert(blocks[name].text.replace(EMERGENCY_NUMBER, number))
+            obj._content = fill(html, rendered).replace(EMERGENCY_NUMBER, number)
 
     def finish(self):
         """What needs each article's rendered HTML. Pelican renders it on first use and
@@ -146,7 +165,8 @@ class ClinicGenerator(Generator):
 
     def check_reviews(self, metas, data) -> list[Problem]:
         clinic = self.build.settings
-        rows = review.rows(metas, data.providers, self.build.today, clinic.review_soon_days)
+        blocks = [b.meta for b in getattr(self, "blocks", {}).values()]
+        rows = review.rows(metas + blocks, data.providers, self.build.today, clinic.review_soon_days)
         self.build.review_rows = rows  # for `make review-report`
         return review.problems(rows, "error" if clinic.review_overdue == "error" else "warning")
 
