@@ -10,7 +10,7 @@ OUTPUTDIR := output
 PORT ?= 8000
 N ?= 100
 
-.PHONY: help html clean regenerate serve devserver publish test bench readability review-report new-condition new-procedure rsync_upload s3_upload github
+.PHONY: help html clean regenerate serve devserver publish test screenshots bench readability review-report new-condition new-procedure rsync_upload s3_upload github
 
 help:
 	@echo 'Commands for the clinic site:'
@@ -21,6 +21,7 @@ help:
 	@echo '  make publish          build the live site; on any problem output/ is left unchanged'
 	@echo '  make clean            delete output/ and the build cache'
 	@echo '  make test             run every test'
+	@echo '  make screenshots      screenshots of every page type in test-artifacts/ (phone, desktop, light, dark)'
 	@echo '  make readability      reading grade of every medical page, hardest first'
 	@echo '  make review-report    review dates of every medical page, most urgent first'
 	@echo '  make new-condition SLUG=heel-bursitis TITLE="Heel bursitis"   start a new condition page'
@@ -64,6 +65,10 @@ devserver: $(DEPS)
 # -n auto: one worker per core (pytest-xdist); `make test PYTEST_ARGS="-m 'not browser'"` skips the browser.
 test: $(DEPS) $(NODE_DEPS)
 	$(PYTHON) -m pytest -n auto $(PYTEST_ARGS)
+
+# Full-page screenshots of every page type, phone and desktop, light and dark, in test-artifacts/.
+screenshots: $(DEPS) $(NODE_DEPS)
+	SCREENSHOTS=1 $(PYTHON) -m pytest tests/test_accessibility.py -k axe
 
 readability: $(DEPS)
 	$(PYTHON) tools/reports.py readability

@@ -39,6 +39,9 @@ PAGE_TYPES = {
     "category": "/conditions/",
 }
 WIDTHS = {"phone": 390, "desktop": 1280}
+# Full-page screenshots of every page type (phone and desktop, light and dark) for
+# people to look at: `make screenshots` (they cost about a third of the axe checks).
+SCREENSHOTS = os.environ.get("SCREENSHOTS") == "1"
 
 
 def open_page(browser, site, path, width=1280, scheme="light", **context):
@@ -63,7 +66,8 @@ def test_no_axe_violations(browser, browser_site, kind):
     """axe on each page type at phone and desktop width, light and dark: the page
     loaded at each width, then checked in each colour scheme (the browser
     applies prefers-color-scheme at once), with axe loaded once per page."""
-    ARTIFACTS.mkdir(exist_ok=True)
+    if SCREENSHOTS:
+        ARTIFACTS.mkdir(exist_ok=True)
     found = {}
     for width in sorted(WIDTHS):
         ctx, page = open_page(browser, browser_site, PAGE_TYPES[kind], WIDTHS[width], "light")
@@ -74,7 +78,8 @@ def test_no_axe_violations(browser, browser_site, kind):
             violations = axe(page)
             if violations:
                 found[f"{width}-{scheme}"] = violations
-            page.screenshot(path=str(ARTIFACTS / f"{kind}-{width}-{scheme}.png"), full_page=True)
+            if SCREENSHOTS:
+                page.screenshot(path=str(ARTIFACTS / f"{kind}-{width}-{scheme}.png"), full_page=True)
         ctx.close()
         assert len(backgrounds) == 2, f"{kind} at {width}: the dark scheme did not apply"
     assert found == {}, json.dumps(found, indent=1)
