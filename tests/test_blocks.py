@@ -32,7 +32,8 @@ def test_an_unknown_block_is_one_line_with_the_closest_name(fixture_site):
     before = tree_hash(fixture_site.output)
     result = fixture_site.publish()
     assert result.status == 1
-    line = next(i for i, text in enumerate(fixture_site.read(page).splitlines(), 1) if text.startswith("{block}"))
+    line = next(i for i, text in enumerate(fixture_site.read(page).splitlines(), 1)
+                if text == "{block}after-surgery-warning-sign")
     assert [x for x in result.lines if not x.startswith(("Done:", "pages and"))] == [
         f"content/{page}:{line}: block: 'after-surgery-warning-sign' is not a block in content/blocks/ "
         "(did you mean 'after-surgery-warning-signs'?)",

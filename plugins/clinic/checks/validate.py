@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ..model import frontmatter
 from . import links
 from .lastbuild import LastBuild, digest
-from ..model.problems import Problem, did_you_mean
+from ..model.problems import Problem, closest, did_you_mean
 from ..model.rules import (CALLOUT_TIERS, FILL_IN, KIND_TREATMENT_TYPE, KINDS, PAGE_TEMPLATES, RESERVED_SLUGS, STATUSES,
                     TERM_KEYS, Kind)
 from ..model.blocks import LINE as BLOCK_LINE
@@ -108,8 +108,9 @@ def check_body(body: str, body_line: int, kind: Kind, path: str, blocks=None) ->
             if name in blocks:
                 callouts += [(tier, lineno, headings[-1][0] if headings else None) for tier in blocks[name]]
             else:
+                near = closest(name, blocks, n=1)
                 problems.append(Problem(path, lineno, "block", f"{name!r} is not a block in content/blocks/",
-                                        did_you_mean(name, blocks, "blocks")))
+                                        f"did you mean {near[0]!r}?" if near else did_you_mean(name, blocks, "blocks")))
                 unknown_in.add(headings[-1][0] if headings else None)
         if re.match(r"^#\s", line):
             problems.append(Problem(path, lineno, "body", "has a level-1 heading ('# ...')",
