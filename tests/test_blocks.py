@@ -99,3 +99,11 @@ def test_the_dev_server_shows_a_block_edit_on_every_page(fixture_site, tmp_path)
     pages = r.same_as_fresh()
     for rel in pages_using(fixture_site):
         assert b"your lips or face swell" in pages[built_page(rel)], rel
+
+
+def test_no_built_page_shows_the_placeholder(site):
+    """{emergency_number} is replaced everywhere: text, callout titles, heading ids."""
+    pages = [rel for rel in site.html_files() if not rel.startswith("pagefind/")]
+    assert pages
+    for rel in pages:
+        assert "emergency_number" not in (site.output / rel).read_text(encoding="utf-8"), rel

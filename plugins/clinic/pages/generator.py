@@ -126,7 +126,9 @@ class ClinicGenerator(Generator):
                     md = Markdown(**self.settings["MARKDOWN"])
                     # the number first: heading ids are made from the text
                     rendered[name] = md.convert(blocks[name].text.replace(EMERGENCY_NUMBER, number))
-            obj._content = fill(html, rendered).replace(EMERGENCY_NUMBER, number)
+            # the number in the text, then in the heading ids Markdown made from that text
+            obj._content = fill(html, rendered).replace(EMERGENCY_NUMBER, number).replace(
+                EMERGENCY_NUMBER.strip("{}"), number)
 
     def finish(self):
         """What needs each article's rendered HTML. Pelican renders it on first use and
