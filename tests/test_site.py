@@ -220,3 +220,26 @@ def test_content_is_marked_sample_in_one_place():
     for path in list((ROOT / "theme").rglob("*.html")) + [ROOT / "pelicanconf.py"]:
         text = Path(path).read_text()
         assert clinic["phone_display"] not in text and clinic["name"] not in text, path
+
+
+def test_no_page_has_a_doubled_full_stop(site):
+    """A source dated 'n.d.' or hours ending '5 p.m.' end their sentence themselves
+    (the full_stop filter): no 'n.d..' or 'p.m..' on any page; an ellipsis is fine."""
+    from bs4 import BeautifulSoup
+    found = []
+    for rel in site.html_files():
+        if rel.startswith("pagefind/"):
+            continue
+        text = BeautifulSoup((site.output / rel).read_text(encoding="utf-8"), "html.parser").get_text("")
+        found += [(rel, text[max(0, m.start() - 25):m.end()]) for m in re.finditer(r"(?<!\.)\.\.(?!\.)", text)]
+    assert found == []
+
+
+def test_the_full_stop_filter_ends_a_sentence_once():
+    from markupsafe import Markup
+
+    from clinic.pages.filters import full_stop
+    assert full_stop("2016") == "2016." and full_stop("n.d.") == "n.d." and full_stop("5 p.m.") == "5 p.m."
+    assert full_stop("Is it?") == "Is it?"
+    marked = full_stop(Markup("Mon <b>8 a.m.</b> to 5 pm"))
+    assert isinstance(marked, Markup) and marked == Markup("Mon <b>8 a.m.</b> to 5 pm.")

@@ -30,4 +30,11 @@ def clock(value: str) -> str:
     return f"{h}:{minutes:02d} {suffix}" if minutes else f"{h} {suffix}"
 
 
-FILTERS = {"long_date": long_date, "tel": tel, "clock": clock}
+def full_stop(value):
+    """The text with a full stop at its end, unless it already ends a sentence
+    ('n.d.' and '5 p.m.' do): no 'n.d..' under a page's sources. Markup stays Markup."""
+    text = value if isinstance(value, str) else str(value)
+    return value if text.rstrip().endswith((".", "!", "?")) else value + "."
+
+
+FILTERS = {"long_date": long_date, "tel": tel, "clock": clock, "full_stop": full_stop}
