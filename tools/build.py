@@ -244,6 +244,8 @@ def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra
         if not collect_later:
             gc.collect()
         if target.is_dir() and built is not None:
+            if not strict:  # into the live folder: nothing left over from an earlier build may disagree
+                built.remove_stale_derived_files()
             counts: dict = {}
             links_table = built.finisher.links if built.finisher.active else None
             problems += check_output(target, built.siteurl, output.name, counts, links_table,

@@ -23,6 +23,8 @@ from .checks import links, readability, validate
 from .model import dates, settings as settings_model
 from .model.paths import RealPaths
 from .outputs.assets import Assets
+from .outputs.compress import remove_copies
+from .outputs.headers import uncompressed
 from .outputs.minify import Finisher
 from .outputs.search_index import SearchIndex, SearchMemory
 from .outputs.sitemap import Sitemap
@@ -32,6 +34,10 @@ from .pages import filters
 from .speed import incremental
 from .speed.parallel_read import ReadWorker
 from .speed.parallel_write import PageSharing
+
+
+# The files Pelican writes feeds into (FEED_ALL_ATOM = "feeds/all.atom.xml" and the like).
+FEED_ENDINGS = (".atom.xml", ".rss.xml")
 
 
 class Session:
@@ -76,6 +82,7 @@ class Build:
         self.today = dates.today(clinic.today, s.get("TIMEZONE"))
         self.assets = Assets(Path(s["THEME"]) / "static", self.siteurl, s["THEME_STATIC_DIR"])
         self.image_jobs: list = []  # images to resize (pages/images.py), written at the end
+        self.feeds_written: set[str] = set()  # the feed files this build wrote (speed/writer.py)
         self.review_rows: list = []  # for `make review-report`
         self.readability_rows: list = []  # for `make readability`
         self.sitemap = Sitemap()
@@ -141,6 +148,17 @@ class Build:
         self.assets.write(Path(self.output), also=also)
         self.session.assets_used[self.output] = set(self.assets.used)
         images.write(self.image_jobs, Path(self.output))
+
+    def remove_stale_derived_files(self) -> None:
+        """A build into a folder an earlier build filled (`make html` after `make
+        publish`): copies and feeds it did not make would disagree with its pages."""
+        if not self.settings.precompress:
+            remove_copies(Path(self.output), lambda rel: uncompressed(rel)[1] and uncompressed(rel)[0])
+        for folder, _, names in os.walk(self.output):
+            for name in names:
+                path = os.path.normpath(os.path.join(folder, name))
+                if name.endswith(FEED_ENDINGS) and path not in self.feeds_written:
+                    os.remove(path)
 
     def assets_hashed(self) -> list[str]:
         return [hashed for hashed, _ in self.assets.used.values()]

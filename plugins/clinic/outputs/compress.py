@@ -88,3 +88,22 @@ def precompress(output: Path, extensions, min_size: int = 512, workers: int = 2,
     with ThreadPoolExecutor(max_workers=workers) as pool:  # zlib and brotli release the GIL
         list(pool.map(_compress, files))
     return len(files)
+
+
+def remove_copies(output: Path, is_copy) -> int:
+    """Delete every .gz and .br copy in output/ (a build that makes none, `make
+    html` or the dev server, over a folder `make publish` filled: the copies
+    would hold the old pages, and hosts serve the copy). is_copy(rel) -> the
+    plain file's path, or None for a file that is not a copy (a .tar.gz download).
+    Returns how many were deleted."""
+    removed = 0
+    for folder, _, names in os.walk(output):
+        for name in names:
+            if not name.endswith((".gz", ".br")):
+                continue
+            path = os.path.join(folder, name)
+            plain = is_copy(os.path.relpath(path, output).replace(os.sep, "/"))
+            if plain is not None:
+                os.remove(path)
+                removed += 1
+    return removed
