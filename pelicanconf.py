@@ -117,6 +117,9 @@ CLINIC_ROBOTS_DISALLOW = ["/search/"]
 # Medical review: a page past its Next-review date warns ("warn") or fails
 # `make publish` ("error"). Pages due within this many days show as "due soon".
 CLINIC_REVIEW_OVERDUE = "warn"
+# A procedure or treatment page that no provider in providers.yaml offers warns;
+# True makes it stop `make publish`.
+CLINIC_REQUIRE_PROVIDER = False
 CLINIC_REVIEW_SOON_DAYS = 60
 CLINIC_TODAY = None  # a fixed "today" (YYYY-MM-DD) for reports and tests; None is the real date
 

@@ -341,3 +341,25 @@ def test_real_paths_are_what_realpath_gives(tmp_path, monkeypatch):
                  tmp_path / "content" / "conditions" / "missing.md", tmp_path / "real" / "conditions" / "bunions.md"]:
         for _ in range(2):  # the second time from what it remembers of the folder
             assert real(path) == os.path.realpath(path), path
+
+
+def test_a_date_in_another_order_is_given_back_as_yyyy_mm_dd(fixture_site):
+    set_key(fixture_site, BUNIONS, "Date", "25/12/2026")
+    set_key(fixture_site, "conditions/hammertoes.md", "Date", "06/12/2026")
+    lines = "\n".join(checked_sources(fixture_site))
+    assert "Date: '25/12/2026' is not written YYYY-MM-DD (write it as YYYY-MM-DD: 2026-12-25)" in lines
+    assert ("Date: '06/12/2026' is not written YYYY-MM-DD (write it as YYYY-MM-DD: 2026-06-12 for June 12, "
+            "or 2026-12-06 for December 6)") in lines
+
+
+def test_a_review_date_in_the_future_stops_publish(fixture_site):
+    before = existing_output(fixture_site)
+    set_key(fixture_site, BUNIONS, "Last-reviewed", "2027-06-01")
+    set_key(fixture_site, BUNIONS, "Next-review", "2028-06-01")
+    result = fixture_site.publish(CLINIC_TODAY="2026-12-06")
+    assert result.status == 1 and tree_hash(fixture_site.output) == before
+    line = at_lines(fixture_site, ["content/conditions/bunions.md:@Last-reviewed: "])[0]
+    assert [x for x in result.lines if x.startswith("content/")] == [
+        line + "Last-reviewed: 2027-06-01 is in the future (today is 2026-12-06) "
+        "(write the date the review took place, YYYY-MM-DD)"]
+

@@ -298,3 +298,17 @@ def test_syllable_table_is_rebuilt_when_missing_corrupt_or_old(tmp_path, monkeyp
         table = readability.syllable_table(tmp_path)
         assert (table["foot"], table["ankle"], table["tendon"]) == (1, 2, 2), state
         assert pickle.loads(path.read_bytes())[1] == table
+
+
+def test_a_procedure_no_provider_offers_warns_and_can_fail_publish(fixture_site):
+    import re as _re
+    text = fixture_site.read("clinic/providers.yaml")
+    fixture_site.write("clinic/providers.yaml", _re.sub(r"\bbunionectomy,\s*", "", text))
+    assert "bunionectomy" not in fixture_site.read("clinic/providers.yaml")
+    warned = fixture_site.publish()
+    assert warned.status == 0, warned.log
+    line = ("content/procedures/bunionectomy.md: provider: no provider in content/clinic/providers.yaml offers this "
+            "(add 'bunionectomy' to the specialties of the providers who do it)")
+    assert "warning: " + line in warned.lines
+    failed = fixture_site.publish(CLINIC_REQUIRE_PROVIDER=True)
+    assert failed.status == 1 and line in failed.lines

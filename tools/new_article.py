@@ -115,8 +115,8 @@ def main(argv=None) -> int:
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content.resolve())})
     clinic = settings_model.of(settings)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(scaffold(kind_name, slug, title, dates.today(clinic.today, settings.get("TIMEZONE"))),
-                      encoding="utf-8")
+    today = dates.today(clinic.today, settings.get("TIMEZONE"))
+    target.write_text(scaffold(kind_name, slug, title, today), encoding="utf-8")
     print(f"Wrote {target.relative_to(content.parent)}")
     extra = "" if kind_name == "condition" else f"type: {'surgical' if kind_name == 'procedure' else 'non-surgical'}"
     taxonomy = content / clinic.taxonomy_file
@@ -125,7 +125,7 @@ def main(argv=None) -> int:
     # the same check as the build's, on the new page: how much is left to write
     shown = display_paths(content, RealPaths())
     site = check_site(content, clinic.taxonomy_file, clinic.data_dir, settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"],
-                      shown)
+                      shown, today=today)
     mine = [p for p in site.problems if p.path == shown(target) and p.severity == "error"]
     print(f"Next: replace every '{FILL_IN}' in those files ({len(mine)} problem(s) in the new page now), "
           "then run `make html` to check.")

@@ -37,9 +37,9 @@ def review_report(settings, out=sys.stdout) -> int:
     clinic = settings_model.of(settings)
     content = Path(settings["PATH"])
     shown = display_paths(content, RealPaths())
-    site = check_site(content, clinic.taxonomy_file, clinic.data_dir, settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"],
-                      shown)
     today = dates.today(clinic.today, settings.get("TIMEZONE"))
+    site = check_site(content, clinic.taxonomy_file, clinic.data_dir, settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"],
+                      shown, today=today)
     metas = [c.meta for c in site.checked] + [b.meta for b in site.blocks.values()]
     rows = review.rows(metas, site.data.providers, today, clinic.review_soon_days)
     print(f"Medical review status on {today} (most urgent first)\n", file=out)

@@ -66,3 +66,13 @@ def problems(review_rows, severity: str = "warning") -> list[Problem]:
     return [Problem(r.path, None, "Next-review", f"the medical review was due on {r.next_review} ({-r.days_left} days ago)",
                     "have the page reviewed, then update Last-reviewed and Next-review", severity)
             for r in review_rows if r.status == OVERDUE and r.next_review]
+
+
+def unoffered(metas, providers, severity: str = "warning") -> list[Problem]:
+    """Procedure and treatment pages that no provider offers: the page would
+    show no 'who provides this' section, and a patient could not tell whom to see."""
+    offered = {slug for p in providers.values() for slug in p.specialties}
+    return [Problem(m.path, None, "provider", "no provider in content/clinic/providers.yaml offers this",
+                    f"add '{m.slug}' to the specialties of the providers who do it", severity)
+            for m in metas if m.kind in ("procedure", "treatment") and m.status == "published"
+            and m.slug not in offered]

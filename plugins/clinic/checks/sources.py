@@ -5,6 +5,7 @@ first, since pages include them): the build
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -67,8 +68,8 @@ class Checked:
     meta: ArticleMeta
 
 
-def load_blocks(content: Path, vocab: Vocabulary, providers, shown: Callable[[Path], str]) \
-        -> tuple[dict[str, Block], list[Problem]]:
+def load_blocks(content: Path, vocab: Vocabulary, providers, shown: Callable[[Path], str],
+                today: dt.date | None = None) -> tuple[dict[str, Block], list[Problem]]:
     """The shared blocks in content/blocks/, each checked like a page of its own
     kind (rules.BLOCK_KIND: a title, a reviewer and review dates)."""
     blocks, problems = {}, []
@@ -83,7 +84,7 @@ def load_blocks(content: Path, vocab: Vocabulary, providers, shown: Callable[[Pa
         problems += probs
         if text is None:
             continue
-        meta, probs = validate.validate_article(name, text, BLOCK_KIND, path.stem, vocab, providers)
+        meta, probs = validate.validate_article(name, text, BLOCK_KIND, path.stem, vocab, providers, today=today)
         problems += probs
         body = frontmatter.parse(text).body
         tiers = tuple(m.group("tier") for line in body.split("\n") if (m := validate.CALLOUT.match(line)))
@@ -92,8 +93,8 @@ def load_blocks(content: Path, vocab: Vocabulary, providers, shown: Callable[[Pa
 
 
 def check_sources(content: Path, folders, vocab: Vocabulary, providers, shown: Callable[[Path], str],
-                  remembered: validate.Remembered | None = None,
-                  blocks: dict[str, Block] | None = None) -> tuple[list[Checked], list[Problem]]:
+                  remembered: validate.Remembered | None = None, blocks: dict[str, Block] | None = None,
+                  today: dt.date | None = None) -> tuple[list[Checked], list[Problem]]:
     """Decode and validate every source file (validate.py), with the {filename}
     link check against the files under content/ and the blocks it includes.
     `remembered`: the dev server's answers from the last rebuild, so that only
@@ -101,7 +102,7 @@ def check_sources(content: Path, folders, vocab: Vocabulary, providers, shown: C
     content_files = files_under(content)
     tiers = {name: block.tiers for name, block in (blocks or {}).items()}
     if remembered is not None:
-        remembered.begin(vocab, providers, content_files, tiers)
+        remembered.begin(vocab, providers, content_files, tiers, today)
     checker = remembered or validate
     checked, problems = [], []
     for path, kind_name in source_files(content, folders):
@@ -111,7 +112,8 @@ def check_sources(content: Path, folders, vocab: Vocabulary, providers, shown: C
         if text is None:
             continue
         meta, probs = checker.validate_article(name, text, KINDS[kind_name], path.stem.lower(), vocab, providers,
-                                               content_files, path.parent.relative_to(content).as_posix(), tiers)
+                                               content_files, path.parent.relative_to(content).as_posix(), tiers,
+                                               today)
         problems += probs
         checked.append(Checked(path, text, meta))
     return checked, problems
@@ -129,13 +131,13 @@ class SiteCheck:
 
 
 def check_site(content: Path, taxonomy_file: str, data_dir: str, folders, shown: Callable[[Path], str],
-               remembered: validate.Remembered | None = None) -> SiteCheck:
+               remembered: validate.Remembered | None = None, today: dt.date | None = None) -> SiteCheck:
     """The taxonomy, the clinic's data, the shared blocks and every source file,
     checked, with every problem (the checks across pages aside: validate_site)."""
     vocab, data, problems = load_site_data(content, taxonomy_file, data_dir, shown)
-    blocks, found = load_blocks(content, vocab, data.providers, shown)
+    blocks, found = load_blocks(content, vocab, data.providers, shown, today)
     problems += found
-    checked, found = check_sources(content, folders, vocab, data.providers, shown, remembered, blocks)
+    checked, found = check_sources(content, folders, vocab, data.providers, shown, remembered, blocks, today)
     return SiteCheck(vocab, data, blocks, checked, problems + found)
 
 

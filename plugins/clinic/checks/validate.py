@@ -44,8 +44,31 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
                               "save the file as UTF-8 in your editor, or retype the odd character on this line")]
 
 
+OTHER_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def _real_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
 def parse_date(value: str, path: str, line: int, key: str) -> tuple[dt.date | None, list[Problem]]:
     if not ISO_DATE.match(value):
+        other = OTHER_DATE.match(value)
+        if other:  # a full date in another order: say which date it is, or the two it could be
+            a, b, year = (int(x) for x in other.groups())
+            readings = sorted({d for d in (_real_date(year, a, b), _real_date(year, b, a)) if d})
+            if len(readings) == 1:
+                hint = f"write it as YYYY-MM-DD: {readings[0].isoformat()}"
+            elif readings:
+                first, second = _real_date(year, a, b), _real_date(year, b, a)
+                hint = (f"write it as YYYY-MM-DD: {first.isoformat()} for {first:%B} {first.day}, "
+                        f"or {second.isoformat()} for {second:%B} {second.day}")
+            else:
+                hint = "write it as YYYY-MM-DD, for example 2026-11-20, and check the month and day"
+            return None, [Problem(path, line, key, f"{value!r} is not written YYYY-MM-DD", hint)]
         return None, [Problem(path, line, key, f"{value!r} is not a full date",
                               "write the date as YYYY-MM-DD, for example 2026-11-20")]
     try:
@@ -178,25 +201,26 @@ class Remembered:
         self.answers = LastBuild()
         self.context = b""
 
-    def begin(self, vocab: Vocabulary, providers, content_files: set[str] | None, blocks=None) -> None:
+    def begin(self, vocab: Vocabulary, providers, content_files: set[str] | None, blocks=None,
+              today: dt.date | None = None) -> None:
         self.answers.begin()
         self.context = digest(repr(vocab).encode(), "\n".join(sorted(providers)).encode(),
                               "\n".join(sorted(content_files)).encode() if content_files is not None else b"\1",
-                              repr(sorted((blocks or {}).items())).encode())
+                              repr(sorted((blocks or {}).items())).encode(), str(today).encode())
 
     def validate_article(self, path: str, text: str, kind: Kind, slug: str, vocab: Vocabulary, providers,
                          content_files: set[str] | None = None, source_dir: str = "",
-                         blocks=None) -> tuple[ArticleMeta, list[Problem]]:
-        """validate_article(), for the vocabulary, providers, content files and blocks given to begin()."""
+                         blocks=None, today: dt.date | None = None) -> tuple[ArticleMeta, list[Problem]]:
+        """validate_article(), for the vocabulary, providers, content files, blocks and day given to begin()."""
         key = digest(self.context, path.encode(), kind.name.encode(), slug.encode(), source_dir.encode(), text.encode())
         meta, problems = self.answers.get(key, lambda: validate_article(path, text, kind, slug, vocab, providers,
-                                                                        content_files, source_dir, blocks))
+                                                                        content_files, source_dir, blocks, today))
         return meta, list(problems)
 
 
 def validate_article(path: str, text: str, kind: Kind, slug: str, vocab: Vocabulary,
                      providers, content_files: set[str] | None = None,
-                     source_dir: str = "", blocks=None) -> tuple[ArticleMeta, list[Problem]]:
+                     source_dir: str = "", blocks=None, today: dt.date | None = None) -> tuple[ArticleMeta, list[Problem]]:
     """Check one file's metadata and body. `providers` is a mapping of provider slugs;
     `content_files` (paths relative to content/) enables the {filename} link check."""
     header = frontmatter.parse(text)
@@ -250,6 +274,10 @@ def validate_article(path: str, text: str, kind: Kind, slug: str, vocab: Vocabul
             d, probs = parse_date(value, path, line, written)
             problems += probs
             setattr(meta, key.replace("-", "_") if key != "date" else "date", d)
+    if today is not None and meta.last_reviewed and meta.last_reviewed > today:
+        problems.append(Problem(path, meta.line_of.get("last-reviewed"), "Last-reviewed",
+                                f"{meta.last_reviewed} is in the future (today is {today})",
+                                "write the date the review took place, YYYY-MM-DD"))
     if meta.last_reviewed and meta.next_review and meta.next_review <= meta.last_reviewed:
         problems.append(Problem(path, meta.line_of.get("next-review"), "Next-review",
                                 f"{meta.next_review} is not after Last-reviewed {meta.last_reviewed}",

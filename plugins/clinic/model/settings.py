@@ -107,6 +107,8 @@ SPECS: tuple[Spec, ...] = (
     Spec("CLINIC_REVIEW_OVERDUE", "warn", _one_of("warn", "error"),
          "what a page past its Next-review date does to `make publish`"),
     Spec("CLINIC_REVIEW_SOON_DAYS", 60, _int(0, 3650), "days before Next-review a page shows as due soon"),
+    Spec("CLINIC_REQUIRE_PROVIDER", False, _bool,
+         "whether a procedure or treatment page that no provider offers stops `make publish` (otherwise it warns)"),
     Spec("CLINIC_SOURCE_MAX_AGE", 5, _int(1, 50),
          "how many years old a cited source may be before `make review-report` lists it for checking"),
     Spec("CLINIC_TODAY", None, _date_or_none, "a fixed 'today' for reports and tests; None is the real date"),
@@ -158,6 +160,7 @@ class ClinicSettings:
     robots_disallow: tuple
     review_overdue: str
     review_soon_days: int
+    require_provider: bool
     source_max_age: int
     today: str | None
     readability_target: int | None

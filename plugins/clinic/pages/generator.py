@@ -60,7 +60,7 @@ class ClinicGenerator(Generator):
         # The dev server (Pelican's content cache on) checks again only the files that changed.
         remembered = self.build.session.validated if settings.get("LOAD_CONTENT_CACHE") else None
         site = check_site(content_root, clinic.taxonomy_file, clinic.data_dir,
-                          settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"], shown_as, remembered)
+                          settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"], shown_as, remembered, self.build.today)
         vocab, data, blocks, checked, problems = site.vocab, site.data, site.blocks, site.checked, site.problems
         self.vocab, self.data, self.blocks = vocab, data, blocks
 
@@ -150,6 +150,8 @@ class ClinicGenerator(Generator):
         self.context.get("articles", []).sort(key=latest, reverse=True)
         problems = self.problems
         problems += self.check_reviews(metas, self.data)
+        problems += review.unoffered(metas, self.data.providers,
+                                     "error" if self.build.settings.require_provider else "warning")
         problems += self.check_readability(metas, by_path, self.sources_text)
         report(problems)
         # Measured: the source texts are not needed again, and an article's
