@@ -16,12 +16,13 @@ from conftest import ROOT
 
 
 class DevServer:
-    def __init__(self, base: Path):
+    def __init__(self, base: Path, port: int | None = None):
         self.theme = base / "theme"
         shutil.copytree(ROOT / "theme", self.theme)
         self.output = base / "output"
+        serving = ["--port", str(port)] if port else ["--no-serve"]
         self.proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "tools/devserver.py"), "--no-serve", "--content", str(base / "content"),
+            [sys.executable, str(ROOT / "tools/devserver.py"), *serving, "--content", str(base / "content"),
              "--theme", str(self.theme), "--output", str(self.output)],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
         self.lines: list[str] = []
@@ -395,3 +396,65 @@ def test_the_stamp_covers_every_metadata_line_and_the_text_only_without_a_summar
         "without a Summary, Pelican makes one from the text, which other pages show"
     assert incremental.has_summary(incremental.header(text))
     assert not incremental.has_summary(incremental.header(no_summary) + "\n    Summary: part of the Sources value")
+
+
+def free_port() -> int:
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_is_free(port: int) -> bool:
+    import socket
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+def test_sigterm_stops_the_dev_server_and_frees_its_port(fixture_site):
+    """Issue 19, item 8: a process manager's SIGTERM ends it like Ctrl-C, with
+    no serving child left holding the port; no warning about content/images/."""
+    import signal
+    import urllib.request
+
+    shutil.rmtree(fixture_site.content / "images", ignore_errors=True)
+    port = free_port()
+    server = DevServer(fixture_site.base, port)
+    try:
+        server.wait_for_build(1)
+        for _ in range(50):  # the serving child starts beside the first build
+            try:
+                assert urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).status == 200
+                break
+            except OSError:
+                time.sleep(0.1)
+        server.proc.send_signal(signal.SIGTERM)
+        assert server.proc.wait(15) == 0, "\n".join(server.lines)
+    finally:
+        if server.proc.poll() is None:
+            server.proc.kill()
+    for _ in range(50):
+        if port_is_free(port):
+            break
+        time.sleep(0.1)
+    assert port_is_free(port), "the serving child still holds the port"
+    assert not any("Unable to watch" in line for line in server.lines), server.lines
+
+
+def test_a_busy_port_is_one_line_and_an_exit(fixture_site):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        server = DevServer(fixture_site.base, port)
+        assert server.proc.wait(30) == 2
+        time.sleep(0.2)  # the reader thread takes the last line
+    assert [line for line in server.lines if line.strip()] == [
+        f"Port {port}: another program is using it (is another `make devserver` running?); "
+        f"stop it, or run: make devserver PORT={port + 1}"]

@@ -34,7 +34,7 @@ def changed_since(started_ns: int, settings_file: Path, settings) -> list[str]:
     a build would not show until the next edit."""
     found = []
     ignored = settings.get("IGNORE_FILES", [])  # as Pelican's watcher ignores them
-    paths = watched_paths(settings_file, settings, report_missing=False)
+    paths = watched_paths(settings_file, settings)
     # STATIC_PATHS lie inside the content folder: walk each file once
     for top in [p for p in paths if not any(p.startswith(q + os.sep) for q in paths)]:
         if os.path.isfile(top):
@@ -53,9 +53,10 @@ def changed_since(started_ns: int, settings_file: Path, settings) -> list[str]:
     return found
 
 
-def watched_paths(settings_file: Path, settings, report_missing: bool = True) -> list[str]:
+def watched_paths(settings_file: Path, settings) -> list[str]:
     """The files and folders Pelican's own watcher (pelican.utils.wait_for_changes)
-    watches; a missing one is reported the way Pelican reports it."""
+    watches, those that exist (content/images/ need not: a site without images
+    is fine, and a new folder under content/ is seen through content/ itself)."""
     content = settings.get("PATH", "")
     candidates = [str(settings_file), settings.get("THEME", ""), content]
     candidates += [os.path.join(content, path) for path in settings.get("STATIC_PATHS", [])]
@@ -64,8 +65,6 @@ def watched_paths(settings_file: Path, settings, report_missing: bool = True) ->
         path = os.path.abspath(path)
         if os.path.exists(path):
             paths.append(path)
-        elif report_missing:
-            print(f"Unable to watch path '{path}' as it does not exist.", flush=True)
     return paths
 
 
@@ -94,8 +93,35 @@ def next_changes(started_ns: int, settings_file: Path, settings, first_wait_ms: 
 
 
 def serve(output: str, port: int) -> None:
+    import signal
+
     from pelican import listen
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handler (stop_on_terminate) is not for the child
     listen("127.0.0.1", port, output)
+
+
+def port_is_free(port: int) -> bool:
+    """Whether 127.0.0.1:port can be listened on (checked before the server child
+    starts, so that a busy port is one line and an exit, not a warning and a
+    dev server that goes on rebuilding with nothing serving it)."""
+    import socket
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def stop_on_terminate() -> None:
+    """SIGTERM (a process manager, `kill`) ends the dev server the way Ctrl-C
+    does, so the finally below stops the serving child: it must not be left
+    holding the port."""
+    import signal
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, stop)
 
 
 def main(argv=None) -> int:
@@ -110,6 +136,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     build.collect_garbage_less_often()
+    stop_on_terminate()
     settings_file = ROOT / "pelicanconf.py"
     os.chdir(ROOT)
     output = args.output.resolve()
@@ -125,6 +152,10 @@ def main(argv=None) -> int:
         extra["THEME"] = str(args.theme.resolve())
     server = None
     if not args.no_serve:
+        if not port_is_free(args.port):
+            print(f"Port {args.port}: another program is using it (is another `make devserver` running?); "
+                  f"stop it, or run: make devserver PORT={args.port + 1}", flush=True)
+            return 2
         server = multiprocessing.Process(target=serve, args=(str(output), args.port), daemon=True)
         server.start()
         print(f"Serving {output}/ at http://127.0.0.1:{args.port}/ (Ctrl-C to stop)", flush=True)
@@ -141,10 +172,12 @@ def main(argv=None) -> int:
             names = ", ".join(sorted(os.path.relpath(c, ROOT) for c in changed))
             print(f"\nChanged: {names}. Rebuilding...", flush=True)
     except KeyboardInterrupt:
+        print("\nStopped.", flush=True)
         return 0
     finally:
         if server is not None:
             server.terminate()
+            server.join(5)
 
 
 if __name__ == "__main__":
