@@ -6,6 +6,7 @@ PY ?= python3
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 DEPS := $(VENV)/.deps-installed
+TEST_DEPS := $(VENV)/.test-deps-installed
 OUTPUTDIR := output
 PORT ?= 8000
 N ?= 100
@@ -44,6 +45,11 @@ $(DEPS): requirements.txt
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
+# The test tools, only for make test (and make screenshots): the live site needs none of them.
+$(TEST_DEPS): $(DEPS) requirements-test.txt
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	@touch $@
+
 html: $(DEPS)
 	$(PYTHON) tools/build.py html
 
@@ -63,11 +69,11 @@ devserver: $(DEPS)
 	PORT=$(PORT) $(PYTHON) tools/devserver.py
 
 # -n auto: one worker per core (pytest-xdist); `make test PYTEST_ARGS="-m 'not browser'"` skips the browser.
-test: $(DEPS) $(NODE_DEPS)
+test: $(TEST_DEPS) $(NODE_DEPS)
 	$(PYTHON) -m pytest -n auto $(PYTEST_ARGS)
 
 # Full-page screenshots of every page type, phone and desktop, light and dark, in test-artifacts/.
-screenshots: $(DEPS) $(NODE_DEPS)
+screenshots: $(TEST_DEPS) $(NODE_DEPS)
 	SCREENSHOTS=1 $(PYTHON) -m pytest tests/test_accessibility.py -k axe
 
 readability: $(DEPS)

@@ -157,3 +157,37 @@ def test_a_layer_that_imports_upwards_is_caught(tmp_path):
                          cwd=copy, capture_output=True, text=True)
     assert run.returncode != 0
     assert "clinic.model.problems -> clinic.checks.review" in run.stdout
+
+
+def _pinned(path: Path) -> set[str]:
+    names = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith(("#", "-")):
+            names.add(re.sub(r"[-_.]+", "-", line.split("==")[0]).lower())
+    return names
+
+
+def test_the_live_site_installs_only_what_building_and_uploading_need():
+    """requirements.txt (make publish) pins every distribution the plugin and the
+    tools import, and nothing only the tests use; requirements-test.txt adds
+    those (issue 19: a lean install)."""
+    import importlib.metadata
+    import sys as _sys
+
+    by_module = importlib.metadata.packages_distributions()
+    runtime, test = _pinned(ROOT / "requirements.txt"), _pinned(ROOT / "requirements-test.txt")
+    imported = set()
+    for path in MODULES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    ours = {"clinic", "build", "benchgen", "pelicanconf", "publishconf", "reports", "upload", "new_article", "bench"}
+    third_party = {m for m in imported - ours - set(_sys.stdlib_module_names)}
+    needed = {re.sub(r"[-_.]+", "-", d).lower() for m in third_party for d in by_module.get(m, [m])}
+    assert needed - runtime == set(), "imported by the site but not pinned in requirements.txt"
+    for tool in ("pytest", "pytest-xdist", "playwright", "moto", "import-linter", "hypothesis", "beautifulsoup4"):
+        assert tool not in runtime and tool in test, tool
+    assert not runtime & test, "a pin in both files"
