@@ -142,7 +142,7 @@ def checked_sources(fs) -> list[str]:
     shown = display_paths(fs.content, RealPaths())
     site = check_site(fs.content, "taxonomy.yaml", "clinic", ["conditions", "procedures", "treatments", "guides",
                                                               "pages"], shown)
-    problems = site.problems + validate.validate_site([c.meta for c in site.checked])
+    problems = site.problems + validate.validate_site([c.meta for c in site.checked], site.unread)
     return [p.format() for p in problems]
 
 
@@ -363,3 +363,32 @@ def test_a_review_date_in_the_future_stops_publish(fixture_site):
         line + "Last-reviewed: 2027-06-01 is in the future (today is 2026-12-06) "
         "(write the date the review took place, YYYY-MM-DD)"]
 
+
+
+def test_two_files_with_one_address_is_one_line_naming_both_and_nothing_is_written(fixture_site):
+    """Issue 19, item 5: not a traceback, Pelican's two duplicate-slug warnings and
+    sixty link lines about a half-written folder, but one line before any page."""
+    before = existing_output(fixture_site)
+    fixture_site.write("conditions/Bunions.md", fixture_site.read(BUNIONS))
+    result = fixture_site.publish()
+    assert result.status == 1
+    assert [line for line in result.lines if not line.startswith(("Done:", "pages and"))] == [
+        "content/conditions/bunions.md: file name: has the same address as content/conditions/Bunions.md "
+        "(rename one of the two files)",
+        "Publish failed: 1 error. output/ was not changed."]
+    assert tree_hash(fixture_site.output) == before
+    assert not list(fixture_site.base.glob("output.staging-*"))
+
+
+def test_a_file_that_cannot_be_read_is_one_line_not_one_more_per_page_that_treats_it(fixture_site):
+    """Issue 19, item 5: bunions.md in another encoding made every procedure and
+    treatment with 'Treats: bunions' report that bunions has no page."""
+    before = existing_output(fixture_site)
+    fixture_site.write(BUNIONS, fixture_site.read(BUNIONS).encode().replace(b"## Causes", b"## Caus\xe9s"))
+    result = fixture_site.publish()
+    assert result.status == 1
+    lines = [line for line in result.lines if not line.startswith(("Done:", "pages and"))]
+    assert len(lines) == 2 and lines[0].startswith("content/conditions/bunions.md:") and \
+        ": file: is not valid UTF-8 (byte 0xe9)" in lines[0], lines
+    assert lines[1] == "Publish failed: 1 error. output/ was not changed."
+    assert tree_hash(fixture_site.output) == before

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "plugins"))
 import clinic  # noqa: E402
 from clinic.model import settings as settings_model  # noqa: E402
 from clinic.model.paths import files_under  # noqa: E402
-from clinic.model.problems import Problem, summarise  # noqa: E402
+from clinic.model.problems import STOPS_WRITING, Problem, StopBuild, summarise  # noqa: E402
 from clinic.checks import links  # noqa: E402
 from clinic.outputs import headers  # noqa: E402
 from clinic.outputs.swap import clear_retired, retire, swap_into_place  # noqa: E402
@@ -52,6 +52,7 @@ WITHOUT = {
 }
 
 
+DUPLICATE_SLUG = re.compile(r'^There are \d+ .*items .*slug "(?:with slug ")?([^"]+)"')
 UNRESOLVED = re.compile(r"Unable to find '([^']+)'")
 
 
@@ -76,7 +77,9 @@ class Collector(logging.Handler):
         """Our own checks name the file and the fix more precisely than Pelican's
         message about the same file, so drop Pelican's when ours covers it."""
         ours = {p.path for p in self.problems if p.severity == "error"}
-        return self.problems + [p for p in self.pelican if p.path not in ours and not self.follows_from(p, ours)]
+        shared = {Path(p.path).stem.lower() for p in self.problems if p.message.startswith(STOPS_WRITING)}
+        return self.problems + [p for p in self.pelican if p.path not in ours
+                                and not self.follows_from(p, ours) and not self.same_slug(p, shared)]
 
     @staticmethod
     def follows_from(problem: Problem, ours: set[str]) -> bool:
@@ -84,6 +87,13 @@ class Collector(logging.Handler):
         to was rejected, for a reason one of our lines already gives."""
         found = UNRESOLVED.match(problem.message) if problem.field == "link" else None
         return bool(found) and any(path.endswith(found.group(1)) for path in ours)
+
+    @staticmethod
+    def same_slug(problem: Problem, shared: set[str]) -> bool:
+        """Pelican's 'There are 2 items with slug ...' about two files our line
+        already names (validate_site: 'has the same address as')."""
+        found = DUPLICATE_SLUG.search(problem.message)
+        return bool(found) and found.group(1).lower() in shared
 
 
 def from_pelican(record: logging.LogRecord, base: Path = ROOT) -> Problem | None:
@@ -145,9 +155,9 @@ def every_message_once():
 
 
 def run_pelican(settings_file: Path, output: Path, extra: dict | None = None,
-                session: clinic.Session | None = None) -> tuple[clinic.Build | None, list[Problem]]:
-    """One Pelican run of the site: its Build (None if it never started) and
-    every problem logged during it."""
+                session: clinic.Session | None = None) -> tuple[clinic.Build | None, bool, list[Problem]]:
+    """One Pelican run of the site: its Build (None if it never started), whether
+    it ran to the end, and every problem logged during it."""
     from pelican.settings import read_settings
 
     override = {"OUTPUT_PATH": str(output)}
@@ -157,11 +167,14 @@ def run_pelican(settings_file: Path, output: Path, extra: dict | None = None,
     root_logger.addHandler(collector)
     level = root_logger.level
     root_logger.setLevel(min(level, logging.WARNING) if level else logging.WARNING)
-    built = None
+    built, complete = None, False
     try:
         settings = read_settings(str(settings_file), override=override)
         with every_message_once():
             built = clinic.run(settings, session)
+        complete = True
+    except StopBuild as exc:  # its problems are reported already; nothing was written
+        built = getattr(exc, "clinic_build", None)
     except Exception as exc:  # a crash is one more problem, not a traceback for the webmaster
         built = getattr(exc, "clinic_build", None)
         where = traceback.extract_tb(exc.__traceback__)[-1]
@@ -173,7 +186,7 @@ def run_pelican(settings_file: Path, output: Path, extra: dict | None = None,
     finally:
         root_logger.removeHandler(collector)
         root_logger.setLevel(level)
-    return built, collector.merged()
+    return built, complete, collector.merged()
 
 
 def check_output(output: Path, siteurl: str, shown_as: str = "output", counts: dict | None = None,
@@ -236,14 +249,16 @@ def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra
                                                           host_files_after_search=True))
     built = None
     try:
-        built, found = run_pelican(settings_file, target, extra, session)
+        built, complete, found = run_pelican(settings_file, target, extra, session)
         problems += found
         # Pelican's articles and pages refer to each other in cycles, which the
         # collector's thresholds (collect_garbage_less_often) would keep to the end:
         # let them go now, so the link check and compression reuse their memory.
         if not collect_later:
             gc.collect()
-        if target.is_dir() and built is not None:
+        # a run that stopped or crashed wrote part of the site at most: checking its
+        # links or indexing it would only add lines about pages it never wrote
+        if target.is_dir() and built is not None and complete:
             if not strict:  # into the live folder: nothing left over from an earlier build may disagree
                 built.remove_stale_derived_files()
             counts: dict = {}

@@ -61,11 +61,17 @@ def source_files(content: Path, folders) -> list[tuple[Path, str]]:
 
 @dataclass
 class Checked:
-    """One source file that could be read: where it is, its text and its checked metadata."""
+    """One source file: where it is, its text and its checked metadata (None
+    for both when it could not be read: its problem says why)."""
 
     path: Path
-    text: str
-    meta: ArticleMeta
+    text: str | None
+    meta: ArticleMeta | None
+    kind: str = ""
+
+    @property
+    def read(self) -> bool:
+        return self.meta is not None
 
 
 def load_blocks(content: Path, vocab: Vocabulary, providers, shown: Callable[[Path], str],
@@ -110,12 +116,13 @@ def check_sources(content: Path, folders, vocab: Vocabulary, providers, shown: C
         text, probs = validate.decode(name, path.read_bytes())
         problems += probs
         if text is None:
+            checked.append(Checked(path, None, None, kind_name))
             continue
         meta, probs = checker.validate_article(name, text, KINDS[kind_name], path.stem.lower(), vocab, providers,
                                                content_files, path.parent.relative_to(content).as_posix(), tiers,
                                                today)
         problems += probs
-        checked.append(Checked(path, text, meta))
+        checked.append(Checked(path, text, meta, kind_name))
     return checked, problems
 
 
@@ -126,8 +133,9 @@ class SiteCheck:
     vocab: Vocabulary
     data: clinicdata.ClinicData
     blocks: dict[str, Block]
-    checked: list[Checked]
+    checked: list[Checked]  # the files that could be read
     problems: list[Problem]
+    unread: set[tuple[str, str]]  # (kind, slug) of the files that could not be (validate_site)
 
 
 def check_site(content: Path, taxonomy_file: str, data_dir: str, folders, shown: Callable[[Path], str],
@@ -138,7 +146,8 @@ def check_site(content: Path, taxonomy_file: str, data_dir: str, folders, shown:
     blocks, found = load_blocks(content, vocab, data.providers, shown, today)
     problems += found
     checked, found = check_sources(content, folders, vocab, data.providers, shown, remembered, blocks, today)
-    return SiteCheck(vocab, data, blocks, checked, problems + found)
+    unread = {(c.kind, c.path.stem.lower()) for c in checked if not c.read}
+    return SiteCheck(vocab, data, blocks, [c for c in checked if c.read], problems + found, unread)
 
 
 def with_blocks_inline(text: str, blocks: dict[str, Block]) -> str:

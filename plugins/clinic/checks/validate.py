@@ -360,8 +360,10 @@ def _help(key: str) -> str:
     return KEY_HELP.get(key, key)
 
 
-def validate_site(metas: list[ArticleMeta]) -> list[Problem]:
-    """Problems between files: relations to missing pages, two files with one address."""
+def validate_site(metas: list[ArticleMeta], unread=frozenset()) -> list[Problem]:
+    """Problems between files: relations to missing pages, two files with one address.
+    unread: (kind, slug) of the files that exist but could not be read: their own
+    line says so, and a relation to one is not a second problem."""
     problems: list[Problem] = []
     by_kind_slug: dict[tuple[str, str], ArticleMeta] = {}
     for m in metas:
@@ -374,9 +376,10 @@ def validate_site(metas: list[ArticleMeta]) -> list[Problem]:
         else:
             by_kind_slug[key] = m
     conditions = {m.slug for m in metas if m.kind == "condition" and m.status != "draft"}
+    unread_conditions = {slug for kind, slug in unread if kind == "condition"}
     for m in metas:
         for target in m.treats:
-            if target not in conditions:
+            if target not in conditions and target not in unread_conditions:
                 problems.append(Problem(m.path, m.line_of.get("treats"), "Treats",
                                         f"{target!r} has no page in content/conditions/",
                                         did_you_mean(target, conditions, "condition pages")))

@@ -29,6 +29,17 @@ class Problem:
         return text
 
 
+class StopBuild(Exception):
+    """Raised once the problems already reported make writing the site
+    meaningless (two files with one address): the build stops before any page
+    is written, instead of failing halfway with a traceback and a link check
+    of a half-written folder."""
+
+
+# The problems that stop a build before it writes anything (see StopBuild).
+STOPS_WRITING = ("has the same address as ",)
+
+
 def closest(word: str, choices, n: int = 3) -> list[str]:
     """The known words closest to a misspelt one, best first."""
     choices = list(choices)

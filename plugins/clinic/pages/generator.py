@@ -29,7 +29,7 @@ from ..checks.sources import check_site, with_blocks_inline
 from ..model.blocks import ATTRIBUTE, PLACEHOLDER as PLACEHOLDER_RE
 from ..model import relations
 from ..model.paths import RealPaths, display_paths
-from ..model.problems import Problem
+from ..model.problems import STOPS_WRITING, Problem, StopBuild
 from ..model.rules import EMERGENCY_NUMBER, KINDS
 from . import images, jsonld, sections
 from .blocks import fill
@@ -74,10 +74,12 @@ class ClinicGenerator(Generator):
         metas = []
         sources_text = {}
         by_path = {}
+        unread = set(site.unread)
         for source in checked:
             meta = source.meta
             obj = objects.get(real(source.path))
             if obj is None:
+                unread.add((meta.kind, meta.slug))
                 if not any(p.severity == "error" and p.path == meta.path for p in problems):
                     problems.append(Problem(meta.path, None, "file", "Pelican could not read this file",
                                             "see Pelican's message about it above"))
@@ -87,7 +89,10 @@ class ClinicGenerator(Generator):
             by_path[meta.path] = obj
             obj.clinic = meta
             obj.kind = meta.kind
-        problems += validate.validate_site(metas)
+        problems += validate.validate_site(metas, unread)
+        if any(p.severity == "error" and p.message.startswith(STOPS_WRITING) for p in problems):
+            report(problems)  # every problem found so far, then no page is written
+            raise StopBuild("two source files have one address")
 
         index = relations.build_index(metas, vocab, clinic.related_limit)
         self.index, self.by_path = index, by_path
