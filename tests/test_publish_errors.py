@@ -392,3 +392,16 @@ def test_a_file_that_cannot_be_read_is_one_line_not_one_more_per_page_that_treat
         ": file: is not valid UTF-8 (byte 0xe9)" in lines[0], lines
     assert lines[1] == "Publish failed: 1 error. output/ was not changed."
     assert tree_hash(fixture_site.output) == before
+
+
+def test_a_data_file_that_cannot_be_read_is_its_own_line_only(fixture_site):
+    """Issue 19, item 5: a YAML mistake in taxonomy.yaml also gave a template
+    crash and one 'is not a procedure or treatment' line per provider specialty."""
+    before = existing_output(fixture_site)
+    fixture_site.edit("taxonomy.yaml", "  region:\n", "  region:\n   bad: [\n")
+    result = fixture_site.publish()
+    assert result.status == 1
+    lines = [line for line in result.lines if not line.startswith(("Done:", "pages and"))]
+    assert len(lines) == 2 and lines[0].startswith("content/taxonomy.yaml:") and ": yaml: cannot be read" in lines[0]
+    assert lines[1] == "Publish failed: 1 error. output/ was not changed."
+    assert tree_hash(fixture_site.output) == before

@@ -136,6 +136,7 @@ class SiteCheck:
     checked: list[Checked]  # the files that could be read
     problems: list[Problem]
     unread: set[tuple[str, str]]  # (kind, slug) of the files that could not be (validate_site)
+    stop: bool = False  # a data file could not be read: every other check would be against nothing
 
 
 def check_site(content: Path, taxonomy_file: str, data_dir: str, folders, shown: Callable[[Path], str],
@@ -143,6 +144,9 @@ def check_site(content: Path, taxonomy_file: str, data_dir: str, folders, shown:
     """The taxonomy, the clinic's data, the shared blocks and every source file,
     checked, with every problem (the checks across pages aside: validate_site)."""
     vocab, data, problems = load_site_data(content, taxonomy_file, data_dir, shown)
+    unreadable = [p for p in problems if p.field in ("yaml", "file") and p.path.endswith((".yaml", ".yml"))]
+    if unreadable:  # the taxonomy or the clinic's data: its own line, not one more per page that uses it
+        return SiteCheck(vocab, data, {}, [], unreadable, set(), stop=True)
     blocks, found = load_blocks(content, vocab, data.providers, shown, today)
     problems += found
     checked, found = check_sources(content, folders, vocab, data.providers, shown, remembered, blocks, today)

@@ -62,6 +62,9 @@ class ClinicGenerator(Generator):
         site = check_site(content_root, clinic.taxonomy_file, clinic.data_dir,
                           settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"], shown_as, remembered, self.build.today)
         vocab, data, blocks, checked, problems = site.vocab, site.data, site.blocks, site.checked, site.problems
+        if site.stop:  # a data file that cannot be read: its line alone, and no page written
+            report(problems)
+            raise StopBuild("a data file cannot be read")
         self.vocab, self.data, self.blocks = vocab, data, blocks
 
         # Which Pelican object came from which file.
