@@ -405,3 +405,15 @@ def test_a_data_file_that_cannot_be_read_is_its_own_line_only(fixture_site):
     assert len(lines) == 2 and lines[0].startswith("content/taxonomy.yaml:") and ": yaml: cannot be read" in lines[0]
     assert lines[1] == "Publish failed: 1 error. output/ was not changed."
     assert tree_hash(fixture_site.output) == before
+
+
+def test_a_broken_filename_link_is_reported_once(fixture_site):
+    """Issue 19, item 5: Pelican's own 'Unable to find' came beside the link
+    check's line for the same link."""
+    fixture_site.edit(BUNIONS, "## Causes\n", "## Causes\n\nSee [heel pain]({filename}/conditions/heal-pain.md).\n")
+    result = fixture_site.publish()
+    assert result.status == 1
+    lines = [line for line in result.lines if not line.startswith(("Done:", "pages and"))]
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("content/conditions/bunions.md:")
+    assert ": link: '{filename}/conditions/heal-pain.md' does not exist" in lines[0]

@@ -78,8 +78,17 @@ class Collector(logging.Handler):
         message about the same file, so drop Pelican's when ours covers it."""
         ours = {p.path for p in self.problems if p.severity == "error"}
         shared = {Path(p.path).stem.lower() for p in self.problems if p.message.startswith(STOPS_WRITING)}
+        our_links = "\n".join(p.message for p in self.problems if p.field == "link")
         return self.problems + [p for p in self.pelican if p.path not in ours
-                                and not self.follows_from(p, ours) and not self.same_slug(p, shared)]
+                                and not self.follows_from(p, ours) and not self.same_slug(p, shared)
+                                and not self.link_reported(p, our_links)]
+
+    @staticmethod
+    def link_reported(problem: Problem, our_links: str) -> bool:
+        """Pelican's 'Unable to find' for a {filename} link our link check already
+        names at its source line (checks/links.py)."""
+        found = UNRESOLVED.match(problem.message) if problem.field == "link" else None
+        return bool(found) and f"{{filename}}{found.group(1)}'" in our_links
 
     @staticmethod
     def follows_from(problem: Problem, ours: set[str]) -> bool:
