@@ -41,6 +41,21 @@ class Site:
 MEMOS = build.clinic.Session()
 
 
+ARTICLE_FOLDERS = ("conditions", "procedures", "treatments", "guides")
+
+
+def published(folder: str) -> list[str]:
+    """The slugs of the published pages in content/<folder>/, whatever the clinic
+    has written: tests check the shipped content by what it holds, never by counts."""
+    import re
+    return sorted(p.stem for p in (ROOT / "content" / folder).glob("*.md")
+                  if not re.search(r"^Status:\s*(draft|hidden)\s*$", p.read_text(encoding="utf-8"), re.M | re.I))
+
+
+def published_articles() -> int:
+    return sum(len(published(f)) for f in ARTICLE_FOLDERS)
+
+
 def run_build(mode: str, content: Path, output: Path, siteurl: str = "https://clinic.test",
               settings_override: dict | None = None, session=None) -> Site:
     """Build content into output as `make html` or `make publish` does; `session`:

@@ -10,17 +10,12 @@ import yaml
 
 from build import check_output
 from clinic.model.rules import KINDS
-from conftest import ROOT
+from conftest import ROOT, published
 
-CONDITIONS = ["bunions", "hammertoes", "foot-ankle-arthritis", "plantar-fasciitis", "achilles-tendinopathy",
-              "ankle-impingement", "ankle-cartilage-damage"]
-PROCEDURES = ["bunionectomy", "hammertoe-correction", "ankle-arthroscopy", "plantar-fascia-release",
-              "achilles-tendon-repair", "achilles-tendon-lengthening"]
-TREATMENTS = ["physical-therapy", "medication", "custom-orthotics"]
-GUIDES = ["foot-surgery-for-chronic-pain", "recovery-after-foot-surgery"]
-PAGES = ["about", "contact", "appointments", "disclaimer", "privacy", "accessibility"]
-CONDITION_SECTIONS = ["Overview", "Symptoms", "Causes", "Diagnosis", "Non-surgical treatment",
-                      "Surgical options", "Recovery", "When to get help"]
+
+CONDITIONS, PROCEDURES, TREATMENTS, GUIDES, PAGES = (
+    published(f) for f in ("conditions", "procedures", "treatments", "guides", "pages"))
+CONDITION_SECTIONS = list(KINDS["condition"].sections)
 PROCEDURE_SECTIONS = list(KINDS["procedure"].sections)
 TAXONOMY = yaml.safe_load((ROOT / "content" / "taxonomy.yaml").read_text())["facets"]
 
