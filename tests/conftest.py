@@ -70,6 +70,15 @@ def run_build(mode: str, content: Path, output: Path, siteurl: str = "https://cl
     return Site(output, status, stream.getvalue())
 
 
+def live_site(fs) -> str:
+    """A stand-in for the live site in fs.output (any files at all); its tree_hash,
+    to show after a failed publish that nothing was lost."""
+    (fs.output / "conditions").mkdir(parents=True, exist_ok=True)
+    (fs.output / "index.html").write_text("<p>live site</p>")
+    (fs.output / "conditions" / "page.html").write_text("<p>live page</p>")
+    return tree_hash(fs.output)
+
+
 def tree_hash(folder: Path) -> str:
     """One hash of every file's path and bytes, to prove a folder did not change."""
     h = hashlib.sha256()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 
 import reports
-from conftest import tree_hash
+from conftest import live_site, tree_hash
 
 BLOCK = "blocks/after-surgery-warning-signs.md"
 USES = "{block}after-surgery-warning-signs"
@@ -27,9 +27,7 @@ def built_page(rel: str) -> str:
 def test_an_unknown_block_is_one_line_with_the_closest_name(fixture_site):
     page = pages_using(fixture_site)[0]
     fixture_site.edit(page, USES, "{block}after-surgery-warning-sign")
-    (fixture_site.output / "index.html").parent.mkdir(parents=True)
-    (fixture_site.output / "index.html").write_text("<p>live site</p>")
-    before = tree_hash(fixture_site.output)
+    before = live_site(fixture_site)
     result = fixture_site.publish()
     assert result.status == 1
     line = next(i for i, text in enumerate(fixture_site.read(page).splitlines(), 1)

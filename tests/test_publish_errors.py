@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import tree_hash
+from conftest import live_site, tree_hash
 
 BUNIONS = "conditions/bunions.md"
 
@@ -29,16 +29,8 @@ def at_lines(fs, fragments: list[str]) -> list[str]:
     return [re.sub(r"^(content/[^:]+):@([^:]+): ", line, f) for f in fragments]
 
 
-def existing_output(fs):
-    """A stand-in for the live site: any files at all, hashed before and after."""
-    (fs.output / "conditions").mkdir(parents=True)
-    (fs.output / "index.html").write_text("<p>live site</p>")
-    (fs.output / "conditions" / "page.html").write_text("<p>live page</p>")
-    return tree_hash(fs.output)
-
-
 def break_and_publish(fs, change):
-    before = existing_output(fs)
+    before = live_site(fs)
     change(fs)
     result = fs.publish()
     assert result.status == 1, result.log
@@ -220,7 +212,7 @@ def test_failed_publish_keeps_good_site_and_next_good_publish_works(fixture_site
 
 
 def test_a_warning_from_pelican_itself_fails_publish(fixture_site):
-    before = existing_output(fixture_site)
+    before = live_site(fixture_site)
     result = fixture_site.publish(SITEURL="")
     assert result.status == 1
     assert ("publishconf.py: SITEURL: is empty, so feed and page addresses would be wrong "
@@ -353,7 +345,7 @@ def test_a_date_in_another_order_is_given_back_as_yyyy_mm_dd(fixture_site):
 
 
 def test_a_review_date_in_the_future_stops_publish(fixture_site):
-    before = existing_output(fixture_site)
+    before = live_site(fixture_site)
     set_key(fixture_site, BUNIONS, "Last-reviewed", "2027-06-01")
     set_key(fixture_site, BUNIONS, "Next-review", "2028-06-01")
     result = fixture_site.publish(CLINIC_TODAY="2026-12-06")
@@ -368,7 +360,7 @@ def test_a_review_date_in_the_future_stops_publish(fixture_site):
 def test_two_files_with_one_address_is_one_line_naming_both_and_nothing_is_written(fixture_site):
     """Issue 19, item 5: not a traceback, Pelican's two duplicate-slug warnings and
     sixty link lines about a half-written folder, but one line before any page."""
-    before = existing_output(fixture_site)
+    before = live_site(fixture_site)
     fixture_site.write("conditions/Bunions.md", fixture_site.read(BUNIONS))
     result = fixture_site.publish()
     assert result.status == 1
@@ -383,7 +375,7 @@ def test_two_files_with_one_address_is_one_line_naming_both_and_nothing_is_writt
 def test_a_file_that_cannot_be_read_is_one_line_not_one_more_per_page_that_treats_it(fixture_site):
     """Issue 19, item 5: bunions.md in another encoding made every procedure and
     treatment with 'Treats: bunions' report that bunions has no page."""
-    before = existing_output(fixture_site)
+    before = live_site(fixture_site)
     fixture_site.write(BUNIONS, fixture_site.read(BUNIONS).encode().replace(b"## Causes", b"## Caus\xe9s"))
     result = fixture_site.publish()
     assert result.status == 1
@@ -397,7 +389,7 @@ def test_a_file_that_cannot_be_read_is_one_line_not_one_more_per_page_that_treat
 def test_a_data_file_that_cannot_be_read_is_its_own_line_only(fixture_site):
     """Issue 19, item 5: a YAML mistake in taxonomy.yaml also gave a template
     crash and one 'is not a procedure or treatment' line per provider specialty."""
-    before = existing_output(fixture_site)
+    before = live_site(fixture_site)
     fixture_site.edit("taxonomy.yaml", "  region:\n", "  region:\n   bad: [\n")
     result = fixture_site.publish()
     assert result.status == 1

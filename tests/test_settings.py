@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from clinic.model import settings as settings_model
-from conftest import tree_hash
+from conftest import live_site, tree_hash
 
 
 def lines_of(log: str) -> list[str]:
@@ -29,9 +29,7 @@ def lines_of(log: str) -> list[str]:
      "pelicanconf.py: CLINIC_REVEIW_OVERDUE: is not a setting of the site (did you mean 'CLINIC_REVIEW_OVERDUE'?)"),
 ])
 def test_a_wrong_setting_stops_publish_with_one_line(fixture_site, override, line):
-    (fixture_site.output / "conditions").mkdir(parents=True)
-    (fixture_site.output / "index.html").write_text("<p>live site</p>")
-    before = tree_hash(fixture_site.output)
+    before = live_site(fixture_site)
     result = fixture_site.publish(**override)
     assert result.status == 1
     assert lines_of(result.log) == [line, "Publish failed: 1 error. output/ was not changed."]

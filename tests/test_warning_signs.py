@@ -9,7 +9,7 @@ import pytest
 
 from clinic.checks import validate
 from clinic.model.rules import KINDS
-from conftest import tree_hash
+from conftest import live_site, tree_hash
 
 PROCEDURE = "procedures/bunionectomy.md"
 TREATMENT = "treatments/medication.md"
@@ -41,9 +41,7 @@ def test_the_shipped_procedure_and_treatment_pages_pass(fixture_site):
 
 
 def test_a_procedure_page_without_the_section_fails_publish_with_one_line(fixture_site):
-    (fixture_site.output / "conditions").mkdir(parents=True)
-    (fixture_site.output / "index.html").write_text("<p>live site</p>")
-    before = tree_hash(fixture_site.output)
+    before = live_site(fixture_site)
     fixture_site.write(PROCEDURE, cut_help_section(fixture_site.read(PROCEDURE)))
     result = fixture_site.publish()
     assert result.status == 1

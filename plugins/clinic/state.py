@@ -24,7 +24,6 @@ from .model import dates, settings as settings_model
 from .model.paths import RealPaths
 from .outputs.assets import Assets
 from .outputs.compress import remove_copies
-from .outputs.headers import uncompressed
 from .outputs.minify import Finisher
 from .outputs.search_index import SearchIndex, SearchMemory
 from .outputs.sitemap import Sitemap
@@ -153,7 +152,7 @@ class Build:
         """A build into a folder an earlier build filled (`make html` after `make
         publish`): copies and feeds it did not make would disagree with its pages."""
         if not self.settings.precompress:
-            remove_copies(Path(self.output), lambda rel: uncompressed(rel)[1] and uncompressed(rel)[0])
+            remove_copies(Path(self.output))
         for folder, _, names in os.walk(self.output):
             for name in names:
                 path = os.path.normpath(os.path.join(folder, name))

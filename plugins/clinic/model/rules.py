@@ -24,6 +24,9 @@ KEY_HELP = {
     "sources": "Sources: Title | Publisher | Year | https://link (one per line, further lines indented 4 spaces)",
 }
 
+# Where Pelican's context keeps the articles and pages it read, of every status.
+CONTENT_KEYS = ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages")
+
 # The file endings Pelican reads as Markdown (its MarkdownReader's), everywhere the site looks for sources.
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
 

@@ -30,15 +30,12 @@ from ..model.blocks import ATTRIBUTE, PLACEHOLDER as PLACEHOLDER_RE
 from ..model import relations
 from ..model.paths import RealPaths, display_paths
 from ..model.problems import STOPS_WRITING, Problem, StopBuild
-from ..model.rules import EMERGENCY_NUMBER, KINDS
+from ..model.rules import CONTENT_KEYS, EMERGENCY_NUMBER, KINDS
 from . import images, jsonld, sections
 from .blocks import fill
 from .parts import Parts
 
 logger = logging.getLogger("clinic")
-
-# Where Pelican's context keeps the articles and pages it read, of every status.
-CONTENT_KEYS = ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages")
 
 
 def report(problems: list[Problem]) -> None:

@@ -40,7 +40,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from ..model.rules import MARKDOWN_SUFFIXES
+from ..model.rules import CONTENT_KEYS, MARKDOWN_SUFFIXES
 from ..model.stamps import digest, file_state
 
 SUMMARY_KEY = "summary"
@@ -193,10 +193,6 @@ class Pages:
     def failed(self, name: str) -> None:
         """A page whose rendering failed is rendered again next time."""
         self.written.pop(name, None)
-
-
-# Where Pelican's context keeps the articles and pages it read, of every status.
-CONTENT_KEYS = ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages")
 
 
 def plan_build(pages: Pages, context, settings, today: str, real) -> None:
