@@ -1,4 +1,5 @@
-"""Shared fixtures: the real site built once, and small fixture sites built on demand."""
+"""Shared fixtures: the tests' own site built once, the clinic's content built once for
+property checks, and small fixture sites built on demand."""
 
 from __future__ import annotations
 
@@ -12,6 +13,11 @@ import pytest
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
+# The tests' own site: a frozen copy of the sample content that behaviour tests
+# build, break and pin. content/ belongs to the clinic and is checked only by
+# properties that hold for any valid content (the `shipped` fixture).
+CONTENT = ROOT / "tests" / "fixture_content"
+SHIPPED = ROOT / "content"
 sys.path.insert(0, str(ROOT / "plugins"))
 sys.path.insert(0, str(ROOT / "tools"))
 
@@ -44,16 +50,16 @@ MEMOS = build.clinic.Session()
 ARTICLE_FOLDERS = ("conditions", "procedures", "treatments", "guides")
 
 
-def published(folder: str) -> list[str]:
-    """The slugs of the published pages in content/<folder>/, whatever the clinic
-    has written: tests check the shipped content by what it holds, never by counts."""
+def published(folder: str, content: Path = CONTENT) -> list[str]:
+    """The slugs of the published pages in <content>/<folder>/, whatever it holds:
+    checks of the shipped content work from what it holds, never from counts."""
     import re
-    return sorted(p.stem for p in (ROOT / "content" / folder).glob("*.md")
+    return sorted(p.stem for p in (content / folder).glob("*.md")
                   if not re.search(r"^Status:\s*(draft|hidden)\s*$", p.read_text(encoding="utf-8"), re.M | re.I))
 
 
-def published_articles() -> int:
-    return sum(len(published(f)) for f in ARTICLE_FOLDERS)
+def published_articles(content: Path = CONTENT) -> int:
+    return sum(len(published(f, content)) for f in ARTICLE_FOLDERS)
 
 
 def run_build(mode: str, content: Path, output: Path, siteurl: str = "https://clinic.test",
@@ -93,20 +99,30 @@ def tree_hash(folder: Path) -> str:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Site:
-    """The real site, built for production into a temporary folder."""
+    """The tests' own site, built for production into a temporary folder."""
     out = tmp_path_factory.mktemp("real") / "output"
-    built = run_build("publish", ROOT / "content", out)
+    built = run_build("publish", CONTENT, out)
+    assert built.status == 0, built.log
+    return built
+
+
+@pytest.fixture(scope="session")
+def shipped(tmp_path_factory) -> Site:
+    """The clinic's own content/, built for production: only checked by properties
+    that hold for any valid content, so a correct new page keeps make test green."""
+    out = tmp_path_factory.mktemp("shipped") / "output"
+    built = run_build("publish", SHIPPED, out)
     assert built.status == 0, built.log
     return built
 
 
 class FixtureSite:
-    """A copy of the real content in a temporary folder, to break on purpose."""
+    """A copy of the tests' own content in a temporary folder, to break on purpose."""
 
     def __init__(self, base: Path):
         self.base = base
         self.content = base / "content"
-        shutil.copytree(ROOT / "content", self.content)
+        shutil.copytree(CONTENT, self.content)
         self.output = base / "output"
         self.session = build.clinic.Session(memos=MEMOS)  # its builds follow each other, as the dev server's do
 
@@ -220,11 +236,11 @@ class NotFoundHandler(QuietHandler):
 
 @pytest.fixture(scope="session")
 def browser_site(tmp_path_factory):
-    """The real site served on 127.0.0.1, with its search index. Built as `make html`
+    """The tests' own site served on 127.0.0.1, with its search index. Built as `make html`
     builds it: the same pages as `make publish`, with root-relative addresses
     (no SITEURL) so that they work from any local port, and without the feed."""
     out = tmp_path_factory.mktemp("served") / "output"
-    built = run_build("html", ROOT / "content", out)
+    built = run_build("html", CONTENT, out)
     assert built.status == 0, built.log
     server = StaticServer(out)
     yield server
@@ -233,10 +249,10 @@ def browser_site(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def parted_site(tmp_path_factory):
-    """The real site built as a large site is: its search index in parts of at
+    """The tests' own site built as a large site is: its search index in parts of at
     most 8 pages (CLINIC_SEARCH_PAGES_PER_INDEX), served on 127.0.0.1."""
     out = tmp_path_factory.mktemp("parted") / "output"
-    built = run_build("html", ROOT / "content", out, settings_override={"CLINIC_SEARCH_PAGES_PER_INDEX": 8})
+    built = run_build("html", CONTENT, out, settings_override={"CLINIC_SEARCH_PAGES_PER_INDEX": 8})
     assert built.status == 0, built.log
     server = StaticServer(out)
     server.output = out

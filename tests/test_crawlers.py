@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 
 import feedparser
 
-from conftest import ROOT
+from conftest import CONTENT, ROOT
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -64,7 +64,7 @@ def test_sitemap_dates_a_page_only_by_the_date_of_its_own_content(site):
     articles = {url for url in dated
                 if re.fullmatch(r"https://clinic\.test/(conditions|procedures|treatments|guides)/[a-z0-9-]+/", url)}
     sources = [p for folder in ("conditions", "procedures", "treatments", "guides")
-               for p in (ROOT / "content" / folder).glob("*.md")]
+               for p in (CONTENT / folder).glob("*.md")]
     assert articles and len(articles) == len(sources)
     assert {url for url, when in dated.items() if when is not None} == articles
     for url in articles:  # the day of the last change or review, in the clinic's time zone

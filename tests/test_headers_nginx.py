@@ -20,7 +20,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from hosting import FINGERPRINT, expected_type, need
-from conftest import ROOT, run_build
+from conftest import CONTENT, ROOT, run_build
 
 from clinic.model import settings as settings_model
 from clinic.outputs import headers
@@ -108,7 +108,7 @@ def served(tmp_path_factory):
     need("nginx", "/usr/sbin/nginx")
     port = free_port()
     base = tmp_path_factory.mktemp("nginx")
-    built = run_build("publish", ROOT / "content", base / "output", siteurl=f"http://127.0.0.1:{port}")
+    built = run_build("publish", CONTENT, base / "output", siteurl=f"http://127.0.0.1:{port}")
     assert built.status == 0, built.log
     server = Nginx(base / "nginx", built.output, port)
     server.output = built.output

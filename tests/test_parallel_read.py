@@ -22,7 +22,7 @@ import benchgen
 from clinic.speed import parallel_read
 from clinic.checks import readability, validate
 from clinic.outputs import search_index
-from conftest import ROOT, published, published_articles, tree_hash
+from conftest import CONTENT, ROOT, published, published_articles, tree_hash
 
 ON = {"CLINIC_PARALLEL_READ": True, "CLINIC_PARALLEL_READ_MIN": 0,
       "CLINIC_PARALLEL_WRITE": True, "CLINIC_PARALLEL_WRITE_MIN": 0}
@@ -96,15 +96,15 @@ def shipped_counts() -> tuple[int, int]:
     """The shipped site's articles and topic (term) pages, whatever the clinic has written."""
     import yaml
     articles = sum(1 for folder in ("conditions", "procedures", "treatments", "guides")
-                   for _ in (ROOT / "content" / folder).glob("*.md"))
-    facets = yaml.safe_load((ROOT / "content" / "taxonomy.yaml").read_text(encoding="utf-8"))["facets"]
+                   for _ in (CONTENT / folder).glob("*.md"))
+    facets = yaml.safe_load((CONTENT / "taxonomy.yaml").read_text(encoding="utf-8"))["facets"]
     return articles, sum(len(f["terms"]) for f in facets.values())
 
 
 def test_the_worker_writes_the_same_site(tmp_path):
-    serial = publish(ROOT / "content", tmp_path / "serial", OFF)
+    serial = publish(CONTENT, tmp_path / "serial", OFF)
     # blocks of 4: the worker is given a block at a time as Pelican reads on
-    parallel = publish(ROOT / "content", tmp_path / "parallel", ON, SLOW_HERE + "parallel_read.BLOCK = 4\n")
+    parallel = publish(CONTENT, tmp_path / "parallel", ON, SLOW_HERE + "parallel_read.BLOCK = 4\n")
     assert serial["status"] == parallel["status"] == 0, parallel["log"]
     assert serial["stats"]["worker"] == 0 and serial["forks"] == []
     # the second process wrote every second article and every second topic page
@@ -119,7 +119,7 @@ def test_the_worker_writes_the_same_site(tmp_path):
 
 def test_broken_files_get_the_same_messages_with_the_worker(tmp_path):
     content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(CONTENT, content)
     # invalid UTF-8 in every article, so some land in the worker whatever order
     # the file system lists them in
     broken = sorted(p for folder in ("conditions", "procedures", "treatments", "guides")
@@ -144,7 +144,7 @@ def test_the_reader_gives_what_pelicans_own_gives(tmp_path):
     Markdown built just to parse metadata: the same HTML and metadata as
     Pelican's MarkdownReader, which builds a new instance for each file."""
     benchgen.generate(tmp_path / "gen", 6, seed=5)
-    files = sorted((ROOT / "content").rglob("*.md")) + sorted((tmp_path / "gen" / "content").rglob("*.md"))
+    files = sorted((CONTENT).rglob("*.md")) + sorted((tmp_path / "gen" / "content").rglob("*.md"))
     settings = read_settings(str(ROOT / "pelicanconf.py"))
     worker = parallel_read.ReadWorker(readability.ReadingLevels(), False, 0, False, None)  # no worker process
     ours, pelicans = worker.reader_class()(settings), MarkdownReader(settings)
@@ -157,7 +157,7 @@ def test_a_reading_measured_in_the_worker_is_the_one_measured_here(tmp_path):
     """The worker's reading is stored under the digest of what it measured
     (the visible text and the source); the check then finds it, and finds
     nothing when a reader would see something else."""
-    path = ROOT / "content" / "conditions" / "bunions.md"
+    path = CONTENT / "conditions" / "bunions.md"
     parallel_read._init(read_settings(str(ROOT / "pelicanconf.py"))["MARKDOWN"], True, None)
     html, _, (digest, reading) = parallel_read.convert(str(path))
     text, _ = validate.decode(str(path), path.read_bytes())
@@ -187,7 +187,7 @@ writer._MinifyOnClose.__exit__ = __exit__
 
 def test_the_second_writers_messages_reach_the_report(tmp_path):
     warn = IN_CHILD.format(action='logging.getLogger("pelican.writers").warning("Odd thing on a page")')
-    result = publish(ROOT / "content", tmp_path / "output", ON, patch=warn)
+    result = publish(CONTENT, tmp_path / "output", ON, patch=warn)
     assert result["forks"][0] == shipped_counts()[0] // 2
     # a Pelican warning fails a production build: reported once, from the second process
     assert result["status"] == 1
@@ -196,11 +196,11 @@ def test_the_second_writers_messages_reach_the_report(tmp_path):
 
 def test_a_failure_in_the_second_writer_fails_the_build_and_keeps_the_site(tmp_path):
     output = tmp_path / "output"
-    good = publish(ROOT / "content", output, OFF)
+    good = publish(CONTENT, output, OFF)
     assert good["status"] == 0
     before = tree_hash(output)
     fail = IN_CHILD.format(action='raise OSError(28, "No space left on device")')
-    result = publish(ROOT / "content", output, ON, patch=fail)
+    result = publish(CONTENT, output, ON, patch=fail)
     assert result["forks"][0] == shipped_counts()[0] // 2
     assert result["status"] == 1
     assert ("build: pages: the second process writing pages failed: "
@@ -226,7 +226,7 @@ def test_broken_links_get_the_same_messages_from_the_pages_as_written(tmp_path):
     # is written, in either writing process (outputs/minify.py, Finisher); a build that
     # does not (make html) reads every page back. The same lines either way.
     content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(CONTENT, content)
     articles = sorted(p for folder in ("conditions", "procedures", "treatments", "guides")
                       for p in (content / folder).glob("*.md"))
     for path in articles:  # one broken link on every article page, one on a single page

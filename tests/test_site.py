@@ -1,59 +1,78 @@
-"""The real site, built for production: every page written, cross-linked,
-escaped, with every internal link resolving (issue 2)."""
+"""The site built for production: every page written, cross-linked, escaped,
+with every internal link resolving (issue 2). The property tests run on the
+tests' own content and on the clinic's content/ alike."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 from build import check_output
 from clinic.model.rules import KINDS
-from conftest import ROOT, published
+from conftest import CONTENT, ROOT, SHIPPED, published
 
 
-CONDITIONS, PROCEDURES, TREATMENTS, GUIDES, PAGES = (
-    published(f) for f in ("conditions", "procedures", "treatments", "guides", "pages"))
 CONDITION_SECTIONS = list(KINDS["condition"].sections)
 PROCEDURE_SECTIONS = list(KINDS["procedure"].sections)
-TAXONOMY = yaml.safe_load((ROOT / "content" / "taxonomy.yaml").read_text())["facets"]
 
 
-def meta_of(kind_folder: str, slug: str) -> dict:
-    """The raw metadata of a source file, read independently of the site's own parser."""
-    text = (ROOT / "content" / kind_folder / f"{slug}.md").read_text()
-    head = text.split("\n\n", 1)[0]
-    out, key = {}, None
-    for line in head.splitlines():
-        if line.startswith("    ") and key:
-            out[key] += "\n" + line.strip()
-        else:
-            key, _, value = line.partition(":")
-            key = key.strip().lower()
-            out[key] = value.strip()
-    return out
+class Source:
+    """What a content folder holds, read independently of the site's own parser:
+    the property tests work out what every page must show from this."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.conditions, self.procedures, self.treatments, self.guides, self.pages = (
+            published(f, root) for f in ("conditions", "procedures", "treatments", "guides", "pages"))
+        self.taxonomy = yaml.safe_load((root / "taxonomy.yaml").read_text())["facets"]
+
+    def meta_of(self, kind_folder: str, slug: str) -> dict:
+        text = (self.root / kind_folder / f"{slug}.md").read_text()
+        head = text.split("\n\n", 1)[0]
+        out, key = {}, None
+        for line in head.splitlines():
+            if line.startswith("    ") and key:
+                out[key] += "\n" + line.strip()
+            else:
+                key, _, value = line.partition(":")
+                key = key.strip().lower()
+                out[key] = value.strip()
+        return out
+
+
+@pytest.fixture(params=["fixture content", "shipped content"])
+def built(request):
+    """Each property test runs on the tests' own site and on the clinic's content/:
+    whatever a valid content/ holds, these must stay true."""
+    if request.param == "shipped content":
+        return request.getfixturevalue("shipped"), Source(SHIPPED)
+    return request.getfixturevalue("site"), Source(CONTENT)
 
 
 def hrefs(soup) -> set[str]:
     return {a["href"] for a in soup.find_all("a", href=True)}
 
 
-def test_every_page_is_written(site):
-    for folder, slugs in (("conditions", CONDITIONS), ("procedures", PROCEDURES), ("treatments", TREATMENTS),
-                          ("guides", GUIDES)):
+def test_every_page_is_written(built):
+    site, src = built
+    for folder, slugs in (("conditions", src.conditions), ("procedures", src.procedures), ("treatments", src.treatments),
+                          ("guides", src.guides)):
         for slug in slugs:
             assert (site.output / folder / slug / "index.html").is_file(), f"{folder}/{slug}"
         assert (site.output / folder / "index.html").is_file()
-    for slug in PAGES:
+    for slug in src.pages:
         assert (site.output / slug / "index.html").is_file(), slug
     for rel in ("index.html", "a-z/index.html", "search/index.html", "404.html", "browse/index.html",
                 "providers/index.html", "sitemap.xml", "robots.txt", "feeds/all.atom.xml"):
         assert (site.output / rel).is_file(), rel
 
 
-def test_condition_pages_have_the_sections_in_order_and_the_medical_furniture(site):
-    for slug in CONDITIONS:
+def test_condition_pages_have_the_sections_in_order_and_the_medical_furniture(built):
+    site, src = built
+    for slug in src.conditions:
         soup = site.soup(f"conditions/{slug}/index.html")
         body = soup.select_one(".clinic-article__body")
         assert [h.get_text(strip=True) for h in body.find_all("h2")] == CONDITION_SECTIONS, slug
@@ -66,19 +85,21 @@ def test_condition_pages_have_the_sections_in_order_and_the_medical_furniture(si
         assert soup.select(".clinic-sources__list li"), f"{slug} lists no sources"
 
 
-def test_procedure_pages_have_their_sections(site):
-    for slug in PROCEDURES:
+def test_procedure_pages_have_their_sections(built):
+    site, src = built
+    for slug in src.procedures:
         soup = site.soup(f"procedures/{slug}/index.html")
         body = soup.select_one(".clinic-article__body")
         assert [h.get_text(strip=True) for h in body.find_all("h2")] == PROCEDURE_SECTIONS, slug
 
 
-def test_relations_appear_on_both_sides(site):
+def test_relations_appear_on_both_sides(built):
+    site, src = built
     """A procedure's `Treats:` line puts it on the condition page, and the condition on the procedure page."""
     pairs = 0
-    for folder, slugs in (("procedures", PROCEDURES), ("treatments", TREATMENTS)):
+    for folder, slugs in (("procedures", src.procedures), ("treatments", src.treatments)):
         for slug in slugs:
-            treats = [t.strip() for t in meta_of(folder, slug)["treats"].split(",") if t.strip()]
+            treats = [t.strip() for t in src.meta_of(folder, slug)["treats"].split(",") if t.strip()]
             assert treats
             proc = site.soup(f"{folder}/{slug}/index.html")
             for condition in treats:
@@ -88,19 +109,19 @@ def test_relations_appear_on_both_sides(site):
                 box = next(s for s in cond.select("section.clinic-section") if s.h2.get_text() == section)
                 assert f"https://clinic.test/{folder}/{slug}/" in hrefs(box), (slug, condition)
                 pairs += 1
-    assert pairs >= len(PROCEDURES) + len(TREATMENTS)
+    assert pairs >= len(src.procedures) + len(src.treatments)
 
 
-def expected_term_pages() -> dict[tuple[str, str], set[str]]:
+def expected_term_pages(src: Source) -> dict[tuple[str, str], set[str]]:
     """Which pages each term page should list, worked out from the source files."""
     expected: dict[tuple[str, str], set[str]] = {}
-    types = {t["slug"]: t["type"] for t in TAXONOMY["procedure"]["terms"]}
+    types = {t["slug"]: t["type"] for t in src.taxonomy["procedure"]["terms"]}
     keys = {"regions": "region", "symptoms": "symptom", "conditions": "condition", "procedures": "procedure"}
     treats_of = {}
-    for folder, slugs in (("conditions", CONDITIONS), ("procedures", PROCEDURES), ("treatments", TREATMENTS),
-                          ("guides", GUIDES)):
+    for folder, slugs in (("conditions", src.conditions), ("procedures", src.procedures), ("treatments", src.treatments),
+                          ("guides", src.guides)):
         for slug in slugs:
-            meta = meta_of(folder, slug)
+            meta = src.meta_of(folder, slug)
             url = f"https://clinic.test/{folder}/{slug}/"
             for key, facet in keys.items():
                 for term in filter(None, (t.strip() for t in meta.get(key, "").split(","))):
@@ -120,9 +141,10 @@ def expected_term_pages() -> dict[tuple[str, str], set[str]]:
     return expected
 
 
-def test_term_pages_list_exactly_the_right_articles(site):
-    expected = expected_term_pages()
-    for facet, data in TAXONOMY.items():
+def test_term_pages_list_exactly_the_right_articles(built):
+    site, src = built
+    expected = expected_term_pages(src)
+    for facet, data in src.taxonomy.items():
         facet_page = site.soup(f"browse/{facet}/index.html")
         for term in data["terms"]:
             slug = term["slug"]
@@ -132,10 +154,11 @@ def test_term_pages_list_exactly_the_right_articles(site):
             assert listed == expected.get((facet, slug), set()), (facet, slug)
 
 
-def test_a_to_z_holds_every_condition_and_synonym(site):
+def test_a_to_z_holds_every_condition_and_synonym(built):
+    site, src = built
     soup = site.soup("a-z/index.html")
     items = [li.get_text(" ", strip=True) for li in soup.select(".clinic-az-list li")]
-    for term in TAXONOMY["condition"]["terms"]:
+    for term in src.taxonomy["condition"]["terms"]:
         url = f"https://clinic.test/conditions/{term['slug']}/"
         assert any(li.select_one(f'a[href="{url}"]') and li.get_text(strip=True) == term["label"]
                    for li in soup.select(".clinic-az-list li")), term["label"]
@@ -158,10 +181,11 @@ def test_home_page_shows_regions_and_featured_conditions_only(site):
     assert "https://clinic.test/a-z/" in hrefs(soup)
 
 
-def test_header_and_footer_come_from_the_clinic_data(site):
-    clinic = yaml.safe_load((ROOT / "content/clinic/clinic.yaml").read_text())
-    locations = yaml.safe_load((ROOT / "content/clinic/locations.yaml").read_text())["locations"]
-    for rel in ("index.html", "conditions/bunions/index.html", "a-z/index.html"):
+def test_header_and_footer_come_from_the_clinic_data(built):
+    site, src = built
+    clinic = yaml.safe_load((src.root / "clinic/clinic.yaml").read_text())
+    locations = yaml.safe_load((src.root / "clinic/locations.yaml").read_text())["locations"]
+    for rel in ("index.html", f"conditions/{src.conditions[0]}/index.html", "a-z/index.html"):
         soup = site.soup(rel)
         assert soup.select_one(".clinic-header__name").get_text(strip=True) == clinic["name"]
         phone = soup.select_one(".clinic-header__phone")
@@ -173,11 +197,12 @@ def test_header_and_footer_come_from_the_clinic_data(site):
             assert loc["street"] in footer and loc["phone_display"] in footer
         for page in ("disclaimer", "privacy", "accessibility"):
             assert f"https://clinic.test/{page}/" in hrefs(soup.select_one("footer"))
-        if clinic["sample"]:
+        if clinic.get("sample"):
             assert "made up" in soup.select_one(".clinic-sample-notice").get_text()
 
 
-def test_no_unrendered_template_syntax_anywhere(site):
+def test_no_unrendered_template_syntax_anywhere(built):
+    site, src = built
     for rel in site.html_files():
         soup = site.soup(rel)
         for block in soup.find_all("script", type="application/ld+json"):
@@ -187,11 +212,13 @@ def test_no_unrendered_template_syntax_anywhere(site):
             assert marker not in text, f"{marker!r} in {rel}"
 
 
-def test_every_internal_link_and_asset_resolves(site):
+def test_every_internal_link_and_asset_resolves(built):
+    site, src = built
     assert check_output(site.output, "https://clinic.test") == []
 
 
-def test_every_page_has_one_h1_and_a_canonical_link(site):
+def test_every_page_has_one_h1_and_a_canonical_link(built):
+    site, src = built
     for rel in site.html_files():
         soup = site.soup(rel)
         assert len(soup.find_all("h1")) == 1, rel
@@ -208,16 +235,17 @@ def test_callouts_announce_their_tier(site):
         assert prefix.strip() in ("Information:", "Non-urgent advice:", "Urgent advice:", "Emergency:")
 
 
-def test_content_is_marked_sample_in_one_place():
-    """The sample clinic's details live only in content/clinic/*.yaml."""
-    clinic = yaml.safe_load((ROOT / "content/clinic/clinic.yaml").read_text())
-    assert clinic["sample"] is True
+def test_the_clinics_details_live_in_one_place():
+    """The clinic's name and phone live only in content/clinic/*.yaml, never in the
+    theme or the settings, so a real clinic changes them in one file."""
+    clinic = yaml.safe_load((SHIPPED / "clinic/clinic.yaml").read_text())
     for path in list((ROOT / "theme").rglob("*.html")) + [ROOT / "pelicanconf.py"]:
         text = Path(path).read_text()
         assert clinic["phone_display"] not in text and clinic["name"] not in text, path
 
 
-def test_no_page_has_a_doubled_full_stop(site):
+def test_no_page_has_a_doubled_full_stop(built):
+    site, src = built
     """A source dated 'n.d.' or hours ending '5 p.m.' end their sentence themselves
     (the full_stop filter): no 'n.d..' or 'p.m..' on any page; an ellipsis is fine."""
     from bs4 import BeautifulSoup
