@@ -63,7 +63,7 @@ regenerate: $(DEPS)
 	$(PYTHON) tools/devserver.py --no-serve
 
 serve: $(DEPS)
-	$(PYTHON) -m pelican --listen --port $(PORT) -o $(OUTPUTDIR) -s pelicanconf.py
+	PORT=$(PORT) $(PYTHON) tools/serve.py --output $(OUTPUTDIR)
 
 devserver: $(DEPS)
 	PORT=$(PORT) $(PYTHON) tools/devserver.py

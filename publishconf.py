@@ -1,13 +1,20 @@
 """Production settings for `make publish`: everything in pelicanconf.py, plus
-what only the live site needs. Set SITEURL to the clinic's real address."""
+what only the live site needs. Set CLINIC_ADDRESS to the clinic's real address."""
 
 import os
 import sys
+from urllib.parse import urlsplit
 
 sys.path.append(os.curdir)
 from pelicanconf import *  # noqa: E402,F401,F403
 
-SITEURL = os.environ.get("SITEURL", "https://www.clinic.example")
+# The live site's address, which canonical links, the sitemap, the feed and
+# social tags name. Set it here, or for one run: SITEURL=https://... make publish
+CLINIC_ADDRESS = os.environ.get("SITEURL", "https://www.clinic.example").rstrip("/")
+# Pages link to each other from the site's root ("/a-z/", or "/clinic/a-z/" for a
+# site that lives in a folder), so `make serve` shows exactly what will go live.
+SITEURL = urlsplit(CLINIC_ADDRESS).path.rstrip("/")
+FEED_DOMAIN = CLINIC_ADDRESS
 RELATIVE_URLS = False
 
 FEED_ALL_ATOM = "feeds/all.atom.xml"

@@ -69,7 +69,7 @@ def run_build(mode: str, content: Path, output: Path, siteurl: str = "https://cl
     session = session or build.clinic.Session(memos=MEMOS)
     settings = ROOT / ("publishconf.py" if mode == "publish" else "pelicanconf.py")
     extra = {"PATH": str(content), "THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")],
-             "SITEURL": siteurl if mode == "publish" else ""}
+             **(build.address_settings(siteurl) if mode == "publish" else {"SITEURL": ""})}
     extra.update(settings_override or {})
     stream = io.StringIO()
     status = build.build(mode, output, settings, stream=stream, extra=extra, session=session)
@@ -160,10 +160,7 @@ def fixture_site(tmp_path) -> FixtureSite:
 # own browser download cannot work here, so it is pointed at /usr/bin/chromium.
 # With CI=true a missing browser fails the run; elsewhere browser tests skip.
 
-import functools  # noqa: E402
-import http.server  # noqa: E402
 import os  # noqa: E402
-import threading  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -196,42 +193,7 @@ def browser():
         b.close()
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-class StaticServer:
-    """output/ served on 127.0.0.1, like any static host: 404.html for missing paths."""
-
-    def __init__(self, folder: Path):
-        handler = functools.partial(NotFoundHandler, directory=str(folder))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-class NotFoundHandler(QuietHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".wasm": "application/wasm", ".pf_meta": "application/octet-stream",
-                      ".js": "text/javascript", ".mjs": "text/javascript"}
-
-    def send_error(self, code, message=None, explain=None):
-        page = Path(self.directory) / "404.html"
-        if code == 404 and page.exists():
-            body = page.read_bytes()
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            return
-        super().send_error(code, message, explain)
+from serve import Server as StaticServer  # noqa: E402  (make serve's server: 404.html for missing paths)
 
 
 @pytest.fixture(scope="session")

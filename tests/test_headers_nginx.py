@@ -172,7 +172,7 @@ def test_the_pages_name_fingerprinted_css_and_javascript(served):
     soup = BeautifulSoup((served.output / "search" / "index.html").read_text(), "html.parser")
     urls = [t["href"] for t in soup.find_all("link", rel="stylesheet")]
     urls += [t["src"] for t in soup.find_all("script", src=True)]
-    assets = [u[len(served.url) + 1:] for u in urls if u.startswith(served.url + "/theme/")]
+    assets = [u[1:] for u in urls if u.startswith("/theme/")]
     assert {Path(a).suffix for a in assets} == {".css", ".js"}, urls
     for rel in assets:
         assert re.search(r"\.[0-9a-f]{10}\.(css|js)$", rel), rel

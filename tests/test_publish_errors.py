@@ -213,10 +213,12 @@ def test_failed_publish_keeps_good_site_and_next_good_publish_works(fixture_site
 
 def test_a_warning_from_pelican_itself_fails_publish(fixture_site):
     before = live_site(fixture_site)
-    result = fixture_site.publish(SITEURL="")
+    result = fixture_site.publish(CLINIC_ADDRESS="", SITEURL="", FEED_DOMAIN="")
     assert result.status == 1
-    assert ("publishconf.py: SITEURL: is empty, so feed and page addresses would be wrong "
-            "(set SITEURL in publishconf.py, or run: SITEURL=https://www.your-clinic.com make publish)") in result.log
+    assert result.lines == [
+        "publishconf.py: CLINIC_ADDRESS: is empty, so feed and page addresses would be wrong "
+        "(set CLINIC_ADDRESS in publishconf.py, or run: SITEURL=https://www.your-clinic.com make publish)",
+        "Publish failed: 1 error. output/ was not changed."]
     assert tree_hash(fixture_site.output) == before
 
 

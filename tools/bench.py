@@ -206,8 +206,9 @@ def links_child(argv: list[str]) -> int:
     parser.add_argument("--output", required=True)
     args = parser.parse_args(argv)
     import build
+    from clinic.model import settings as settings_model
 
-    siteurl = publish_settings()["SITEURL"]
+    siteurl = settings_model.of(publish_settings()).address
     before, t0 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
     problems = build.check_output(Path(args.output), siteurl)
     wall, after = time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF)

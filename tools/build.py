@@ -121,8 +121,8 @@ def from_pelican(record: logging.LogRecord, base: Path = ROOT) -> Problem | None
         return Problem(rel(path, base), None, field.strip("'\" ."), "is missing, so Pelican skipped the file",
                        "add the missing line to the metadata at the top of the file")
     if first.startswith("Feeds generated without SITEURL"):
-        return Problem("publishconf.py", None, "SITEURL", "is empty, so feed and page addresses would be wrong",
-                       "set SITEURL in publishconf.py, or run: SITEURL=https://www.your-clinic.com make publish")
+        return Problem("publishconf.py", None, settings_model.name_of("address"), "is empty, so feed and page addresses would be wrong",
+                       f"set {settings_model.name_of('address')} in publishconf.py, or run: SITEURL=https://www.your-clinic.com make publish")
     if first.startswith("Unable to find ") and "skipping url replacement" in first:
         return Problem("content", None, "link", first.replace(", skipping url replacement.", " (a {filename} link)"),
                        "see the link problems listed for the file that contains it", "error")
@@ -198,7 +198,7 @@ def run_pelican(settings_file: Path, output: Path, extra: dict | None = None,
     return built, complete, collector.merged()
 
 
-def check_output(output: Path, siteurl: str, shown_as: str = "output", counts: dict | None = None,
+def check_output(output: Path, address: str, shown_as: str = "output", counts: dict | None = None,
                  table: links.LinkTable | None = None, remembered: links.Remembered | None = None) -> list[Problem]:
     """Every internal link in the built site. A broken link that many pages share
     (one in the header, say) is reported once, with the number of pages.
@@ -212,9 +212,9 @@ def check_output(output: Path, siteurl: str, shown_as: str = "output", counts: d
     for page in sorted(existing):
         if page.endswith(".html") and not page.startswith("pagefind/") and page not in table.pages:
             if remembered is not None:
-                table.add_links(page, *remembered.links_at(page, output / page, siteurl))
+                table.add_links(page, *remembered.links_at(page, output / page, address))
             else:
-                table.add(page, (output / page).read_text(encoding="utf-8"), siteurl)
+                table.add(page, (output / page).read_text(encoding="utf-8"), address)
     if counts is not None:
         counts["searchable"] = table.searchable
     return table.problems(existing, shown_as)
@@ -272,7 +272,7 @@ def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra
                 built.remove_stale_derived_files()
             counts: dict = {}
             links_table = built.finisher.links if built.finisher.active else None
-            problems += check_output(target, built.siteurl, output.name, counts, links_table,
+            problems += check_output(target, built.address, output.name, counts, links_table,
                                      session.links if built.pelican_settings.get("LOAD_CONTENT_CACHE") else None)
             if built.search.started:
                 problems += built.search.finish(counts["searchable"])
@@ -303,6 +303,15 @@ def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra
             shutil.rmtree(target, ignore_errors=True)
 
 
+def address_settings(address: str) -> dict:
+    """The settings for a live address, as publishconf.py sets them: pages link
+    from the address's path (SITEURL); canonical links and feeds name it whole."""
+    from urllib.parse import urlsplit
+    address = address.rstrip("/")
+    return {**settings_model.overrides(address=address), "SITEURL": urlsplit(address).path.rstrip("/"),
+            "FEED_DOMAIN": address}
+
+
 def collect_garbage_less_often() -> None:
     """For a process that builds the site: a build makes millions of short-lived
     objects beside thousands of long-lived ones (every article), and Python's
@@ -318,7 +327,8 @@ def main(argv=None) -> int:
     parser.add_argument("--output", default=None, help="output folder (default: output/ in the project folder)")
     parser.add_argument("--settings", default=None, help="settings file (default: pelicanconf.py or publishconf.py)")
     parser.add_argument("--content", default=None, help="content folder (default: the settings' PATH)")
-    parser.add_argument("--siteurl", default=None, help="the site's address (default: the settings' SITEURL)")
+    parser.add_argument("--siteurl", default=None,
+                        help="the live site's address (default: the settings' CLINIC_ADDRESS)")
     parser.add_argument("--cache", action="store_true", help="use Pelican's content cache, as the dev server does")
     parser.add_argument("--without", action="append", default=[], choices=sorted(WITHOUT),
                         help="leave out one feature, to measure what it costs (tools/bench.py --features)")
@@ -330,7 +340,7 @@ def main(argv=None) -> int:
     if args.content:
         extra["PATH"] = str(Path(args.content).resolve())
     if args.siteurl is not None:
-        extra["SITEURL"] = args.siteurl
+        extra.update(address_settings(args.siteurl))
     if args.cache:
         extra.update(DEV_CACHE)
     for feature in args.without:

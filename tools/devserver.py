@@ -95,9 +95,12 @@ def next_changes(started_ns: int, settings_file: Path, settings, first_wait_ms: 
 def serve(output: str, port: int) -> None:
     import signal
 
-    from pelican import listen
+    from serve import Server
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handler (stop_on_terminate) is not for the child
-    listen("127.0.0.1", port, output)
+    try:
+        Server(Path(output), port).thread.join()
+    except KeyboardInterrupt:  # Ctrl-C reaches the whole process group; the parent says "Stopped."
+        pass
 
 
 def port_is_free(port: int) -> bool:

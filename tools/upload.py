@@ -302,7 +302,7 @@ def github(settings: dict, output: Path, dry: bool) -> None:
 # --- nginx ------------------------------------------------------------------------------
 
 def nginx_conf_text(settings: dict) -> str:
-    host = urlsplit(settings.get("SITEURL") or "").hostname or str(settings["SSH_HOST"] or "_")
+    host = urlsplit(settings_model.of(settings).address).hostname or str(settings["SSH_HOST"] or "_")
     return headers.nginx_conf(settings_model.of(settings), root=str(settings["SSH_TARGET_DIR"]).rstrip("/"), server_name=host)
 
 

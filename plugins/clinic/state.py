@@ -77,7 +77,8 @@ class Build:
         clinic = self.settings
         self.session = session
         self.output = os.path.realpath(pelican.output_path)
-        self.siteurl = s.get("SITEURL", "")
+        self.siteurl = s.get("SITEURL", "")  # where pages link to: "" or the site's folder, e.g. "/clinic"
+        self.address = clinic.address or self.siteurl  # what the live site is called, e.g. "https://…/clinic"
         self.today = dates.today(clinic.today, s.get("TIMEZONE"))
         self.assets = Assets(Path(s["THEME"]) / "static", self.siteurl, s["THEME_STATIC_DIR"])
         self.image_jobs: list = []  # images to resize (pages/images.py), written at the end
@@ -86,7 +87,7 @@ class Build:
         self.readability_rows: list = []  # for `make readability`
         self.sitemap = Sitemap()
         self.finisher = Finisher(clinic.minify, clinic.precompress, clinic.precompress_text_extensions,
-                                 clinic.precompress_min_size, self.siteurl)
+                                 clinic.precompress_min_size, self.address)
         self.search = SearchIndex(self.output, clinic.search_pages_per_index, session.search)
         self.incremental = session.pages_of(self.output) \
             if incremental.enabled(s, clinic.incremental) else None

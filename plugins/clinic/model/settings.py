@@ -84,6 +84,16 @@ def _cache_control(v) -> str | None:
         else 'a Cache-Control value, for example "public, max-age=300"'
 
 
+def _address(v) -> str | None:
+    from urllib.parse import urlsplit
+    if v == "":
+        return None
+    url = urlsplit(v) if isinstance(v, str) else None
+    ok = url and url.scheme in ("http", "https") and url.netloc and not (url.query or url.fragment) \
+        and not v.endswith("/")
+    return None if ok else 'the full address without a slash at the end, for example "https://www.your-clinic.com"'
+
+
 def _extensions(v) -> str | None:
     ok = isinstance(v, (list, tuple)) and all(isinstance(x, str) and x.startswith(".") for x in v)
     return None if ok else 'a list of file endings with their dot, for example [".html", ".css"]'
@@ -98,6 +108,9 @@ class Spec:
 
 
 SPECS: tuple[Spec, ...] = (
+    Spec("CLINIC_ADDRESS", "", _address,
+         "the live site's address, which canonical links, the sitemap, the feed and social tags name "
+         "(empty: SITEURL)"),
     Spec("CLINIC_DATA_DIR", "clinic", _text, "folder inside content/ with clinic.yaml, locations.yaml, providers.yaml"),
     Spec("CLINIC_TAXONOMY_FILE", "taxonomy.yaml", _text, "the topics file inside content/"),
     Spec("CLINIC_FEATURED_CONDITIONS", (), _texts, "condition slugs shown on the home page"),
@@ -152,6 +165,7 @@ def _field(name: str) -> str:
 class ClinicSettings:
     """The checked CLINIC_* settings of one build (field = the name less CLINIC_, in lower case)."""
 
+    address: str
     data_dir: str
     taxonomy_file: str
     featured_conditions: tuple
@@ -223,6 +237,11 @@ def overrides(**fields) -> dict:
     if unknown:
         raise KeyError(f"no such clinic setting: {', '.join(sorted(unknown))}")
     return {names[k]: v for k, v in fields.items()}
+
+
+def name_of(field: str) -> str:
+    """The setting's name for a field: name_of("address") == "CLINIC_ADDRESS"."""
+    return next(iter(overrides(**{field: None})))
 
 
 def of(settings: Mapping) -> ClinicSettings:

@@ -110,10 +110,13 @@ class ClinicGenerator(Generator):
             self.context["SITENAME"] = data.clinic["name"]
 
         self.context["clinic_index"] = index
+        # Links between pages start at SITEURL (the site's folder); what a page is
+        # called on the web (canonical, og:url, print footer) starts at the address.
+        self.context["site_address"] = self.build.address
         self.context["clinic_featured"] = [
             by_path[m.path] for slug in clinic.featured_conditions
             for m in [index.by_kind_slug.get(("condition", slug))] if m and m.path in by_path]
-        self.context["clinic_site_jsonld"] = jsonld.dumps(jsonld.clinic(data, settings["SITEURL"]))
+        self.context["clinic_site_jsonld"] = jsonld.dumps(jsonld.clinic(data, self.build.address))
         self.metas, self.sources_text, self.problems = metas, sources_text, problems
 
     def fill_blocks(self, objects, blocks, data) -> None:
@@ -261,7 +264,7 @@ class ClinicGenerator(Generator):
 
     def structured_data(self, obj, meta, own_term, body_sections):
         kind = KINDS[meta.kind]
-        site = self.settings["SITEURL"]
+        site = self.build.address
         url = lambda rel: f"{site}/{rel}"  # noqa: E731
         return jsonld.medical_page(
             jsonld.PageFacts(
@@ -342,8 +345,8 @@ class ClinicGenerator(Generator):
     def write_robots(self):
         # Written here, not as a static file, because it must name the site's own sitemap address.
         lines = ["User-agent: *"] + [f"Disallow: {p}" for p in self.build.settings.robots_disallow]
-        if self.settings.get("SITEURL"):
-            lines.append(f"Sitemap: {self.settings['SITEURL']}/sitemap.xml")
+        if self.build.address:
+            lines.append(f"Sitemap: {self.build.address}/sitemap.xml")
         Path(self.output_path).mkdir(parents=True, exist_ok=True)
         (Path(self.output_path) / "robots.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 

@@ -131,9 +131,13 @@ class ClinicWriter(Writer):
 
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom", override_output=False,
                    feed_title=None):
-        """Every feed newest first, so the newest page is always in it (pages/feeds.py)."""
+        """Every feed newest first, so the newest page is always in it (pages/feeds.py).
+        A feed is read away from the site: its links start at the live address,
+        where the pages' own links start at SITEURL (the site's folder)."""
         if path:
             self.build.feeds_written.add(os.path.normpath(os.path.join(self.output_path, path)))
+        if self.build.address:
+            context = {**context, "SITEURL": self.build.address, "FEED_DOMAIN": self.build.address}
         return super().write_feed(newest_first(elements), context, path, url, feed_type, override_output, feed_title)
 
     # -- the topic pages' loop, shared like the articles' (pages/generator.py) ----------
