@@ -3,13 +3,14 @@ hold every searchable page, and say so when it does not."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
 
 from build import check_output
-from clinic.outputs import search_index
-from conftest import published, published_articles
+from clinic.outputs import pagefind_runs, search_index
+from conftest import CONTENT, published, published_articles, run_build
 
 PAGE = ('<!doctype html><html lang="en"><head><title>{t}</title></head>'
         '<body><main><article data-pagefind-body><h1>{t}</h1><p>Heel pain in the morning.</p></article></main></body></html>')
@@ -223,3 +224,47 @@ def test_the_dev_server_indexes_again_only_the_bundles_whose_pages_changed(tmp_p
     assert sorted(replanned) == ["pagefind", "pagefind/part-2"]
     assert all(replanned[b] != fixed[b] for b in replanned)
     assert search_index.indexed_pages(tmp_path) == 7
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_of_the_same_content_are_the_same_bytes(site, parted_site, tmp_path):
+    """Reproducible builds (issue 19): every file, the search index, its
+    compressed copies and the host files included, for one index and for an
+    index in parts. Pagefind alone would name its filter and metadata files
+    differently on every run."""
+    again = run_build("publish", CONTENT, tmp_path / "again")
+    assert again.status == 0, again.log
+    first, second = files_of(site.output), files_of(again.output)
+    assert list(first) == list(second)
+    assert [rel for rel in first if first[rel] != second[rel]] == []
+    assert any(rel.startswith("pagefind/filter/") for rel in first) and "_headers" in first
+    parted = run_build("html", CONTENT, tmp_path / "parted", settings_override={"CLINIC_SEARCH_PAGES_PER_INDEX": 8})
+    assert parted.status == 0, parted.log
+    first, second = files_of(parted_site.output), files_of(parted.output)
+    assert list(first) == list(second) and [rel for rel in first if first[rel] != second[rel]] == []
+
+
+def test_settle_puts_any_order_of_pagefind_output_in_one_and_removes_what_is_left_over(site, tmp_path):
+    bundle = tmp_path / "pagefind"
+    shutil.copytree(site.output / "pagefind", bundle, ignore=shutil.ignore_patterns("*.gz", "*.br"))
+    settled = files_of(bundle)
+    # Pagefind's HashMap order: each filter's values reversed, under the file's old name
+    for path in (bundle / "filter").glob("*.pf_filter"):
+        label, values = pagefind_runs._read(path)
+        path.write_bytes(pagefind_runs._pack([label, values[::-1]]))
+        path.rename(path.with_name(path.stem[:-1] + "0.pf_filter"))
+    entry = json.loads((bundle / "pagefind-entry.json").read_text())
+    (lang,) = entry["languages"].values()
+    meta_path = bundle / f"pagefind.{lang['hash']}.pf_meta"
+    meta = pagefind_runs._read(meta_path)
+    meta[3] = [[name, file[:-1] + "0"] for name, file in meta[3][::-1]]
+    meta_path.write_bytes(pagefind_runs._pack(meta))
+    # left by an earlier index in the same folder
+    (bundle / "fragment" / "en_0000000.pf_fragment").write_bytes(b"old")
+    (bundle / "pagefind.en_0000000000.pf_meta").write_bytes(b"old")
+    assert files_of(bundle) != settled
+    pagefind_runs.settle(bundle)
+    assert files_of(bundle) == settled

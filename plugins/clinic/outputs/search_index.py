@@ -18,7 +18,9 @@ memory for every page it indexes, too much for thousands of pages in one
 run. Each part of at most
 CLINIC_SEARCH_PAGES_PER_INDEX pages is a bundle of its own (pagefind/ and
 pagefind/part-2/, part-3/, ...), indexed one after another by one runner
-(pagefind_runs.py) so that only one Pagefind is in memory at a time. The
+(pagefind_runs.py, which runs every indexing and puts each bundle in a
+fixed order, so the same pages give the same files) so that only one
+Pagefind is in memory at a time. The
 search page lists the other bundles and search.js merges them into the
 first with Pagefind's mergeIndex: results and filters come from all of
 them, at the cost of a few more small requests per search on such a site.
@@ -251,8 +253,9 @@ class SearchIndex:
         return todo
 
     def _launch(self, stderr, only: list[list[str]] | None = None) -> subprocess.Popen:
-        """Start indexing: Pagefind itself for one bundle, the runner for several.
-        Its own process group, so that stop() also ends a Pagefind the runner started.
+        """Start indexing through the runner (pagefind_runs.py), which also puts each
+        bundle in a fixed order. Its own process group, so that stop() also ends
+        the Pagefind the runner started.
         only: the runs to start, of commands() (the dev server's stale bundles)."""
         runs = self.commands()
         # A part this plan has no more (the dev server's site got smaller) goes; the
@@ -265,8 +268,6 @@ class SearchIndex:
             if old not in wanted:
                 shutil.rmtree(old, ignore_errors=True)
         runs = runs if only is None else only
-        if len(runs) == 1:
-            return subprocess.Popen(runs[0], stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True)
         listing = tempfile.TemporaryFile()
         listing.write(json.dumps(runs).encode("utf-8"))
         listing.seek(0)
