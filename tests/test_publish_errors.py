@@ -20,13 +20,14 @@ def set_key(fs, rel: str, key: str, value: str) -> None:
 
 def at_lines(fs, fragments: list[str]) -> list[str]:
     """The expected fragments with each 'file:@Start: ' made 'file:N: ', N the line
-    of that file starting with 'Start' (as the change left it): the tests do not
-    depend on the order of the sample's metadata lines."""
-    def line(m: re.Match) -> str:
-        rel, start = m.group(1), m.group(2)
+    of that file starting with 'Start' (as the change left it; in YAML, after the
+    indent and a list's '- '); 'file:@@Start: with colons@@ ' likewise. The tests
+    do not depend on the order of the sample's lines."""
+    def place(m: re.Match) -> str:
+        rel, start = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         lines = (fs.content / rel.removeprefix("content/")).read_text(encoding="utf-8").splitlines()
-        return f"{rel}:{next(i for i, text in enumerate(lines, 1) if text.startswith(start))}: "
-    return [re.sub(r"^(content/[^:]+):@([^:]+): ", line, f) for f in fragments]
+        return f"{rel}:{next(i for i, text in enumerate(lines, 1) if text.lstrip(' -').startswith(start))}: "
+    return [re.sub(r"^(content/[^:]+):@@(.+?)@@ |^(content/[^:]+):@([^:]+): ", place, f) for f in fragments]
 
 
 def break_and_publish(fs, change):
@@ -114,7 +115,19 @@ CASES = {
         ["content/taxonomy.yaml:", "yaml: cannot be read"]),
     "provider with unknown specialty": (
         lambda fs: fs.edit("clinic/providers.yaml", "specialties: [bunionectomy,", "specialties: [bunionectomi,"),
-        ["content/clinic/providers.yaml: providers[0].specialties: 'bunionectomi' is not a procedure or treatment (did you mean 'bunionectomy'?)"]),
+        ["content/clinic/providers.yaml:@specialties: providers[0].specialties: 'bunionectomi' is not a procedure or treatment (did you mean 'bunionectomy'?)"]),
+    "taxonomy term not filled in": (
+        lambda fs: fs.edit("taxonomy.yaml", "description: The small toes and the big toe.", 'description: "FILL IN: what it is"'),
+        ["content/taxonomy.yaml:@@description: \"FILL IN@@ facets.region.terms[0].description: term 'toes' is not filled in yet (replace the FILL IN: text)"]),
+    "taxonomy term with an unknown treatment type": (
+        lambda fs: fs.edit("taxonomy.yaml", "type: surgical", "type: surgicall"),
+        ["content/taxonomy.yaml:@@type: surgicall@@ facets.procedure.terms[0].type: 'surgicall' is not a treatment type (did you mean 'surgical'"]),
+    "taxonomy facet without a label": (
+        lambda fs: fs.edit("taxonomy.yaml", "    label: Body region\n", ""),
+        ["content/taxonomy.yaml:@region: facets.region.label: is missing or empty (add it)"]),
+    "location open on a day that is not one": (
+        lambda fs: fs.edit("clinic/locations.yaml", "days: [Monday,", "days: [Mondy,"),
+        ["content/clinic/locations.yaml:@@days: [Mondy@@ locations[0].hours[0].days: 'Mondy' is not a day (did you mean 'Monday'"]),
 }
 
 
@@ -148,6 +161,8 @@ def test_bad_input_is_found_by_the_checks_with_a_clear_message(fixture_site, cas
     lines = "\n".join(found)
     for fragment in expected:
         assert fragment in lines, f"{fragment!r} not in:\n{lines}"
+    # one mistake, its own lines only: nothing that follows from it
+    assert [line for line in found if not any(f in line for f in expected)] == []
     # an error, which stops `make publish`, not a warning
     assert not any(line.startswith("warning:") for line in found if expected[0] in line)
 

@@ -28,7 +28,7 @@ def load_site_data(content: Path, taxonomy_file: str, data_dir: str, shown: Call
     data, probs = yamlfile.load(tax_path, shown(tax_path))
     problems += probs
     vocab, probs = build_vocabulary(data, shown(tax_path))
-    problems += probs if data is not None else []
+    problems += yamlfile.with_lines(probs, tax_path, shown(tax_path)) if data is not None else []
     ddir = content / data_dir
     loaded = {}
     for name in ("clinic", "locations", "providers"):
@@ -36,12 +36,12 @@ def load_site_data(content: Path, taxonomy_file: str, data_dir: str, shown: Call
         loaded[name], probs = yamlfile.load(p, shown(p))
         problems += probs
     clinic, probs = clinicdata.build_clinic(loaded["clinic"], shown(ddir / "clinic.yaml"))
-    problems += probs
+    problems += yamlfile.with_lines(probs, ddir / "clinic.yaml", shown(ddir / "clinic.yaml"))
     locations, probs = clinicdata.build_locations(loaded["locations"], shown(ddir / "locations.yaml"))
-    problems += probs
+    problems += yamlfile.with_lines(probs, ddir / "locations.yaml", shown(ddir / "locations.yaml"))
     providers, probs = clinicdata.build_providers(loaded["providers"], shown(ddir / "providers.yaml"),
                                                   vocab, locations)
-    problems += probs
+    problems += yamlfile.with_lines(probs, ddir / "providers.yaml", shown(ddir / "providers.yaml"))
     return vocab, clinicdata.ClinicData(clinic, locations, providers), problems
 
 

@@ -55,6 +55,7 @@ def build(data, path: str) -> tuple[Vocabulary, list[Problem]]:
     """Check the parsed YAML and build the vocabulary; problems for every mistake."""
     problems: list[Problem] = []
     facets: dict[str, Facet] = {}
+    placed: dict[tuple[str, str], str] = {}  # (facet, term) -> where the term is in the file
     if not isinstance(data, dict) or not isinstance(data.get("facets"), dict):
         return Vocabulary({}), [Problem(path, None, "facets", "is missing",
                                         "the file must start with 'facets:' followed by the facets")]
@@ -99,6 +100,7 @@ def build(data, path: str) -> tuple[Vocabulary, list[Problem]]:
                 problems.append(Problem(path, None, f"{twhere}.synonyms", "must be a list",
                                         "write it as [first name, second name]"))
                 synonyms = []
+            placed.setdefault((fslug, slug), twhere)
             terms[slug] = Term(fslug, slug, str(tdata.get("label") or slug), str(tdata.get("description") or ""),
                                [str(s) for s in synonyms], tdata.get("type"))
         facets[fslug] = Facet(fslug, str(fdata.get("label") or fslug), str(fdata.get("plural") or fslug),
@@ -109,7 +111,7 @@ def build(data, path: str) -> tuple[Vocabulary, list[Problem]]:
     types = facets.get("treatment-type")
     for term in (facets["procedure"].terms.values() if "procedure" in facets else []):
         if types and term.type not in types.terms:
-            problems.append(Problem(path, None, f"facets.procedure.{term.slug}.type",
+            problems.append(Problem(path, None, f"{placed[('procedure', term.slug)]}.type",
                                     f"{term.type!r} is not a treatment type",
                                     did_you_mean(str(term.type), types.terms, "treatment types")))
     return Vocabulary(facets), problems
