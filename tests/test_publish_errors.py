@@ -125,6 +125,23 @@ CASES = {
     "taxonomy facet without a label": (
         lambda fs: fs.edit("taxonomy.yaml", "    label: Body region\n", ""),
         ["content/taxonomy.yaml:@region: facets.region.label: is missing or empty (add it)"]),
+    "moved from something that is not an address": (
+        lambda fs: fs.edit(BUNIONS, "Title:", "Moved-from: bunion page\nTitle:"),
+        ["content/conditions/bunions.md:@Moved-from: Moved-from: 'bunion page' is not an address a page can move from "
+         "(write the old address as it appeared after the site's name, ending in / or .html, e.g. /conditions/heel-pain/)"]),
+    "moved from the address of a page the site has": (
+        lambda fs: fs.edit(BUNIONS, "Title:", "Moved-from: /conditions/hammertoes/\nTitle:"),
+        ["content/conditions/bunions.md:@Moved-from: Moved-from: /conditions/hammertoes/ is the address of "
+         "content/conditions/hammertoes.md (a page can only move from an address no page has now: remove it here)"]),
+    "moved from an address of the site's own": (
+        lambda fs: fs.edit(BUNIONS, "Title:", "Moved-from: /browse/bunions/\nTitle:"),
+        ["content/conditions/bunions.md:@Moved-from: Moved-from: /browse/bunions/ is an address the site uses itself "
+         "(remove it here)"]),
+    "moved from one address to two pages": (
+        lambda fs: (fs.edit(BUNIONS, "Title:", "Moved-from: /old/feet.html\nTitle:"),
+                    fs.edit("conditions/hammertoes.md", "Title:", "Moved-from: https://old.example.org/old/feet.html\nTitle:")),
+        ["content/conditions/hammertoes.md:@Moved-from: Moved-from: /old/feet.html is also given by "
+         "content/conditions/bunions.md (keep it on the page it moved to, and remove it from the other)"]),
     "location open on a day that is not one": (
         lambda fs: fs.edit("clinic/locations.yaml", "days: [Monday,", "days: [Mondy,"),
         ["content/clinic/locations.yaml:@@days: [Mondy@@ locations[0].hours[0].days: 'Mondy' is not a day (did you mean 'Monday'"]),

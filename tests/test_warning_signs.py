@@ -58,9 +58,9 @@ def test_a_procedure_page_needs_both_an_urgent_and_an_emergency_callout(fixture_
     fixture_site.write(PROCEDURE, no_emergency)
     (line,) = problems_of(fixture_site, PROCEDURE)
     assert line.startswith("content/procedures/bunionectomy.md:")
-    assert line.endswith(": callout: 'When to get help' has no emergency callout (add '!!! emergency \"Call 911 "
-                         "or go to the emergency room if\"' (use the clinic's emergency number), each with an "
-                         "indented list of the signs)")
+    assert line.endswith(": callout: 'When to get help' has no emergency callout (add '!!! emergency \"Call "
+                         "{emergency_number} or go to the emergency room if\"' ({emergency_number} becomes the "
+                         "number in content/clinic/clinic.yaml), each with an indented list of the signs)")
     only_info = cut_help_section(text) + HELP + "\n!!! info \"Good to know\"\n    - call us\n"
     fixture_site.write(PROCEDURE, only_info)
     (line,) = problems_of(fixture_site, PROCEDURE)

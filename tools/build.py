@@ -30,7 +30,7 @@ import clinic  # noqa: E402
 from clinic.model import settings as settings_model  # noqa: E402
 from clinic.model.paths import files_under  # noqa: E402
 from clinic.model.problems import STOPS_WRITING, Problem, StopBuild, summarise  # noqa: E402
-from clinic.checks import links  # noqa: E402
+from clinic.checks import gone, links  # noqa: E402
 from clinic.outputs import headers  # noqa: E402
 from clinic.outputs.swap import clear_retired, retire, swap_into_place  # noqa: E402
 
@@ -252,9 +252,11 @@ def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra
         target = output
     problems: list[Problem] = []
     session = session or clinic.Session()
-    # Search indexing starts inside the Pelican run once the searchable pages are
-    # written (outputs/search_index.py), except in the dev server.
-    extra = dict(extra or {}, **settings_model.overrides(search_index_early=not background_search,
+    # A production build starts indexing inside the Pelican run once the searchable
+    # pages are written (outputs/search_index.py). A build into output/ indexes
+    # after it has removed the pages of an earlier build that this one did not
+    # write, which the index would otherwise count.
+    extra = dict(extra or {}, **settings_model.overrides(search_index_early=strict and not background_search,
                                                           host_files_after_search=True))
     built = None
     try:
@@ -269,7 +271,7 @@ def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra
         # links or indexing it would only add lines about pages it never wrote
         if target.is_dir() and built is not None and complete:
             if not strict:  # into the live folder: nothing left over from an earlier build may disagree
-                built.remove_stale_derived_files()
+                built.remove_stale_files()
             counts: dict = {}
             links_table = built.finisher.links if built.finisher.active else None
             problems += check_output(target, built.address, output.name, counts, links_table,
@@ -283,6 +285,8 @@ def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra
             headers.write_host_files_to(target, built.settings, built.pelican_settings["THEME_STATIC_DIR"],
                                         built.assets_hashed())
             problems += precompress(target, built)
+            if strict and (output / "index.html").is_file():
+                problems += gone.gone_pages(files_under(output), files_under(target), output.name)
         errors = [p for p in problems if p.severity == "error" or (strict and p.path.startswith("pelican"))]
         for p in sorted(problems, key=lambda p: (p.severity != "error", p.path, p.line or 0)):
             print(p.format(), file=stream)

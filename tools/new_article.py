@@ -24,7 +24,7 @@ from pelican.settings import read_settings  # noqa: E402
 from clinic.checks.sources import check_site  # noqa: E402
 from clinic.model import dates, settings as settings_model  # noqa: E402
 from clinic.model.paths import RealPaths, display_paths  # noqa: E402
-from clinic.model.rules import FILL_IN, KINDS  # noqa: E402
+from clinic.model.rules import EMERGENCY_NUMBER, FILL_IN, KINDS  # noqa: E402
 from clinic.model.vocabulary import SLUG  # noqa: E402
 
 EXAMPLE_VALUES = {
@@ -39,7 +39,7 @@ EXAMPLE_VALUES = {
 
 # The scaffold's callouts in 'When to get help': their titles and what to write.
 CALLOUT_TITLES = {"non-urgent": "See a foot specialist if", "urgent": "Ask for an urgent appointment if",
-                  "emergency": "Call 911 or go to the emergency room if"}
+                  "emergency": f"Call {EMERGENCY_NUMBER} or go to the emergency room if"}
 CALLOUT_FILL = {"non-urgent": "when to book a routine visit", "urgent": "warning signs",
                 "emergency": "signs that need the emergency number"}
 

@@ -21,9 +21,9 @@ from pelican.contents import Content
 
 from .checks import links, readability, validate
 from .model import dates, settings as settings_model
-from .model.paths import RealPaths
+from .model.paths import RealPaths, files_under
 from .outputs.assets import Assets
-from .outputs.compress import remove_copies
+from .outputs import stale
 from .outputs.minify import Finisher
 from .outputs.search_index import SearchIndex, SearchMemory
 from .outputs.sitemap import Sitemap
@@ -33,10 +33,6 @@ from .pages import filters
 from .speed import incremental
 from .speed.parallel_read import ReadWorker
 from .speed.parallel_write import PageSharing
-
-
-# The files Pelican writes feeds into (FEED_ALL_ATOM = "feeds/all.atom.xml" and the like).
-FEED_ENDINGS = (".atom.xml", ".rss.xml")
 
 
 class Session:
@@ -83,6 +79,8 @@ class Build:
         self.assets = Assets(Path(s["THEME"]) / "static", self.siteurl, s["THEME_STATIC_DIR"])
         self.image_jobs: list = []  # images to resize (pages/images.py), written at the end
         self.feeds_written: set[str] = set()  # the feed files this build wrote (speed/writer.py)
+        self.pages_made: set[str] = set()  # every page this build wrote or kept (remove_stale_files)
+        self.static_made: set[str] = set()  # the content's static files, in the output folder
         self.review_rows: list = []  # for `make review-report`
         self.readability_rows: list = []  # for `make readability`
         self.sitemap = Sitemap()
@@ -103,11 +101,13 @@ class Build:
     # -- the receivers of this build only ---------------------------------------------
     def open(self) -> None:
         signals.generator_init.connect(self.on_generator_init)
+        signals.static_generator_finalized.connect(self.on_static_generator_finalized)
         signals.content_written.connect(self.on_content_written)
         self.reader.connect()
 
     def disconnect(self) -> None:
         signals.generator_init.disconnect(self.on_generator_init)
+        signals.static_generator_finalized.disconnect(self.on_static_generator_finalized)
         signals.content_written.disconnect(self.on_content_written)
         self.reader.disconnect()
 
@@ -119,10 +119,15 @@ class Build:
         env.globals["asset"] = self.assets.url
         env.bytecode_cache = self.session.templates
 
+    def on_static_generator_finalized(self, generator) -> None:
+        """The content's static files (images) Pelican copies into the output."""
+        self.static_made = {sf.save_as.replace(os.sep, "/") for sf in generator.context.get("staticfiles", [])}
+
     def on_content_written(self, path, context) -> None:
         """A page is on disk (or accounted for: not rendered again, or written
         by the other process): the sitemap lists it, the compressor takes it,
         and its article lets its HTML go."""
+        self.pages_made.add(os.path.normpath(path))
         self.sitemap.add(path, context)
         self.finisher.on_content_written(path)
         release_written(path, context)
@@ -149,16 +154,19 @@ class Build:
         self.session.assets_used[self.output] = set(self.assets.used)
         images.write(self.image_jobs, Path(self.output))
 
-    def remove_stale_derived_files(self) -> None:
-        """A build into a folder an earlier build filled (`make html` after `make
-        publish`): copies and feeds it did not make would disagree with its pages."""
-        if not self.settings.precompress:
-            remove_copies(Path(self.output))
-        for folder, _, names in os.walk(self.output):
-            for name in names:
-                path = os.path.normpath(os.path.join(folder, name))
-                if name.endswith(FEED_ENDINGS) and path not in self.feeds_written:
-                    os.remove(path)
+    def remove_stale_files(self) -> None:
+        """A build into a folder an earlier build filled (`make html`, the dev
+        server): a file it did not make (a page since deleted or renamed, its
+        copies, an old feed, a removed image) would be served as if current."""
+        output = Path(self.output)
+        s = self.pelican_settings
+        static_dir = s["THEME_STATIC_DIR"]
+        made = {os.path.relpath(p, self.output).replace(os.sep, "/") for p in self.pages_made | self.feeds_written}
+        made |= self.static_made | {job.target for job in self.image_jobs}
+        made |= stale.theme_files(Path(s["THEME"]), s["THEME_STATIC_PATHS"], static_dir) \
+            - {f"{static_dir}/{rel}" for rel in self.assets.used}
+        made |= {f"{static_dir}/{hashed}" for hashed in self.assets_hashed()} | {"sitemap.xml", "robots.txt"}
+        stale.remove(output, stale.stale_files(files_under(output), made, self.settings.precompress))
 
     def assets_hashed(self) -> list[str]:
         return [hashed for hashed, _ in self.assets.used.values()]

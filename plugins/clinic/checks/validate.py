@@ -14,8 +14,8 @@ from ..model import frontmatter
 from . import links
 from .lastbuild import LastBuild, digest
 from ..model.problems import Problem, closest, did_you_mean
-from ..model.rules import (CALLOUT_TIERS, FILL_IN, KIND_TREATMENT_TYPE, KINDS, PAGE_TEMPLATES, RESERVED_SLUGS, STATUSES,
-                    TERM_KEYS, Kind)
+from ..model.rules import (CALLOUT_TIERS, FILL_IN, KIND_TREATMENT_TYPE, KINDS, OLD_ADDRESS, PAGE_TEMPLATES,
+                           RESERVED_SLUGS, SITE_FOLDERS, STATUSES, TERM_KEYS, Kind)
 from ..model.blocks import LINE as BLOCK_LINE
 from ..model.article import ArticleMeta, Source  # noqa: F401 (re-exported for the reports)
 from ..model.vocabulary import SLUG, Vocabulary
@@ -23,7 +23,8 @@ from ..model.vocabulary import SLUG, Vocabulary
 # What to write for a missing callout of the 'When to get help' section.
 HELP_CALLOUT_HINTS = {
     "urgent": "'!!! urgent \"Call your surgeon's office or doctor straight away if\"'",
-    "emergency": "'!!! emergency \"Call 911 or go to the emergency room if\"' (use the clinic's emergency number)",
+    "emergency": "'!!! emergency \"Call {emergency_number} or go to the emergency room if\"' "
+                 "({emergency_number} becomes the number in content/clinic/clinic.yaml)",
 }
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 YEAR = re.compile(r"^(1[89]\d\d|20\d\d|n\.d\.)$")
@@ -291,6 +292,10 @@ def validate_article(path: str, text: str, kind: Kind, slug: str, vocab: Vocabul
         if status.lower() not in STATUSES:
             problems.append(Problem(path, line, written, f"{status!r} is not a status", did_you_mean(status.lower(), STATUSES, "statuses")))
         meta.status = status.lower()
+    moved, line, written = text_of("moved-from")
+    if moved and "moved-from" in known:
+        meta.moved_from, probs = parse_moved_from(moved, path, line, written)
+        problems += probs
     template, line, written = text_of("template")
     if template:
         if template not in PAGE_TEMPLATES:
@@ -361,6 +366,26 @@ def _help(key: str) -> str:
     return KEY_HELP.get(key, key)
 
 
+def parse_moved_from(value: str, path: str, line: int | None, written: str) -> tuple[list[str], list[Problem]]:
+    """The old addresses of a page, each as the path after the site's name
+    ("/conditions/heel-pain/"); a full address of the old page is taken by its path."""
+    from urllib.parse import urlsplit
+    found, problems = [], []
+    for raw in filter(None, (v.strip() for v in value.split(","))):
+        address = urlsplit(raw).path if raw.startswith(("http://", "https://")) else raw
+        if not address.startswith("/"):
+            address = "/" + address
+        if not OLD_ADDRESS.fullmatch(address) or "/../" in address or address == "/":
+            problems.append(Problem(path, line, written, f"{raw!r} is not an address a page can move from",
+                                    "write the old address as it appeared after the site's name, ending in / "
+                                    "or .html, e.g. /conditions/heel-pain/"))
+        elif address in found:
+            problems.append(Problem(path, line, written, f"{raw!r} is given twice", "keep it once"))
+        else:
+            found.append(address)
+    return found, problems
+
+
 def validate_site(metas: list[ArticleMeta], unread=frozenset()) -> list[Problem]:
     """Problems between files: relations to missing pages, two files with one address.
     unread: (kind, slug) of the files that exist but could not be read: their own
@@ -376,6 +401,7 @@ def validate_site(metas: list[ArticleMeta], unread=frozenset()) -> list[Problem]
                                     "rename one of the two files"))
         else:
             by_kind_slug[key] = m
+    problems += moved_from_clashes(metas)
     conditions = {m.slug for m in metas if m.kind == "condition" and m.status != "draft"}
     unread_conditions = {slug for kind, slug in unread if kind == "condition"}
     for m in metas:
@@ -384,4 +410,28 @@ def validate_site(metas: list[ArticleMeta], unread=frozenset()) -> list[Problem]
                 problems.append(Problem(m.path, m.line_of.get("treats"), "Treats",
                                         f"{target!r} has no page in content/conditions/",
                                         did_you_mean(target, conditions, "condition pages")))
+    return problems
+
+
+def moved_from_clashes(metas: list[ArticleMeta]) -> list[Problem]:
+    """An old address (Moved-from) that a page still has, that the site uses
+    for its own pages, or that two files claim."""
+    problems: list[Problem] = []
+    current = {m.address: m for m in metas}
+    claimed: dict[str, ArticleMeta] = {}
+    for m in metas:
+        for old in m.moved_from:
+            where = m.line_of.get("moved-from")
+            top = old.strip("/").split("/")[0]
+            if old in current:
+                problems.append(Problem(m.path, where, "Moved-from", f"{old} is the address of {current[old].path}",
+                                        "a page can only move from an address no page has now: remove it here"))
+            elif top in SITE_FOLDERS or (old.count("/") == 2 and top in RESERVED_SLUGS):
+                problems.append(Problem(m.path, where, "Moved-from", f"{old} is an address the site uses itself",
+                                        "remove it here"))
+            elif old in claimed:
+                problems.append(Problem(m.path, where, "Moved-from", f"{old} is also given by {claimed[old].path}",
+                                        "keep it on the page it moved to, and remove it from the other"))
+            else:
+                claimed[old] = m
     return problems

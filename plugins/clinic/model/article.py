@@ -32,4 +32,11 @@ class ArticleMeta:
     last_reviewed: dt.date | None = None
     next_review: dt.date | None = None
     sources: list[Source] = field(default_factory=list)
+    moved_from: list[str] = field(default_factory=list)  # old addresses, e.g. "/conditions/heel-pain/"
     line_of: dict[str, int] = field(default_factory=dict)  # key -> line in the file
+
+    @property
+    def address(self) -> str:
+        """Where the page is on the site: /conditions/bunions/, or /about/ for a page."""
+        from .rules import KINDS
+        return f"/{self.slug}/" if self.kind == "page" else f"/{KINDS[self.kind].folder}/{self.slug}/"

@@ -3,6 +3,7 @@ the article scaffolder (`make new-condition`) and the docs read from."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # metadata key (lowercase) -> how the webmaster should write it
@@ -64,14 +65,14 @@ class Kind:
 KINDS = {
     "condition": Kind(
         "condition", "conditions", "Conditions", "Condition",
-        MEDICAL_COMMON + ("regions", "symptoms"), ("modified", "status"),
+        MEDICAL_COMMON + ("regions", "symptoms"), ("modified", "status", "moved-from"),
         ("Overview", "Symptoms", "Causes", "Diagnosis", "Non-surgical treatment",
          "Surgical options", "Recovery", "When to get help"),
         True, "condition",
         (("treatments", "Non-surgical treatment"), ("procedures", "Surgical options"), ("help", "When to get help"))),
     "procedure": Kind(
         "procedure", "procedures", "Surgical procedures", "Procedure",
-        MEDICAL_COMMON + ("regions", "treats"), ("modified", "status", "symptoms"),
+        MEDICAL_COMMON + ("regions", "treats"), ("modified", "status", "symptoms", "moved-from"),
         ("What it is", "Who it helps", "Before surgery", "During surgery", "After surgery",
          "Risks", "Recovery timeline", "When to get help"),
         True, "procedure",
@@ -80,7 +81,7 @@ KINDS = {
         ("urgent", "emergency")),
     "treatment": Kind(
         "treatment", "treatments", "Non-surgical treatments", "Treatment",
-        MEDICAL_COMMON + ("regions", "treats"), ("modified", "status", "symptoms"),
+        MEDICAL_COMMON + ("regions", "treats"), ("modified", "status", "symptoms", "moved-from"),
         ("What it is", "Who it helps", "What to expect", "Risks and side effects", "How long it takes"),
         True, "procedure",
         (("treats", "Who it helps"), ("how", "What to expect"), ("followup", "How long it takes"),
@@ -89,11 +90,11 @@ KINDS = {
         ("urgent", "emergency"), ("When to get help",)),
     "guide": Kind(
         "guide", "guides", "Guides", "Guide",
-        MEDICAL_COMMON + ("regions",), ("modified", "status", "conditions", "procedures", "symptoms"),
+        MEDICAL_COMMON + ("regions",), ("modified", "status", "conditions", "procedures", "symptoms", "moved-from"),
         (), True),
     "page": Kind(
         "page", "pages", "Pages", "Page",
-        ("title", "summary"), ("date", "modified", "status", "template"),
+        ("title", "summary"), ("date", "modified", "status", "template", "moved-from"),
         (), False),
 }
 KIND_BY_FOLDER = {k.folder: k for k in KINDS.values()}
@@ -126,5 +127,11 @@ CALLOUT_TIERS = {
 PAGE_TEMPLATES = ("page", "contact", "appointments")
 STATUSES = ("published", "draft", "hidden")
 # Addresses the site itself uses; a page may not take them.
+# Moved-from: the old addresses of a page that was renamed or came from an
+# earlier site; each gets a page that sends the reader on (pages/generator.py).
+OLD_ADDRESS = re.compile(r"/(?:[A-Za-z0-9._~%-]+/)*(?:[A-Za-z0-9._~%-]+\.html?)?")
+
+# The folders the site writes itself: no old address can be in one.
+SITE_FOLDERS = {"browse", "a-z", "search", "providers", "theme", "pagefind", "feeds", "extra"}
 RESERVED_SLUGS = {"conditions", "procedures", "treatments", "guides", "browse", "a-z", "search", "providers", "blocks",
                   "theme", "images", "feeds", "pagefind", "extra", "404"}

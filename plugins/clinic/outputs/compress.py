@@ -88,22 +88,3 @@ def precompress(output: Path, extensions, min_size: int = 512, workers: int = 2,
     with ThreadPoolExecutor(max_workers=workers) as pool:  # zlib and brotli release the GIL
         list(pool.map(_compress, files))
     return len(files)
-
-
-def remove_copies(output: Path) -> int:
-    """Delete every .gz and .br copy in output/ (a build that makes none, `make
-    html` or the dev server, over a folder `make publish` filled: the copies
-    would hold the old pages, and hosts serve the copy). A file that is not a
-    copy of a text file (a .tar.gz download) stays. Returns how many were deleted."""
-    from .headers import uncompressed
-    removed = 0
-    for folder, _, names in os.walk(output):
-        for name in names:
-            if not name.endswith((".gz", ".br")):
-                continue
-            path = os.path.join(folder, name)
-            _, encoding = uncompressed(os.path.relpath(path, output).replace(os.sep, "/"))
-            if encoding is not None:
-                os.remove(path)
-                removed += 1
-    return removed

@@ -88,6 +88,8 @@ class Sitemap:
         self.written: list[tuple[str, object]] = []
 
     def add(self, path, context) -> None:
+        if context.get("clinic_redirect"):
+            return  # an old address: search engines follow it to the page, which the sitemap lists
         self.written.append((str(path), context.get("article") or context.get("page")))
 
     def write(self, output: str, siteurl: str, exclude=()) -> None:

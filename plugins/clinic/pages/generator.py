@@ -340,7 +340,17 @@ class ClinicGenerator(Generator):
                               page_url=f"providers/{p.slug}/", page_title=p.display_name, provider=p,
                               procedure_pages=[proc_pages[s] for s in p.specialties if s in proc_pages],
                               provider_locations=[self.data.locations[s] for s in p.locations if s in self.data.locations])
+        self.write_redirects(writer, ctx)
 
+    def write_redirects(self, writer, ctx) -> None:
+        """A page at each old address of a renamed page (its Moved-from line), so
+        bookmarks and search results still reach it, on any static host."""
+        for obj in self.by_path.values():
+            meta = getattr(obj, "clinic", None)
+            for old in (meta.moved_from if meta is not None and obj.status == "published" else ()):
+                name = old.lstrip("/") + ("index.html" if old.endswith("/") else "")
+                writer.write_file(name, self.get_template("redirect"), ctx, page_url=old.lstrip("/"),
+                                  moved_to=obj, clinic_redirect=True)
 
     def write_robots(self):
         # Written here, not as a static file, because it must name the site's own sitemap address.
