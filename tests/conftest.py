@@ -119,10 +119,10 @@ def shipped(tmp_path_factory) -> Site:
 class FixtureSite:
     """A copy of the tests' own content in a temporary folder, to break on purpose."""
 
-    def __init__(self, base: Path):
+    def __init__(self, base: Path, source: Path = CONTENT):
         self.base = base
         self.content = base / "content"
-        shutil.copytree(CONTENT, self.content)
+        shutil.copytree(source, self.content)
         self.output = base / "output"
         self.session = build.clinic.Session(memos=MEMOS)  # its builds follow each other, as the dev server's do
 

@@ -266,3 +266,19 @@ def test_the_full_stop_filter_ends_a_sentence_once():
     assert full_stop("Is it?") == "Is it?"
     marked = full_stop(Markup("Mon <b>8 a.m.</b> to 5 pm"))
     assert isinstance(marked, Markup) and marked == Markup("Mon <b>8 a.m.</b> to 5 pm.")
+
+
+# What must hold for any valid content: the lifecycle test (test_lifecycle.py)
+# runs these after each of a webmaster's steps.
+CONTENT_PROPERTIES = (
+    test_every_page_is_written, test_condition_pages_have_the_sections_in_order_and_the_medical_furniture,
+    test_procedure_pages_have_their_sections, test_relations_appear_on_both_sides,
+    test_term_pages_list_exactly_the_right_articles, test_a_to_z_holds_every_condition_and_synonym,
+    test_header_and_footer_come_from_the_clinic_data, test_no_unrendered_template_syntax_anywhere,
+    test_every_internal_link_and_asset_resolves, test_every_page_has_one_h1_and_a_canonical_link,
+    test_no_page_has_a_doubled_full_stop)
+
+
+def check_content_properties(site, content: Path) -> None:
+    for check in CONTENT_PROPERTIES:
+        check((site, Source(content)))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import gc
 import logging
 import os
@@ -280,10 +281,13 @@ def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra
                 problems += built.search.finish(counts["searchable"])
             elif not any(p.severity == "error" for p in problems) or not strict:
                 problems += built.search.run(background=background_search and not strict)
-            # _headers names every fingerprinted file, the search index's too (in the
-            # dev server the index is still being written: it needs no _headers)
-            headers.write_host_files_to(target, built.settings, built.pelican_settings["THEME_STATIC_DIR"],
-                                        built.assets_hashed())
+            # _headers names every fingerprinted file, the search index's too: written
+            # now, and again once an index still being written (the dev server's) is done
+            write_host_files = functools.partial(headers.write_host_files_to, target, built.settings,
+                                                 built.pelican_settings["THEME_STATIC_DIR"], built.assets_hashed())
+            write_host_files()
+            if session.search.background:
+                session.search.then.append(write_host_files)
             problems += precompress(target, built)
             if strict and (output / "index.html").is_file():
                 problems += gone.gone_pages(files_under(output), files_under(target), output.name)

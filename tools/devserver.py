@@ -169,6 +169,9 @@ def main(argv=None) -> int:
             build.build("html", output, settings_file, extra=extra, background_search=True, collect_later=True,
                         session=session)
             sys.stdout.flush()
+            # the pages are served already; the search index (and the host files that
+            # name it) are done before watching for the next change
+            session.search.wait()
             gc.collect()  # the last build's objects (0.08 s at 300 articles), once its pages are shown
             settings = read_settings(str(settings_file), override=extra)
             changed = next_changes(started, settings_file, settings)

@@ -7,8 +7,11 @@ a clinic from removing a page on purpose, so this is a warning)."""
 from __future__ import annotations
 
 from ..model.problems import Problem
+from ..model.rules import SITE_FOLDERS
 
-NOT_PAGES = ("pagefind/",)
+# The search index, and the pages the site makes itself (a topic page goes when
+# its term does, and moves with a page's Moved-from: pages/generator.py).
+NOT_PAGES = tuple(f"{folder}/" for folder in sorted(SITE_FOLDERS | {"pagefind"}))
 
 
 def pages_of(files: set[str]) -> set[str]:

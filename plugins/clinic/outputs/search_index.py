@@ -170,16 +170,26 @@ class SearchMemory:
     def __init__(self):
         self.background: list[tuple[subprocess.Popen, str, dict[str, tuple]]] = []
         self.made: dict[str, dict[str, tuple[tuple[str, ...], dict[str, tuple], tuple | None]]] = {}
+        # what must follow the index, once it is on disk (tools/build.py: the host
+        # files, which name its metadata file)
+        self.then: list = []
 
     def wait(self) -> None:
         """Let the background indexing end; the bundles of a run that ended well
         count as made (a run that failed, or was stopped, is made again next time)."""
+        ended_well = True
         for proc, key, making in self.background:
             if proc.wait() == 0:
                 made = self.made.setdefault(key, {})
                 for folder, (pages, pages_now) in making.items():
                     made[folder] = (pages, pages_now, file_state(os.path.join(key, folder, ENTRY)))
+            else:
+                ended_well = False
         self.background.clear()
+        then, self.then = self.then, []
+        if ended_well:
+            for step in then:
+                step()
 
 
 class SearchIndex:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from types import SimpleNamespace
 
 from markdown import Markdown
 from pelican.contents import Content
@@ -344,13 +345,25 @@ class ClinicGenerator(Generator):
 
     def write_redirects(self, writer, ctx) -> None:
         """A page at each old address of a renamed page (its Moved-from line), so
-        bookmarks and search results still reach it, on any static host."""
+        bookmarks and search results still reach it, on any static host. A page
+        named after its term takes the term's topic page with it:
+        Moved-from: /conditions/heel-pain/ also sends /browse/condition/heel-pain/ on."""
+        template = self.get_template("redirect")
         for obj in self.by_path.values():
             meta = getattr(obj, "clinic", None)
-            for old in (meta.moved_from if meta is not None and obj.status == "published" else ()):
+            if meta is None or obj.status != "published":
+                continue
+            kind = KINDS[meta.kind]
+            facet = self.vocab.facets.get(kind.term_facet) if kind.term_facet else None
+            for old in meta.moved_from:
                 name = old.lstrip("/") + ("index.html" if old.endswith("/") else "")
-                writer.write_file(name, self.get_template("redirect"), ctx, page_url=old.lstrip("/"),
-                                  moved_to=obj, clinic_redirect=True)
+                writer.write_file(name, template, ctx, page_url=old.lstrip("/"), moved_to=obj, clinic_redirect=True)
+                parts = old.strip("/").split("/")
+                if facet and len(parts) == 2 and parts[0] == kind.folder and parts[1] not in facet.terms \
+                        and meta.slug in facet.terms:
+                    topic = SimpleNamespace(url=f"browse/{facet.slug}/{meta.slug}/", title=facet.terms[meta.slug].label)
+                    writer.write_file(f"browse/{facet.slug}/{parts[1]}/index.html", template, ctx,
+                                      page_url=f"browse/{facet.slug}/{parts[1]}/", moved_to=topic, clinic_redirect=True)
 
     def write_robots(self):
         # Written here, not as a static file, because it must name the site's own sitemap address.
