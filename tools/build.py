@@ -289,7 +289,9 @@ def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra
             if session.search.background:
                 session.search.then.append(write_host_files)
             problems += precompress(target, built)
-            if strict and (output / "index.html").is_file():
+            # pages the live site has and this build has not (a build that failed
+            # may have written part of the site: it is not compared)
+            if strict and (output / "index.html").is_file() and not any(p.severity == "error" for p in problems):
                 problems += gone.gone_pages(files_under(output), files_under(target), output.name)
         errors = [p for p in problems if p.severity == "error" or (strict and p.path.startswith("pelican"))]
         for p in sorted(problems, key=lambda p: (p.severity != "error", p.path, p.line or 0)):
