@@ -96,10 +96,10 @@ def test_changes_show_up_and_a_bad_file_does_not_spin(fixture_site):
         assert any("content/conditions/hammertoes.md:3: Date: '2026-11' is not a full date" in line
                    for line in server.lines)
         assert page.exists(), "the dev server keeps building what it can"
-        time.sleep(1)
+        time.sleep(0.5)
         before = server.cpu_seconds()
-        time.sleep(3)
-        assert server.cpu_seconds() - before < 0.3, "the dev server must wait quietly for the next change"
+        time.sleep(1.5)
+        assert server.cpu_seconds() - before < 0.15, "the dev server must wait quietly for the next change"
         assert server.builds() == 7, "no rebuild without a change"
     finally:
         server.stop()

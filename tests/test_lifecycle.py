@@ -257,6 +257,6 @@ class BuildsInAnyOrder(RuleBasedStateMachine):
         shutil.rmtree(clean.output)
 
 
-BuildsInAnyOrder.TestCase.settings = settings(max_examples=3, stateful_step_count=6, deadline=None,
+BuildsInAnyOrder.TestCase.settings = settings(max_examples=2, stateful_step_count=6, deadline=None,
                                               suppress_health_check=list(HealthCheck))
 test_builds_and_edits_in_any_order_leave_what_a_clean_build_makes = BuildsInAnyOrder.TestCase
