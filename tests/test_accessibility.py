@@ -44,8 +44,10 @@ WIDTHS = {"phone": 390, "desktop": 1280}
 SCREENSHOTS = os.environ.get("SCREENSHOTS") == "1"
 
 
-def open_page(browser, site, path, width=1280, scheme="light", **context):
+def open_page(browser, site, path, width=1280, scheme="light", requests=None, **context):
     ctx = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme, **context)
+    if requests is not None:
+        ctx.on("request", lambda r: requests.append(r.url))
     page = ctx.new_page()
     page.goto(site.url + path)
     if path.startswith("/search/"):
@@ -72,12 +74,13 @@ def test_no_axe_violations(browser, browser_site, kind):
     """axe on each page type at phone and desktop width, light and dark: the page
     loaded at each width, then checked in each colour scheme (the browser
     applies prefers-color-scheme at once), with axe loaded once per page; in
-    the dark scheme, the rules about colour."""
+    the dark scheme, the rules about colour. The same loads prove the page
+    private: no request to another site, no cookie, no storage."""
     if SCREENSHOTS:
         ARTIFACTS.mkdir(exist_ok=True)
-    found = {}
+    found, requests, kept = {}, [], []
     for width in sorted(WIDTHS):
-        ctx, page = open_page(browser, browser_site, PAGE_TYPES[kind], WIDTHS[width], "light")
+        ctx, page = open_page(browser, browser_site, PAGE_TYPES[kind], WIDTHS[width], "light", requests)
         backgrounds = set()
         for scheme in ("light", "dark"):
             page.emulate_media(color_scheme=scheme)
@@ -87,9 +90,15 @@ def test_no_axe_violations(browser, browser_site, kind):
                 found[f"{width}-{scheme}"] = violations
             if SCREENSHOTS:
                 page.screenshot(path=str(ARTIFACTS / f"{kind}-{width}-{scheme}.png"), full_page=True)
+        # private: nothing loaded from another site, no cookie, nothing stored
+        page.wait_for_load_state("networkidle")
+        kept.append((ctx.cookies(), page.evaluate("[localStorage.length, sessionStorage.length]")))
         ctx.close()
         assert len(backgrounds) == 2, f"{kind} at {width}: the dark scheme did not apply"
     assert found == {}, json.dumps(found, indent=1)
+    own = urlsplit(browser_site.url).netloc
+    assert [u for u in requests if urlsplit(u).scheme not in ("data", "blob") and urlsplit(u).netloc != own] == []
+    assert kept == [([], [0, 0])] * len(WIDTHS)
 
 
 def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(browser, browser_site):
@@ -233,27 +242,6 @@ def test_missing_help_callout_warns(fixture_site):
     assert built.status == 0
     assert ("warning: content/conditions/bunions.md:" in built.log
             and "callout: 'When to get help' has no callout" in built.log)
-
-
-# --- privacy -------------------------------------------------------------------
-
-@pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
-def test_no_third_party_requests_cookies_or_storage(browser, browser_site, kind):
-    ctx = browser.new_context()
-    page = ctx.new_page()
-    requests = []
-    page.on("request", lambda r: requests.append(r.url))
-    page.goto(browser_site.url + PAGE_TYPES[kind])
-    if kind == "search-results":
-        page.wait_for_selector(".clinic-search__results li")
-    page.wait_for_load_state("networkidle")
-    own = urlsplit(browser_site.url).netloc
-    foreign = [u for u in requests if urlsplit(u).scheme not in ("data", "blob") and urlsplit(u).netloc != own]
-    assert foreign == []
-    assert ctx.cookies() == []
-    storage = page.evaluate("[localStorage.length, sessionStorage.length]")
-    assert storage == [0, 0]
-    ctx.close()
 
 
 # --- valid HTML ------------------------------------------------------------------
