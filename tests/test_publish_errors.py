@@ -95,6 +95,10 @@ CASES = {
     "broken filename link": (
         lambda fs: fs.edit(BUNIONS, "## Causes\n", "## Causes\n\nSee [heel pain]({filename}/conditions/heal-pain.md).\n"),
         ["link: '{filename}/conditions/heal-pain.md' does not exist"]),
+    "link outside content": (
+        lambda fs: fs.edit(BUNIONS, "## Causes\n", "## Causes\n\nSee [this]({static}/../../../etc/passwd).\n"),
+        ["content/conditions/bunions.md:@See [this]: link: '{static}/../../../etc/passwd' points outside content/ "
+         "(link to a file in content/, e.g. {filename}/conditions/bunions.md)"]),
     "broken plain link": (
         lambda fs: fs.edit("pages/about.md", "## What we treat\n", "## What we treat\n\nSee [x](/no-such-page/).\n"),
         ["output/about/index.html: link: '/no-such-page/' leads to no file in the site"]),

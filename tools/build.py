@@ -121,6 +121,10 @@ def from_pelican(record: logging.LogRecord, base: Path = ROOT) -> Problem | None
         path, _, field = first[len("Skipping "):].partition(": could not find information about ")
         return Problem(rel(path, base), None, field.strip("'\" ."), "is missing, so Pelican skipped the file",
                        "add the missing line to the metadata at the top of the file")
+    if first.startswith("Skipping ") and " would be written outside output path" in first:
+        path = first[len("Skipping "):].partition(": file ")[0]
+        return Problem(rel(path, base), None, "file", "would be written outside the output folder, so Pelican skipped it",
+                       "remove the metadata line that sets where it is written")
     if first.startswith("Feeds generated without SITEURL"):
         return Problem("publishconf.py", None, settings_model.name_of("address"), "is empty, so feed and page addresses would be wrong",
                        f"set {settings_model.name_of('address')} in publishconf.py, or run: SITEURL=https://www.your-clinic.com make publish")

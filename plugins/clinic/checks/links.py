@@ -74,7 +74,10 @@ def content_links(path: str, body: str, body_line: int, source_dir: str, content
                 continue
             rel = unquote(im.group("path").split("#")[0].split("?")[0])
             resolved = posixpath.normpath(rel.lstrip("/") if rel.startswith("/") else posixpath.join(source_dir, rel))
-            if resolved not in content_files:
+            if resolved == ".." or resolved.startswith("../"):
+                problems.append(Problem(path, body_line + i, "link", f"{target!r} points outside content/",
+                                        "link to a file in content/, e.g. {filename}/conditions/bunions.md"))
+            elif resolved not in content_files:
                 same_folder = {f for f in content_files if posixpath.dirname(f) == posixpath.dirname(resolved)}
                 near = closest(resolved, same_folder, 1)
                 hint = f"did you mean {{{im.group('kind')}}}/{near[0]}?" if near else \

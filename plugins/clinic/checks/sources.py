@@ -6,6 +6,7 @@ first, since pages include them): the build
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -14,7 +15,7 @@ from ..model import clinicdata, frontmatter, yamlfile
 from ..model.article import ArticleMeta
 from ..model.blocks import LINE as BLOCK_LINE, Block
 from ..model.paths import files_under
-from ..model.problems import Problem
+from ..model.problems import STOPS_WRITING, Problem
 from ..model.rules import BLOCK_FOLDER, BLOCK_KIND, KIND_BY_FOLDER, KINDS, MARKDOWN_SUFFIXES
 from ..model.vocabulary import Vocabulary, build as build_vocabulary
 from . import validate
@@ -143,6 +144,9 @@ def check_site(content: Path, taxonomy_file: str, data_dir: str, folders, shown:
                remembered: validate.Remembered | None = None, today: dt.date | None = None) -> SiteCheck:
     """The taxonomy, the clinic's data, the shared blocks and every source file,
     checked, with every problem (the checks across pages aside: validate_site)."""
+    outside = links_outside(content, shown)
+    if outside:  # Pelican would read or copy what they point to: nothing is checked or written
+        return SiteCheck(Vocabulary({}), clinicdata.ClinicData({}, {}, {}), {}, [], outside, set(), stop=True)
     vocab, data, problems = load_site_data(content, taxonomy_file, data_dir, shown)
     unreadable = [p for p in problems if p.field in ("yaml", "file") and p.path.endswith((".yaml", ".yml"))]
     if unreadable:  # the taxonomy or the clinic's data: its own line, not one more per page that uses it
@@ -152,6 +156,23 @@ def check_site(content: Path, taxonomy_file: str, data_dir: str, folders, shown:
     checked, found = check_sources(content, folders, vocab, data.providers, shown, remembered, blocks, today)
     unread = {(c.kind, c.path.stem.lower()) for c in checked if not c.read}
     return SiteCheck(vocab, data, blocks, [c for c in checked if c.read], problems + found, unread)
+
+
+def links_outside(content: Path, shown: Callable[[Path], str]) -> list[Problem]:
+    """A symbolic link in content/ to a file or folder outside the project (the
+    folder that holds content/): the build would publish whatever it points to."""
+    project = content.resolve().parent
+    problems = []
+    for folder, dirs, files in os.walk(content):
+        for name in sorted(dirs + files):
+            path = Path(folder, name)
+            if path.is_symlink():
+                target = path.resolve()
+                if target != project and project not in target.parents:
+                    problems.append(Problem(f"{shown(content)}/{path.relative_to(content).as_posix()}", None, "file",
+                                            f"is a link to {target}, outside the project, {STOPS_WRITING[2]}",
+                                            "copy the file into content/ instead of linking to it"))
+    return problems
 
 
 def with_blocks_inline(text: str, blocks: dict[str, Block]) -> str:

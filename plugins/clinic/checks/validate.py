@@ -14,7 +14,7 @@ from ..model import frontmatter
 from . import links
 from .lastbuild import LastBuild, digest
 from ..model.problems import Problem, closest, did_you_mean
-from ..model.rules import (CALLOUT_TIERS, FILL_IN, KIND_TREATMENT_TYPE, KINDS, OLD_ADDRESS, PAGE_TEMPLATES,
+from ..model.rules import (ADDRESS_KEY_MESSAGE, ADDRESS_KEYS, CALLOUT_TIERS, FILL_IN, KIND_TREATMENT_TYPE, KINDS, OLD_ADDRESS, PAGE_TEMPLATES,
                            RESERVED_SLUGS, SITE_FOLDERS, STATUSES, TERM_KEYS, Kind)
 from ..model.blocks import LINE as BLOCK_LINE
 from ..model.article import ArticleMeta, Source  # noqa: F401 (re-exported for the reports)
@@ -238,7 +238,11 @@ def validate_article(path: str, text: str, kind: Kind, slug: str, vocab: Vocabul
         problems.append(Problem(path, dup.line, dup.key, "is given twice", "keep one line for each key"))
     for key, entry in header.entries.items():
         if key not in known:
-            if key in all_keys:
+            if key in ADDRESS_KEYS:
+                problems.append(Problem(path, entry.line, entry.key, ADDRESS_KEY_MESSAGE,
+                                        "remove this line; to move a page, rename its file and add "
+                                        "Moved-from: with the old address"))
+            elif key in all_keys:
                 problems.append(Problem(path, entry.line, entry.key, f"is not used on a {kind.singular.lower()} page",
                                         "remove this line; known keys here: " + ", ".join(sorted(k.capitalize() for k in known))))
             else:

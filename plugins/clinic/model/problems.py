@@ -37,7 +37,8 @@ class StopBuild(Exception):
 
 
 # The problems that stop a build before it writes anything (see StopBuild).
-STOPS_WRITING = ("has the same address as ",)
+STOPS_WRITING = ("has the same address as ", "sets where the page is written",
+                 "so nothing is built until it is gone")
 
 
 def closest(word: str, choices, n: int = 3) -> list[str]:

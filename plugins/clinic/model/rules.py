@@ -131,6 +131,11 @@ STATUSES = ("published", "draft", "hidden")
 # earlier site; each gets a page that sends the reader on (pages/generator.py).
 OLD_ADDRESS = re.compile(r"/(?:[A-Za-z0-9._~%-]+/)*(?:[A-Za-z0-9._~%-]+\.html?)?")
 
+# Metadata Pelican would act on to write a page elsewhere (or outside output/):
+# the site takes every address from the file's name and folder.
+ADDRESS_KEYS = {"slug", "save_as", "url", "lang", "category", "path"}
+ADDRESS_KEY_MESSAGE = "sets where the page is written, which the site takes from the file's name and folder"
+
 # The folders the site writes itself: no old address can be in one.
 SITE_FOLDERS = {"browse", "a-z", "search", "providers", "theme", "pagefind", "feeds", "extra"}
 RESERVED_SLUGS = {"conditions", "procedures", "treatments", "guides", "browse", "a-z", "search", "providers", "blocks",

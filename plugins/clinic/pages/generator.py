@@ -25,7 +25,7 @@ from pelican.contents import Content
 from pelican.generators import Generator
 from pelican.utils import SafeDatetime
 
-from ..checks import review, validate
+from ..checks import review, safety, validate
 from ..checks.sources import check_site, with_blocks_inline
 from ..model.blocks import ATTRIBUTE, PLACEHOLDER as PLACEHOLDER_RE
 from ..model import relations
@@ -162,6 +162,11 @@ class ClinicGenerator(Generator):
         problems += review.unoffered(metas, self.data.providers,
                                      "error" if self.build.settings.require_provider else "warning")
         problems += self.check_readability(metas, by_path, self.sources_text)
+        for meta in metas:  # nothing in a page's text may run a script or load from another site
+            obj = by_path.get(meta.path)
+            if obj is not None:
+                problems += safety.unsafe(meta.path, obj._content, self.sources_text.get(meta.path, ""),
+                                          self.build.address)
         report(problems)
         # Measured: the source texts are not needed again, and an article's
         # sections are cut from its HTML when its page is written (parts.py);

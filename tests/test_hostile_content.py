@@ -1,0 +1,174 @@
+"""Content cannot break the site's promises (issue 21): no script, handler,
+embed, form or foreign load in a page's text, no address outside content/ or
+output/, no link in content/ to a file outside the project. Each refusal is
+one line naming the file, and the live site is left as it was."""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import urlsplit
+
+import markdown
+import pytest
+from bs4 import BeautifulSoup
+from hypothesis import given, settings, strategies as st
+from pelican.settings import read_settings
+
+from clinic.checks import safety
+from conftest import ROOT, live_site, tree_hash
+
+BUNIONS = "conditions/bunions.md"
+OWN = "https://clinic.test"
+
+
+def rendered(body: str) -> str:
+    """A page's text as the site's Markdown makes it (the settings of pelicanconf.py)."""
+    return markdown.Markdown(**read_settings(str(ROOT / "pelicanconf.py"))["MARKDOWN"]).convert(body)
+
+
+def problems_of(body: str) -> list[str]:
+    source = "Title: A page\n\n" + body
+    return [p.format() for p in safety.unsafe("content/pages/a.md", rendered(body), source, OWN)]
+
+
+HOSTILE = {
+    "script": ('Text.\n\n<script>alert(1)</script>\n',
+               "content/pages/a.md:5: html: <script> is not allowed in a page: it runs a script (remove it; the "
+               "theme gives every page what it needs, and a developer can add a feature to it)"),
+    "iframe": ('<iframe src="https://video.example/embed/1"></iframe>\n',
+               "content/pages/a.md:3: html: <iframe> is not allowed in a page: it embeds another page (remove it; "
+               "the theme gives every page what it needs, and a developer can add a feature to it)"),
+    "object": ('<object data="x.swf"></object>\n',
+               "content/pages/a.md:3: html: <object> is not allowed in a page: it embeds a plug-in or another "
+               "document (remove it; the theme gives every page what it needs, and a developer can add a feature to it)"),
+    "embed": ('<embed src="x.swf">\n',
+              "content/pages/a.md:3: html: <embed> is not allowed in a page: it embeds a plug-in or another document "
+              "(remove it; the theme gives every page what it needs, and a developer can add a feature to it)"),
+    "form": ('<form action="https://forms.example/send"><p>Name</p></form>\n',
+             "content/pages/a.md:3: html: <form> is not allowed in a page: it sends what a patient types (remove "
+             "it; the theme gives every page what it needs, and a developer can add a feature to it)"),
+    "handler": ('<p onclick="steal()">Click</p>\n',
+                "content/pages/a.md:3: html: the onclick= attribute on <p> is not allowed: it runs a script "
+                "(remove it; pages run no scripts of their own)"),
+    "style": ('<p style="color: red">Red</p>\n',
+              "content/pages/a.md:3: html: a style= attribute on <p> is not allowed (remove it; the look of every "
+              "page comes from the theme)"),
+    "javascript link": ('[Click](javascript:alert(1))\n',
+                        "content/pages/a.md:3: link: 'javascript:alert(1)' is not allowed: a javascript: address "
+                        "(link to a page of the site or to an address starting with https://)"),
+    "data link": ('<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>\n',
+                  "content/pages/a.md:3: link: 'data:text/html;base64,PHNjcmlwdD4=' is not allowed: a data: address "
+                  "(link to a page of the site or to an address starting with https://)"),
+    "foreign image": ('![A foot](https://images.example/foot.png)\n',
+                      "content/pages/a.md:3: image: 'https://images.example/foot.png' would load from another site "
+                      "when the page is shown (save the file in content/images/ and use {static}/images/<name>; "
+                      "the site loads nothing from other sites)"),
+    "foreign image in a srcset": ('<img alt="x" src="/images/a.png" srcset="//cdn.example/a-2x.png 2x">\n',
+                                  "content/pages/a.md:3: image: '//cdn.example/a-2x.png' would load from another "
+                                  "site when the page is shown (save the file in content/images/ and use "
+                                  "{static}/images/<name>; the site loads nothing from other sites)"),
+    "foreign video": ('<video src="https://media.example/a.mp4"></video>\n',
+                      "content/pages/a.md:3: media: 'https://media.example/a.mp4' would load from another site when "
+                      "the page is shown (save the file in content/images/ and use {static}/images/<name>; the site "
+                      "loads nothing from other sites)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_html_in_a_page_is_one_clear_line(case):
+    body, line = HOSTILE[case]
+    assert problems_of(body) == [line]
+
+
+def test_what_a_page_may_hold_is_not_refused():
+    body = ("A [link to another site](https://www.nhs.uk/conditions/bunions/), an "
+            "[own page](/conditions/bunions/), an image of our own ![Foot](/images/foot.png), a "
+            "[phone link](tel:+15550100100), and code: `<script>` and\n\n    <iframe src=x>\n\n"
+            '!!! urgent "Call us if"\n    - it hurts\n\n| a | b |\n| - | - |\n| 1 | 2 |\n')
+    assert problems_of(body) == []
+    assert problems_of(f"![Own, in full]({OWN}/images/foot.png)\n") == []
+
+
+def test_a_refused_snippet_stops_publish_with_one_line_and_keeps_the_live_site(fixture_site):
+    before = live_site(fixture_site)
+    fixture_site.edit(BUNIONS, "## Causes\n", "## Causes\n\n<script src=\"https://track.example/t.js\"></script>\n")
+    result = fixture_site.publish()
+    line = next(i for i, text in enumerate(fixture_site.read(BUNIONS).splitlines(), 1) if "<script" in text)
+    assert result.lines == [
+        f"content/{BUNIONS}:{line}: html: <script> is not allowed in a page: it runs a script (remove it; the "
+        "theme gives every page what it needs, and a developer can add a feature to it)",
+        "Publish failed: 1 error. output/ was not changed."]
+    assert tree_hash(fixture_site.output) == before
+
+
+def test_metadata_that_would_write_a_page_elsewhere_stops_publish_with_one_line(fixture_site):
+    before = live_site(fixture_site)
+    fixture_site.edit("pages/about.md", "Title:", "Save_as: ../../outside.html\nTitle:")
+    result = fixture_site.publish()
+    assert result.lines == [
+        "content/pages/about.md:1: Save_as: sets where the page is written, which the site takes from the file's "
+        "name and folder (remove this line; to move a page, rename its file and add Moved-from: with the old address)",
+        "Publish failed: 1 error. output/ was not changed."]
+    assert tree_hash(fixture_site.output) == before
+    assert not (fixture_site.base.parent / "outside.html").exists()
+
+
+def test_a_link_in_content_to_a_file_outside_the_project_stops_publish(fixture_site, tmp_path_factory):
+    secret = tmp_path_factory.mktemp("elsewhere") / "secret.txt"
+    secret.write_text("not for the web")
+    before = live_site(fixture_site)
+    (fixture_site.content / "images").mkdir(exist_ok=True)
+    os.symlink(secret, fixture_site.content / "images" / "photo.png")
+    result = fixture_site.publish()
+    assert result.lines == [
+        f"content/images/photo.png: file: is a link to {secret}, outside the project, so nothing is built until "
+        "it is gone (copy the file into content/ instead of linking to it)",
+        "Publish failed: 1 error. output/ was not changed."]
+    assert tree_hash(fixture_site.output) == before
+
+
+# --- any body: refused, or clean in the DOM a browser would build ------------------------
+
+SNIPPETS = [tag for tag, _ in HOSTILE.values()] + [
+    "Plain words.", "[a link](https://www.nhs.uk/)", "<p>fine</p>", "<SCRIPT>x()</SCRIPT>", "<img src=x onerror=y()>",
+    "<a href=' javascript:x()'>a</a>", '<a href="jav&#x09;ascript:x()">a</a>', "<img src='//x.example/a.png'>",
+    "<svg><script>x()</script></svg>", "<details open ontoggle=x()>d</details>", "`<script>`",
+    "    <iframe src=x>", "<style>@import url(https://x.example/a.css)</style>", "<math><mi>x</mi></math>",
+    "<audio src=https://x.example/a.mp3></audio>", "<picture><source srcset='https://x.example/a.webp'></picture>",
+    "<p>text{: onclick=x() }</p>", "A paragraph.\n{: style='color:red' }", "<div>\n<b>bold</b>\n</div>",
+    "<!-- <script>x()</script> -->", "<a href=\"{filename}/conditions/bunions.md\">in</a>",
+]
+LOADING = {"img": ("src", "srcset"), "source": ("src", "srcset"), "audio": ("src",), "video": ("src", "poster"),
+           "track": ("src",), "image": ("href",), "use": ("href",)}
+
+
+def dom_breaks_a_promise(html: str) -> list[str]:
+    """What a browser's parser (html5lib follows the HTML standard) would find
+    that runs a script, embeds, sends a form or loads from another site."""
+    soup = BeautifulSoup(f"<!doctype html><html><body>{html}</body></html>", "html5lib")
+    found = []
+    for el in soup.body.find_all(True):
+        if el.name in safety.REFUSED_TAGS:
+            found.append(el.name)
+        for name, value in el.attrs.items():
+            value = " ".join(value) if isinstance(value, list) else str(value)
+            if name.startswith("on") or name == "style":
+                found.append(f"{el.name} {name}")
+            urls = [v.strip().split()[0] for v in value.split(",") if v.strip()] if name == "srcset" else [value]
+            for url in urls:
+                cleaned = "".join(ch for ch in url.strip() if ch not in "\t\n\r")
+                parts = urlsplit(cleaned)
+                if name in ("href", "src", "action", "poster", "data") and parts.scheme.lower() in safety.BAD_SCHEMES:
+                    found.append(f"{el.name} {name}={url}")
+                if name in LOADING.get(el.name, ()) and parts.netloc and parts.netloc != urlsplit(OWN).netloc:
+                    found.append(f"{el.name} loads {url}")
+    return found
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(SNIPPETS), min_size=1, max_size=6), st.sampled_from(["\n\n", "\n", " "]))
+def test_any_body_is_either_refused_or_clean_in_the_browsers_dom(parts, joiner):
+    body = joiner.join(parts) + "\n"
+    html = rendered(body)
+    if not safety.unsafe("content/pages/a.md", html, body, OWN):
+        assert dom_breaks_a_promise(html) == [], (body, html)
