@@ -11,7 +11,7 @@ OUTPUTDIR := output
 PORT ?= 8000
 N ?= 100
 
-.PHONY: help html clean regenerate serve devserver publish test screenshots bench readability review-report new-condition new-procedure rsync_upload s3_upload github
+.PHONY: help pins html clean regenerate serve devserver publish test screenshots bench readability review-report new-condition new-procedure rsync_upload s3_upload github
 
 help:
 	@echo 'Commands for the clinic site:'
@@ -49,14 +49,23 @@ $(UV):
 	@test -x $(PYTHON) || $(PY) -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# Every package is pinned with its hashes (requirements*.txt, made from the short
+# requirements*.in by `make pins`): a file that differs from the one pinned is refused.
 $(DEPS): requirements.txt | $(UV)
-	$(UV) pip install --quiet --python $(PYTHON) -r requirements.txt
+	$(UV) pip install --quiet --require-hashes --python $(PYTHON) -r requirements.txt
 	@touch $@
 
 # The test tools, only for make test (and make screenshots): the live site needs none of them.
 $(TEST_DEPS): $(DEPS) requirements-test.txt
-	$(UV) pip install --quiet --python $(PYTHON) -r requirements-test.txt
+	$(UV) pip install --quiet --require-hashes --python $(PYTHON) -r requirements-test.txt
 	@touch $@
+
+# After changing requirements.in or requirements-test.in: pin them again, with
+# hashes (the versions pinned now are kept unless the .in files ask otherwise).
+pins: | $(UV)
+	$(UV) pip compile --quiet --generate-hashes --python-version 3.11.7 requirements.in -o requirements.txt
+	$(UV) pip compile --quiet --generate-hashes --python-version 3.11.7 -c requirements.txt requirements-test.in \
+		-o requirements-test.txt
 
 html: $(DEPS)
 	$(PYTHON) tools/build.py html

@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 PLUGIN = ROOT / "plugins" / "clinic"
 MODULES = sorted(PLUGIN.rglob("*.py")) + sorted((ROOT / "tools").glob("*.py"))
@@ -159,13 +161,67 @@ def test_a_layer_that_imports_upwards_is_caught(tmp_path):
     assert "clinic.model.problems -> clinic.checks.review" in run.stdout
 
 
+def _dist(text: str) -> str:
+    return re.sub(r"[-_.]+", "-", text).lower()
+
+
+def _pins(path: Path) -> dict[str, dict]:
+    """A compiled requirements file: for each package, its version, its hashes
+    and what it is there for (the '# via' lines uv writes)."""
+    pins, current, via = {}, None, False
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        found = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^]]*\])?==([^\s\\]+)", line)
+        if found and not raw.startswith(" "):
+            current = _dist(found.group(1))
+            pins[current] = {"version": found.group(3), "hashes": [], "via": []}
+            via = False
+        elif current and line.startswith("--hash=sha256:"):
+            pins[current]["hashes"].append(line.split(":", 1)[1].rstrip(" \\"))
+        elif current and line == "# via":
+            via = True
+        elif current and via and line.startswith("#   "):
+            pins[current]["via"].append(line[4:].strip())
+        elif current and line.startswith("# via "):
+            pins[current]["via"].append(line[6:].strip())
+    return pins
+
+
 def _pinned(path: Path) -> set[str]:
-    names = set()
+    return set(_pins(path))
+
+
+def _wanted(path: Path) -> dict[str, str]:
+    """A .in file's requirements (its -r files' too): name -> specifier."""
+    from packaging.requirements import Requirement
+    wanted = {}
     for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line and not line.startswith(("#", "-")):
-            names.add(re.sub(r"[-_.]+", "-", line.split("==")[0]).lower())
-    return names
+        line = line.split("#", 1)[0].strip()
+        if line.startswith("-r "):
+            wanted.update(_wanted(path.parent / line[3:].strip()))
+        elif line:
+            req = Requirement(line)
+            wanted[_dist(req.name)] = str(req.specifier)
+    return wanted
+
+
+@pytest.mark.parametrize("compiled,source", [("requirements.txt", "requirements.in"),
+                                             ("requirements-test.txt", "requirements-test.in")])
+def test_every_pin_has_its_hashes_and_agrees_with_the_in_files(compiled, source):
+    """`make pins` makes the .txt files from the .in files; a package added to or
+    changed in a .in file without it, or a pin added by hand, fails here."""
+    from packaging.specifiers import SpecifierSet
+    pins, wanted = _pins(ROOT / compiled), _wanted(ROOT / source)
+    assert [name for name, pin in pins.items() if not pin["hashes"]] == []
+    assert sorted(set(wanted) - set(pins)) == [], f"in {source} but not pinned: run `make pins`"
+    assert [name for name, spec in wanted.items() if pins[name]["version"] not in SpecifierSet(spec)] == []
+    # every pin is asked for by a .in file or needed by another pin
+    orphans = [name for name, pin in pins.items() if name not in wanted
+               and not any(_dist(v) in pins for v in pin["via"] if not v.startswith("-"))]
+    assert orphans == [], f"pinned but wanted by nothing: run `make pins`"
+    if compiled == "requirements-test.txt":  # the test tools run the site at the versions it goes live with
+        live = _pins(ROOT / "requirements.txt")
+        assert {n: p["version"] for n, p in live.items()} == {n: pins[n]["version"] for n in live}
 
 
 def test_the_live_site_installs_only_what_building_and_uploading_need():
@@ -190,4 +246,4 @@ def test_the_live_site_installs_only_what_building_and_uploading_need():
     assert needed - runtime == set(), "imported by the site but not pinned in requirements.txt"
     for tool in ("pytest", "pytest-xdist", "playwright", "moto", "import-linter", "hypothesis", "beautifulsoup4"):
         assert tool not in runtime and tool in test, tool
-    assert not runtime & test, "a pin in both files"
+    assert runtime <= test, "requirements-test.txt holds the site's own pins too (make pins)"
