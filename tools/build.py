@@ -33,7 +33,7 @@ from clinic.model.paths import files_under  # noqa: E402
 from clinic.model.problems import STOPS_WRITING, Problem, StopBuild, summarise  # noqa: E402
 from clinic.checks import gone, links  # noqa: E402
 from clinic.outputs import headers  # noqa: E402
-from clinic.outputs.swap import clear_retired, retire, swap_into_place  # noqa: E402
+from clinic.outputs.swap import FolderLock, clear_leftovers, retire, staging_prefix, swap_into_place  # noqa: E402
 
 
 # Pelican's content cache, as the dev server uses it: unchanged files are not re-read.
@@ -246,12 +246,22 @@ def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra
     search index, brought up to date after the pages. collect_later: the caller
     frees the build's garbage itself once the result is shown (gc.collect(); the
     dev server does, while the webmaster looks at the page). session: what the
-    caller keeps between builds (the dev server's clinic.Session)."""
+    caller keeps between builds (the dev server's clinic.Session).
+    One build of an output folder at a time: another waits for it (FolderLock)."""
+    def say(line: str) -> None:
+        print(line, file=stream, flush=True)
+    with FolderLock(output, say):
+        return _build(mode, output, settings_file, stream, extra, background_search, collect_later, session, say)
+
+
+def _build(mode, output, settings_file, stream, extra, background_search, collect_later, session, say) -> int:
     strict = mode == "publish"
     if strict:
         output.parent.mkdir(parents=True, exist_ok=True)
-        clear_retired(output)
-        target = Path(tempfile.mkdtemp(prefix=output.name + ".staging-", dir=output.parent))
+        left = clear_leftovers(output)
+        if left:
+            say(f"Removed what an earlier publish that was stopped left beside {output.name}/: {', '.join(left)}.")
+        target = Path(tempfile.mkdtemp(prefix=staging_prefix(output), dir=output.parent))
         target.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read the site
     else:
         target = output

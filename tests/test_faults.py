@@ -1,0 +1,117 @@
+"""Faults a real clinic's publish meets (issue 21): killed at any moment, two
+runs at once. output/ is always the old site or the new one, byte for byte,
+and the next publish cleans up after a run that was stopped and says so."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from clinic.outputs.swap import FolderLock
+from conftest import ROOT, FixtureSite, run_build
+
+SITE = "https://clinic.test"
+CRASH_SEED = int(os.environ.get("CLINIC_CRASH_SEED", random.randrange(1 << 30)))
+CRASH_COUNT = int(os.environ.get("CLINIC_CRASH_COUNT", "20"))
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def publish_command(fs: FixtureSite) -> list[str]:
+    return [sys.executable, str(ROOT / "tools" / "build.py"), "publish", "--content", str(fs.content),
+            "--output", str(fs.output), "--siteurl", SITE]
+
+
+def start(fs: FixtureSite) -> subprocess.Popen:
+    # its own process group: a kill reaches the Pagefind it starts too, as a power cut would
+    return subprocess.Popen(publish_command(fs), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+
+
+def leftovers(fs: FixtureSite) -> list[str]:
+    return sorted(p.name for p in fs.base.iterdir() if ".staging-" in p.name or ".retired-" in p.name
+                  and not p.name.endswith(".pid"))
+
+
+def test_two_publishes_at_once_wait_for_each_other_and_make_one_site(fixture_site, tmp_path):
+    clean = run_build("publish", fixture_site.content, tmp_path / "clean", siteurl=SITE)
+    assert clean.status == 0, clean.log
+    first, second = start(fixture_site), start(fixture_site)
+    logs = [p.communicate(timeout=120)[0] for p in (first, second)]
+    assert [first.returncode, second.returncode] == [0, 0], logs
+    waited = [line for log in logs for line in log.splitlines() if line.startswith("Waiting for")]
+    assert len(waited) == 1 and waited[0].startswith("Waiting for another build of output/ to finish (process "), logs
+    assert files_of(fixture_site.output) == files_of(clean.output)
+
+
+def test_a_publish_waits_for_a_build_in_progress_and_takes_over_a_lock_whose_run_was_killed(fixture_site):
+    lines = []
+    with FolderLock(fixture_site.output, lines.append):  # the dev server, rebuilding
+        proc = start(fixture_site)
+        time.sleep(1.5)
+        assert proc.poll() is None, "it waits"
+    out = proc.communicate(timeout=120)[0]
+    assert proc.returncode == 0 and out.splitlines()[0] == f"Waiting for another build of output/ to finish (process {os.getpid()})..."
+    # a run killed while it held the lock: the kernel released it, its process number stayed
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (fixture_site.base / ".output.lock").write_text(f"{dead.pid}\n")
+    result = fixture_site.publish()
+    assert result.status == 0, result.log
+    assert result.lines[0] == f"An earlier build (process {dead.pid}) stopped before it finished; continuing without it."
+
+
+def test_a_publish_killed_at_any_moment_leaves_the_old_site_or_the_new_one(fixture_site, tmp_path):
+    """SIGKILL at CLINIC_CRASH_COUNT random moments (CLINIC_CRASH_SEED repeats a
+    run) over the whole publish: reading, writing, indexing, compressing and the
+    swap. Two versions of the content take turns, so each kill can land between
+    a site and the next one."""
+    rng = random.Random(CRASH_SEED)
+    fs = fixture_site
+    versions = []
+    for n, title in enumerate(("Bunions", "Bunions (version two)")):
+        if n:
+            fs.edit("conditions/bunions.md", "Title: Bunions\n", f"Title: {title}\n")
+        built = run_build("publish", fs.content, tmp_path / f"version-{n}", siteurl=SITE)
+        assert built.status == 0, built.log
+        versions.append(files_of(built.output))
+    fs.edit("conditions/bunions.md", "Title: Bunions (version two)\n", "Title: Bunions\n")
+    started = time.perf_counter()
+    proc = start(fs)  # version 0, whole: the live site to begin with, and how long a publish takes
+    assert proc.wait(timeout=120) == 0
+    took = time.perf_counter() - started
+    assert files_of(fs.output) == versions[0]
+    live, cleaned = 0, []
+    for i in range(CRASH_COUNT):
+        new = 1 - live
+        text = fs.read("conditions/bunions.md")
+        fs.write("conditions/bunions.md", text.replace("Title: Bunions (version two)\n", "Title: Bunions\n")
+                 if new == 0 else text.replace("Title: Bunions\n", "Title: Bunions (version two)\n"))
+        moment = rng.uniform(0.0, took * 1.1)
+        proc = start(fs)
+        time.sleep(moment)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        out = proc.communicate()[0]
+        cleaned += [line for line in out.splitlines() if line.startswith("Removed what an earlier publish")]
+        now = files_of(fs.output)
+        assert now in (versions[live], versions[new]), \
+            f"seed {CRASH_SEED}, kill {i} at {moment:.2f}s: output/ is neither site"
+        live = versions.index(now)
+    # the next publish, left to finish: it removes what the killed runs left and says so
+    before = leftovers(fs)
+    result = fs.publish()
+    assert result.status == 0, result.log
+    staged = [name for name in before if ".staging-" in name]
+    if staged:
+        assert any(line.startswith("Removed what an earlier publish that was stopped left beside output/: ")
+                   and all(name in line for name in staged) for line in result.lines), result.log
+    assert not [name for name in leftovers(fs) if ".staging-" in name]
+    assert cleaned or staged or CRASH_COUNT < 5, f"seed {CRASH_SEED}: no kill ever left a build behind"
