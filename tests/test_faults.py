@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from clinic.outputs.swap import FolderLock
 from conftest import ROOT, FixtureSite, run_build
 
@@ -115,3 +117,60 @@ def test_a_publish_killed_at_any_moment_leaves_the_old_site_or_the_new_one(fixtu
                    and all(name in line for name in staged) for line in result.lines), result.log
     assert not [name for name in leftovers(fs) if ".staging-" in name]
     assert cleaned or staged or CRASH_COUNT < 5, f"seed {CRASH_SEED}: no kill ever left a build behind"
+
+
+# --- a full disk and a folder that cannot be written to --------------------------------------
+
+def _no_fault(reason: str):
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"cannot make the fault here: {reason}")
+    pytest.skip(reason)
+
+
+def test_a_full_disk_is_one_line_naming_the_folder_and_keeps_the_live_site(fixture_site, tmp_path):
+    probe = run_build("publish", fixture_site.content, tmp_path / "probe" / "output", siteurl=SITE)
+    assert probe.status == 0, probe.log
+    size = sum(len(data) for data in files_of(probe.output).values())
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    # room for one site and a half: the second publish runs out of space in its staging folder
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={int(size * 1.5) // 4096 * 4096 + 65536}",
+                              "tmpfs", str(disk)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        _no_fault(f"mount tmpfs: {mounted.stderr.strip()}")
+    try:
+        output = disk / "output"
+        assert run_build("publish", fixture_site.content, output, siteurl=SITE).status == 0
+        live = files_of(output)
+        fixture_site.edit("conditions/bunions.md", "Title: Bunions\n", "Title: Bunions, again\n")
+        result = run_build("publish", fixture_site.content, output, siteurl=SITE)
+        assert result.status == 1
+        assert result.lines == [
+            f"{disk}: disk: is full (No space left on device) (free some space on the disk that holds {disk}, "
+            "then publish again)",
+            "Publish failed: 1 error. output/ was not changed."], result.log
+        assert files_of(output) == live
+        assert [p.name for p in disk.iterdir() if ".staging-" in p.name] == []
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)
+
+
+def test_a_folder_that_cannot_be_written_to_is_one_line_and_keeps_the_live_site(fixture_site):
+    assert fixture_site.publish().status == 0
+    live = files_of(fixture_site.output)
+    folder = fixture_site.base
+    (folder / ".output.lock").unlink()
+    locked = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, text=True)
+    if locked.returncode != 0:  # immutable: not even root may add a file to it
+        _no_fault(f"chattr +i: {locked.stderr.strip()}")
+    try:
+        fixture_site.edit("conditions/bunions.md", "Title: Bunions\n", "Title: Bunions, again\n")
+        result = fixture_site.publish()
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], check=False)
+    assert result.status == 1
+    assert result.lines == [
+        f"{folder}: folder: cannot be written to (Operation not permitted) (let this user write to {folder}, "
+        "or build elsewhere with --output)",
+        "Publish failed: 1 error. output/ was not changed."], result.log
+    assert files_of(fixture_site.output) == live

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import functools
 import gc
 import logging
@@ -189,6 +190,11 @@ def run_pelican(settings_file: Path, output: Path, extra: dict | None = None,
         complete = True
     except StopBuild as exc:  # its problems are reported already; nothing was written
         built = getattr(exc, "clinic_build", None)
+    except OSError as exc:
+        built = getattr(exc, "clinic_build", None)
+        if not (disk := disk_problem(exc, output)):
+            raise
+        collector.problems.append(disk)
     except Exception as exc:  # a crash is one more problem, not a traceback for the webmaster
         built = getattr(exc, "clinic_build", None)
         where = traceback.extract_tb(exc.__traceback__)[-1]
@@ -235,7 +241,8 @@ def precompress(output: Path, built: clinic.Build) -> list[Problem]:
             write_copies(output, built.settings.precompress_text_extensions, built.settings.precompress_min_size,
                          done=done)
     except OSError as exc:
-        return [Problem("build", None, "precompress", str(exc), "check the free disk space and try again")]
+        return [disk_problem(exc, output) or
+                Problem("build", None, "precompress", str(exc), "check the free disk space and try again")]
     return []
 
 
@@ -250,8 +257,16 @@ def build(mode: str, output: Path, settings_file: Path, stream=sys.stdout, extra
     One build of an output folder at a time: another waits for it (FolderLock)."""
     def say(line: str) -> None:
         print(line, file=stream, flush=True)
-    with FolderLock(output, say):
-        return _build(mode, output, settings_file, stream, extra, background_search, collect_later, session, say)
+    try:
+        with FolderLock(output, say):
+            return _build(mode, output, settings_file, stream, extra, background_search, collect_later, session, say)
+    except OSError as exc:  # the lock or the staging folder, beside output/
+        problem = disk_problem(exc, output)
+        if problem is None:
+            raise
+        say(problem.format())
+        say(f"\n{'Publish' if mode == 'publish' else 'Build'} failed: 1 error. output/ was not changed.")
+        return 1
 
 
 def _build(mode, output, settings_file, stream, extra, background_search, collect_later, session, say) -> int:
@@ -325,6 +340,23 @@ def _build(mode, output, settings_file, stream, extra, background_search, collec
             built.close()  # a Pagefind run, a second process or a thread the build left
         if strict and target.exists():
             shutil.rmtree(target, ignore_errors=True)
+
+
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+NOT_ALLOWED = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def disk_problem(exc: OSError, output: Path) -> Problem | None:
+    """A full disk, or a folder the build may not write to, as one line naming
+    the folder: the commonest ways a publish fails that no content fixes."""
+    folder = Path(output).resolve().parent
+    if exc.errno in DISK_FULL:
+        return Problem(str(folder), None, "disk", f"is full ({exc.strerror})",
+                       f"free some space on the disk that holds {folder}, then publish again")
+    if exc.errno in NOT_ALLOWED:
+        return Problem(str(folder), None, "folder", f"cannot be written to ({exc.strerror})",
+                       f"let this user write to {folder}, or build elsewhere with --output")
+    return None
 
 
 def address_settings(address: str) -> dict:
