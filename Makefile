@@ -11,7 +11,7 @@ OUTPUTDIR := output
 PORT ?= 8000
 N ?= 100
 
-.PHONY: help pins html clean regenerate serve devserver publish test screenshots bench readability review-report new-condition new-procedure rsync_upload s3_upload github
+.PHONY: help pins html clean regenerate serve devserver publish test screenshots bench readability review-report new-condition new-procedure rsync_upload rollback s3_upload github
 
 help:
 	@echo 'Commands for the clinic site:'
@@ -28,7 +28,8 @@ help:
 	@echo '  make new-condition SLUG=heel-bursitis TITLE="Heel bursitis"   start a new condition page'
 	@echo '  make new-procedure SLUG=... TITLE="..."   start a new procedure page (also new-treatment)'
 	@echo '  make bench N=1000     measure build speed on N generated articles (FEATURES=1: what each feature costs)'
-	@echo '  make rsync_upload     publish, then copy output/ to the server over SSH (DRY_RUN=1 to preview)'
+	@echo '  make rsync_upload     publish, then copy output/ to the server over SSH as a new release (DRY_RUN=1 to preview)'
+	@echo '  make rollback         make the release before the live one live again (after make rsync_upload)'
 	@echo '  make s3_upload        publish, then upload output/ to Amazon S3 (DRY_RUN=1 to preview)'
 	@echo '  make github           publish, then push output/ to the gh-pages branch (DRY_RUN=1 to preview)'
 	@echo '  make help             show this list'
@@ -115,6 +116,10 @@ bench: $(DEPS)
 # DRY_RUN=1 shows what would be done without doing it.
 rsync_upload: publish
 	$(PYTHON) tools/upload.py rsync
+
+# The release before the live one, live again (after make rsync_upload).
+rollback: $(DEPS)
+	$(PYTHON) tools/upload.py rollback
 
 s3_upload: publish
 	$(PYTHON) tools/upload.py s3

@@ -180,41 +180,61 @@ def test_s3_with_a_missing_bucket_is_one_clear_line(project, s3_server, tmp_path
     one_line_error(run("s3", project / "output", **env), "does not exist", "S3_BUCKET")
 
 
-# --- rsync into a local folder ----------------------------------------------------------------
+# --- rsync into a local folder: releases and a `current` link ------------------------------
 
-def test_rsync_makes_the_folder_an_exact_copy(project, tmp_path):
+def releases_of(www: Path) -> list[str]:
+    return sorted(p.name for p in (www / "releases").iterdir())
+
+
+def test_rsync_uploads_a_new_release_switches_current_and_keeps_five(project, tmp_path):
     need("rsync")
     out, www = project / "output", tmp_path / "www"
-    www.mkdir()
-    (www / "old-page").mkdir()
-    (www / "old-page" / "index.html").write_text("removed")
     done = run("rsync", out, SSH_HOST="", SSH_TARGET_DIR=str(www))
     assert done.returncode == 0, done.stdout + done.stderr
-    assert tree_hash(www) == tree_hash(out)
-    assert "rsync -avc --delete" in done.stdout
+    (first,) = releases_of(www)
+    assert os.readlink(www / "current") == f"releases/{first}"
+    assert tree_hash(www / "current") == tree_hash(out)
     # readable by the web server, whatever the mode of the build folder
-    assert oct(www.stat().st_mode & 0o777) == "0o755"
-    assert all(p.stat().st_mode & 0o777 == (0o755 if p.is_dir() else 0o644) for p in www.rglob("*"))
-    # run again after a change: only the change arrives, removed files go
+    live = (www / "current").resolve()
+    assert oct(live.stat().st_mode & 0o777) == "0o755"
+    assert all(p.stat().st_mode & 0o777 == (0o755 if p.is_dir() else 0o644) for p in live.rglob("*"))
+    assert done.stdout.strip().splitlines()[-1] == f"Uploaded: current is now releases/{first}."
+    # the next release: what changed is copied, the rest linked to the last release
     (out / "about" / "index.html").unlink()
-    assert run("rsync", out, SSH_HOST="", SSH_TARGET_DIR=str(www)).returncode == 0
-    assert tree_hash(www) == tree_hash(out)
+    second = run("rsync", out, SSH_HOST="", SSH_TARGET_DIR=str(www))
+    assert second.returncode == 0, second.stderr
+    first_, new = releases_of(www)
+    assert first_ == first and os.readlink(www / "current") == f"releases/{new}"
+    assert tree_hash(www / "current") == tree_hash(out)
+    assert (www / "releases" / first / "about" / "index.html").exists(), "the last release is kept whole"
+    same = (www / "releases" / first / "index.html").stat(), (www / "releases" / new / "index.html").stat()
+    assert same[0].st_ino == same[1].st_ino, "an unchanged file is a link to the last release's, not a copy"
+    assert second.stdout.strip().splitlines()[-1] == (
+        f"Uploaded: current is now releases/{new} (before: releases/{first}; `make rollback` goes back to it).")
+    # rollback, and back to the newest with the next upload
+    back = run("rollback", out, SSH_HOST="", SSH_TARGET_DIR=str(www))
+    assert back.returncode == 0, back.stderr
+    assert os.readlink(www / "current") == f"releases/{first}"
+    assert back.stdout.strip().splitlines()[-1] == (
+        f"Rolled back: current is now releases/{first}. The next `make rsync_upload` makes a new release.")
+    one_line_error(run("rollback", out, SSH_HOST="", SSH_TARGET_DIR=str(www)),
+                   f"there is no release before {first}")
+    for _ in range(5):
+        assert run("rsync", out, SSH_HOST="", SSH_TARGET_DIR=str(www)).returncode == 0
+    kept = releases_of(www)
+    assert len(kept) == 5 and first not in kept and os.readlink(www / "current") == f"releases/{kept[-1]}"
 
 
 def test_rsync_dry_run_changes_nothing_and_shows_the_ssh_command(project, tmp_path):
     www = tmp_path / "www"
     www.mkdir()
-    (www / "keep.html").write_text("still here")
-    before = tree_hash(www)
     done = run("rsync", project / "output", DRY_RUN="1", SSH_HOST="", SSH_TARGET_DIR=str(www))
-    assert done.returncode == 0, done.stderr
-    assert tree_hash(www) == before
-    assert "DRY_RUN=1: nothing was copied." in done.stdout
+    assert done.returncode == 0 and list(www.iterdir()) == []
     remote = run("rsync", project / "output", DRY_RUN="1", SSH_HOST="web.example", SSH_PORT="2222",
-                 SSH_USER="clinic", SSH_TARGET_DIR="/srv/www/")
+                 SSH_USER="deploy", SSH_TARGET_DIR="/srv/site")
     assert remote.returncode == 0, remote.stderr
-    assert (f"rsync -e 'ssh -p 2222' -avc --delete --chmod=D755,F644 {project / 'output'}/ "
-            "clinic@web.example:/srv/www/") in remote.stdout
+    assert (f"rsync -e 'ssh -p 2222' -ac --delete --chmod=D755,F644 {project / 'output'}/ "
+            "'deploy@web.example:/srv/site/releases/<time>/'") in remote.stdout
 
 
 def test_rsync_missing_is_one_clear_line(project, tmp_path):
@@ -298,3 +318,135 @@ def test_github_outside_a_repository_is_one_clear_line(project):
     need("git")
     one_line_error(run("github", project / "output", GIT_CEILING_DIRECTORIES=str(project.parent)),
                    "is not a git repository")
+
+
+# --- an upload cut off midway: the served site still works, old or new ---------------------
+
+def second_version(site, tmp_path) -> Path:
+    """The site a webmaster's next publish makes: a page added, one removed, a title changed."""
+    from conftest import CONTENT, FixtureSite, run_build
+    fs = FixtureSite(tmp_path / "next", CONTENT)
+    fs.write("pages/parking.md", "Title: Parking\nSummary: Where to park.\n\nThe car park is next to the door.\n")
+    fs.edit("pages/about.md", "\n\n", "\n\nWe have a car park: see [parking]({filename}/pages/parking.md).\n\n")
+    (fs.content / "guides" / "foot-surgery-for-chronic-pain.md").unlink()
+    fs.edit("guides/recovery-after-foot-surgery.md", "({filename}/guides/foot-surgery-for-chronic-pain.md)",
+            "(/guides/)")
+    fs.edit("conditions/bunions.md", "Title: Bunions\n", "Title: Bunions (hallux valgus)\n")
+    built = run_build("publish", fs.content, tmp_path / "next" / "output")
+    assert built.status == 0, built.log
+    return built.output
+
+
+def links_of(html: str) -> list[str]:
+    from bs4 import BeautifulSoup
+    soup = BeautifulSoup(html, "html.parser")
+    found = [t.get("href") for t in soup.find_all(["a", "link"])] + [t.get("src") for t in soup.find_all(["script", "img"])]
+    return [u.split("#")[0] for u in found if u and u.startswith("/") and not u.startswith("//")]
+
+
+def crawl(get) -> dict[str, int]:
+    """Every page reachable from the home page, and every file each uses: their status.
+    get(path) -> (status, body)."""
+    seen, todo, status = set(), ["/"], {}
+    while todo:
+        path = todo.pop()
+        if path in seen or not path:
+            continue
+        seen.add(path)
+        code, body = get(path)
+        status[path] = code
+        if code == 200 and (path.endswith("/") or path.endswith(".html")):
+            todo += links_of(body.decode("utf-8", "replace"))
+    return status
+
+
+def test_an_rsync_upload_cut_off_midway_leaves_a_working_site(project, site, tmp_path):
+    """An upload killed at random moments: nginx, serving `current`, serves the old
+    release or the new one, every page reachable and every file it uses there."""
+    import random
+    import signal
+    import time
+    import urllib.error
+    import urllib.request
+
+    from test_headers_nginx import Nginx, free_port
+    need("rsync")
+    old, new = project / "output", second_version(site, tmp_path)
+    www = tmp_path / "www"
+    assert run("rsync", old, SSH_HOST="", SSH_TARGET_DIR=str(www)).returncode == 0
+    server = Nginx(tmp_path / "nginx", www / "current", free_port())
+
+    def get(path):
+        try:
+            with urllib.request.urlopen(server.url + path, timeout=10) as r:
+                return r.status, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, b""
+    rng = random.Random(os.environ.get("CLINIC_CRASH_SEED", "7"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SSH_", "DRY_RUN"))}
+    env.update(SSH_HOST="", SSH_TARGET_DIR=str(www))
+    try:
+        started = time.perf_counter()
+        assert run("rsync", new, SSH_HOST="", SSH_TARGET_DIR=str(www)).returncode == 0
+        took = time.perf_counter() - started
+        for i in range(6):
+            proc = subprocess.Popen([sys.executable, str(UPLOAD), "rsync", "--output", str(old if i % 2 else new)],
+                                    env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                    start_new_session=True)
+            time.sleep(rng.uniform(0, took))
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            live = tree_hash((www / "current").resolve())
+            assert live in (tree_hash(old), tree_hash(new)), f"kill {i}: current is neither site"
+            broken = {path: code for path, code in crawl(get).items() if code != 200}
+            assert broken == {}, f"kill {i}"
+    finally:
+        server.stop()
+    # the next upload removes what the stopped ones left, and says so
+    unfinished = sorted(set(releases_of(www)) - set((www / "releases.txt").read_text().split()))
+    done = run("rsync", new, SSH_HOST="", SSH_TARGET_DIR=str(www))
+    assert done.returncode == 0, done.stderr
+    if unfinished:
+        assert f"Removed what an upload that was stopped left in releases/: {', '.join(unfinished)}." in done.stdout
+    history = (www / "releases.txt").read_text().split()
+    assert set(releases_of(www)) <= set(history)
+
+
+def test_an_s3_upload_cut_off_midway_leaves_a_working_bucket(project, site, bucket, tmp_path):
+    """Killed at random moments: the bucket serves every page reachable from the
+    home page, and every file each uses, old or new; nothing is deleted until
+    everything else is there."""
+    import random
+    import signal
+    import time
+
+    client, name, env = bucket
+    old, new = project / "output", second_version(site, tmp_path)
+    assert run("s3", old, **env).returncode == 0
+    keys = lambda: {o["Key"] for page in client.get_paginator("list_objects_v2").paginate(Bucket=name)  # noqa: E731
+                    for o in page.get("Contents", [])}
+
+    def get(path):
+        key = path.lstrip("/") + ("index.html" if path.endswith("/") else "")
+        if key not in present:
+            return 404, b""
+        body = client.get_object(Bucket=name, Key=key)["Body"].read()
+        return 200, gzip.decompress(body) if body[:2] == b"\x1f\x8b" else body
+    full = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "S3_", "DRY_RUN"))}
+    full.update(env)
+    rng = random.Random(os.environ.get("CLINIC_CRASH_SEED", "7"))
+    started = time.perf_counter()
+    assert run("s3", new, **env).returncode == 0
+    took = time.perf_counter() - started
+    for i in range(4):
+        proc = subprocess.Popen([sys.executable, str(UPLOAD), "s3", "--output", str(old if i % 2 else new)],
+                                env=full, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True)
+        time.sleep(rng.uniform(0, took))
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        present = keys()
+        broken = {path: code for path, code in crawl(get).items() if code != 200}
+        assert broken == {}, f"kill {i}"

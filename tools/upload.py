@@ -1,6 +1,7 @@
 """Put output/ on the web host: `make rsync_upload`, `make s3_upload`, `make github`.
 
-    python tools/upload.py rsync        copy output/ to the server over SSH
+    python tools/upload.py rsync        copy output/ to the server over SSH, as a new release
+    python tools/upload.py rollback     make the release before the live one live again
     python tools/upload.py s3           upload output/ to an S3 bucket
     python tools/upload.py github       push output/ to the GitHub Pages branch
     python tools/upload.py nginx-conf   print the nginx server block (deploy/nginx.conf)
@@ -13,8 +14,11 @@ variable of the same name overrides each one for a single run:
 SSH_HOST, SSH_PORT, SSH_USER, SSH_TARGET_DIR, S3_BUCKET, GITHUB_PAGES_BRANCH,
 GITHUB_PAGES_CNAME; and GITHUB_PAGES_REMOTE (default: origin).
 
-- rsync: `rsync -e "ssh -p PORT" -avc --delete output/ USER@HOST:DIR/`. With
-  SSH_HOST set to an empty value, DIR is a folder on this computer.
+- rsync: into a new folder DIR/releases/<time>/ on USER@HOST (over SSH, or a
+  folder on this computer with SSH_HOST empty), unchanged files hard-linked to
+  the last release; then DIR/current, the web server's document root, is
+  pointed at it in one rename. The last five releases stay.
+- rollback: DIR/current back to the release before it.
 - s3: every file with its Content-Type and Cache-Control (pages short,
   fingerprinted files a year and immutable, the rest CLINIC_CACHE_OTHER).
   Where output/ has a gzip copy next to a text file (site.css.gz), the
@@ -94,42 +98,149 @@ def site_files(output: Path) -> list[str]:
     return sorted(p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file())
 
 
-# --- rsync ------------------------------------------------------------------------
+# --- rsync: releases and a `current` link ----------------------------------------------
+# Each upload goes into a new folder, SSH_TARGET_DIR/releases/<time>/, unchanged
+# files hard-linked to the release before it (rsync --link-dest), and only when
+# it is complete does `current` (the web server's document root) point to it:
+# one rename, so a visitor sees the old site or the new one, never half of each.
+# The last KEEP releases stay, for `make rollback`. The same shell commands run
+# over SSH, or in a local folder when SSH_HOST is empty (how the tests run them).
 
-def rsync_command(settings: dict, output: Path) -> list[str]:
-    host, target = str(settings["SSH_HOST"] or ""), str(settings["SSH_TARGET_DIR"]).rstrip("/")
+RELEASES, CURRENT, KEEP = "releases", "current", 5
+HISTORY = "releases.txt"  # every release that went live, oldest first: an upload that was stopped is not one
+
+
+class Server:
+    """SSH_TARGET_DIR on the server (or on this computer), and the commands run there."""
+
+    def __init__(self, settings: dict):
+        self.host = str(settings["SSH_HOST"] or "")
+        self.port = int(settings["SSH_PORT"] or 22)
+        self.user = settings.get("SSH_USER")
+        self.dir = str(settings["SSH_TARGET_DIR"]).rstrip("/")
+
+    @property
+    def login(self) -> str:
+        return f"{self.user}@{self.host}" if self.user else self.host
+
+    @property
+    def where(self) -> str:
+        return f"{self.login}:{self.dir}" if self.host else self.dir
+
+    def shell(self, script: str) -> list[str]:
+        return ["ssh", "-p", str(self.port), self.login, script] if self.host else ["sh", "-c", script]
+
+    def run(self, script: str) -> str:
+        done = subprocess.run(self.shell(script), capture_output=True, text=True)
+        if done.returncode != 0:
+            message = ((done.stderr or done.stdout).strip().splitlines() or ["no message"])[-1]
+            raise UploadError(f"the command on {'the server' if self.host else 'this computer'} failed ({message}): "
+                              "check SSH_HOST, SSH_USER, SSH_PORT and SSH_TARGET_DIR")
+        return done.stdout
+
+    def releases(self) -> tuple[list[str], str | None, list[str]]:
+        """The release folders (oldest first), the one `current` points to, and
+        those that went live, in order (an upload stopped midway left the others)."""
+        d = shlex.quote(self.dir)
+        out = self.run(f"mkdir -p {d}/{RELEASES} && ls -1 {d}/{RELEASES} && echo '--' && "
+                       f"(readlink {d}/{CURRENT} || true) && echo '--' && (cat {d}/{HISTORY} 2>/dev/null || true)")
+        names, current, history = (out.split("--\n") + ["", ""])[:3]
+        names = sorted(n for n in names.split() if n)
+        current = current.strip().rsplit("/", 1)[-1] or None
+        live = [r for r in history.split() if r in names]
+        if current in names and current not in live:
+            live.append(current)  # stopped between going live and being written down
+        return names, current, live
+
+    def went_live(self, release: str) -> None:
+        self.run(f"echo {shlex.quote(release)} >> {shlex.quote(self.dir)}/{HISTORY}")
+
+    def point_current_to(self, release: str) -> None:
+        """One rename: the web server follows `current` to the old release or the new one."""
+        d, tmp = shlex.quote(self.dir), f"{CURRENT}.new-{os.getpid()}"
+        self.run(f"cd {d} && ln -s {RELEASES}/{shlex.quote(release)} {tmp} && mv -T {tmp} {CURRENT}")
+
+    def remove(self, releases: list[str]) -> None:
+        if releases:
+            d = shlex.quote(self.dir)
+            self.run(" && ".join(f"rm -rf {d}/{RELEASES}/{shlex.quote(r)}" for r in releases))
+
+
+def release_name(existing: list[str]) -> str:
+    import datetime as dt
+    name = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    n, found = 1, name
+    while found in existing:
+        n += 1
+        found = f"{name}-{n}"
+    return found
+
+
+def rsync_command(settings: dict, output: Path, release: str = "<time>", previous: str | None = None) -> list[str]:
+    server = Server(settings)
     # --chmod: make publish builds in a private temporary folder (mode 700);
     # without it rsync -a would give the server's folder that mode too and the
     # web server could not read the site.
-    cmd = ["rsync", "-avc", "--delete", "--chmod=D755,F644"]
-    if host:
-        cmd[1:1] = ["-e", f"ssh -p {int(settings['SSH_PORT'])}"]
-        user = settings.get("SSH_USER")
-        dest = f"{user}@{host}:{target}/" if user else f"{host}:{target}/"
-    else:
-        dest = f"{target}/"
-    return cmd + [f"{output}/", dest]
+    cmd = ["rsync", "-ac", "--delete", "--chmod=D755,F644"]
+    if previous:
+        cmd.append(f"--link-dest=../{previous}")  # an unchanged file: a hard link, not a copy
+    if server.host:
+        cmd[1:1] = ["-e", f"ssh -p {server.port}"]
+    return cmd + [f"{output}/", f"{server.where}/{RELEASES}/{release}/"]
+
+
+def to_remove(live: list[str], current: str | None, new: str) -> list[str]:
+    """The releases that went live before the last KEEP; never the new one nor the one live before it."""
+    keep = set((live + [new])[-KEEP:]) | {new, current}
+    return [r for r in live if r not in keep]
 
 
 def rsync(settings: dict, output: Path, dry: bool) -> None:
-    cmd = rsync_command(settings, output)
-    where = (f"{cmd[-1]} over SSH (port {int(settings['SSH_PORT'])})" if settings["SSH_HOST"]
-             else f"the folder {cmd[-1]} on this computer (SSH_HOST is empty)")
-    print(f"rsync: copy {shown(output)}/ ({len(site_files(output))} files) to {where}; "
-          f"files there that are not in {shown(output)}/ are deleted.")
-    print("  $ " + shlex.join(cmd))
+    server = Server(settings)
+    how = f"over SSH (port {server.port})" if server.host else "on this computer (SSH_HOST is empty)"
+    print(f"rsync: copy {shown(output)}/ ({len(site_files(output))} files) into a new folder in "
+          f"{server.where}/{RELEASES}/ {how}, then point {server.where}/{CURRENT} at it; the last {KEEP} "
+          "releases stay, for `make rollback`.")
     if dry:
+        print("  $ " + shlex.join(rsync_command(settings, output)))
         print("DRY_RUN=1: nothing was copied.")
         return
     if shutil.which("rsync") is None:
         raise UploadError("rsync is not installed: install it (apt-get install rsync, or brew install rsync)")
-    if settings["SSH_HOST"] and shutil.which("ssh") is None:
+    if server.host and shutil.which("ssh") is None:
         raise UploadError("ssh is not installed: install it (apt-get install openssh-client)")
+    releases, current, live = server.releases()
+    unfinished = [r for r in releases if r not in live]
+    if unfinished:
+        server.remove(unfinished)
+        print(f"Removed what an upload that was stopped left in {RELEASES}/: {', '.join(unfinished)}.")
+    release = release_name(releases)
+    cmd = rsync_command(settings, output, release, current if current in live else None)
+    print("  $ " + shlex.join(cmd))
     done = subprocess.run(cmd)
     if done.returncode != 0:
-        raise UploadError(f"rsync stopped with exit status {done.returncode} (its message is above): "
-                          "check SSH_HOST, SSH_USER, SSH_PORT and SSH_TARGET_DIR")
-    print("Uploaded.")
+        raise UploadError(f"rsync stopped with exit status {done.returncode} (its message is above); the live "
+                          "site was not changed: check SSH_HOST, SSH_USER, SSH_PORT and SSH_TARGET_DIR")
+    server.point_current_to(release)
+    server.went_live(release)
+    server.remove(to_remove(live, current, release))
+    print(f"Uploaded: {CURRENT} is now {RELEASES}/{release}"
+          + (f" (before: {RELEASES}/{current}; `make rollback` goes back to it)." if current else "."))
+
+
+def rollback(settings: dict, dry: bool) -> None:
+    server = Server(settings)
+    _, current, live = server.releases()
+    if current not in live or live.index(current) == 0:
+        raise UploadError(f"there is no release before {current or 'the current one'} in "
+                          f"{server.where}/{RELEASES}/ to go back to")
+    before = live[live.index(current) - 1]
+    print(f"rollback: point {CURRENT} at {RELEASES}/{before} instead of {RELEASES}/{current}.")
+    if dry:
+        print("DRY_RUN=1: nothing was changed.")
+        return
+    server.point_current_to(before)
+    print(f"Rolled back: {CURRENT} is now {RELEASES}/{before}. The next `make rsync_upload` makes a new release.")
 
 
 # --- S3 --------------------------------------------------------------------------------
@@ -163,7 +274,7 @@ def s3_objects(output: Path, settings: dict) -> list[S3Object]:
         else:
             source, encoding = output / rel, None
         objects.append(S3Object(rel, source, headers.content_type(rel), headers.cache_control(rel, clinic), encoding))
-    return sorted(objects, key=lambda o: (headers.is_html(o.key), o.key))
+    return sorted(objects, key=lambda o: (headers.is_html(o.key), o.key))  # s3() puts new pages first
 
 
 def s3_client():
@@ -216,12 +327,17 @@ def s3(settings: dict, output: Path, dry: bool) -> None:
     wanted = {o.key for o in objects}
     try:
         client = s3_client()
-        stale = sorted(bucket_keys(client, bucket) - wanted)
+        present = bucket_keys(client, bucket)
+        stale = sorted(present - wanted)
     except (BotoCoreError, ClientError) as exc:
         if not dry:
             raise s3_error(exc, bucket) from None
         print(f"  (cannot list the bucket to show what would be deleted: {s3_error(exc, bucket)})")
-        stale = []
+        present, stale = set(), []
+    # Stopped at any point, the bucket still works: every other file first, then
+    # the pages the bucket does not have yet (nothing links to them until the
+    # pages it has are replaced), then those; what is gone is deleted last.
+    objects = sorted(objects, key=lambda o: (headers.is_html(o.key), o.key in present, o.key))
     for key in stale:
         print(f"  delete {key}")
     if dry:
@@ -303,14 +419,15 @@ def github(settings: dict, output: Path, dry: bool) -> None:
 
 def nginx_conf_text(settings: dict) -> str:
     host = urlsplit(settings_model.of(settings).address).hostname or str(settings["SSH_HOST"] or "_")
-    return headers.nginx_conf(settings_model.of(settings), root=str(settings["SSH_TARGET_DIR"]).rstrip("/"), server_name=host)
+    root = f"{str(settings['SSH_TARGET_DIR']).rstrip('/')}/{CURRENT}"  # the live release (make rsync_upload)
+    return headers.nginx_conf(settings_model.of(settings), root=root, server_name=host)
 
 
 # --- Command line -----------------------------------------------------------------------
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("target", choices=["rsync", "s3", "github", "nginx-conf"])
+    parser.add_argument("target", choices=["rsync", "rollback", "s3", "github", "nginx-conf"])
     parser.add_argument("--output", default=None, help="the built site (default: the settings' OUTPUT_PATH)")
     parser.add_argument("--settings", default=str(ROOT / "publishconf.py"), help="settings file")
     args = parser.parse_args(argv)
@@ -318,6 +435,9 @@ def main(argv=None) -> int:
         settings = load_settings(Path(args.settings).resolve())
         if args.target == "nginx-conf":
             sys.stdout.write(nginx_conf_text(settings))
+            return 0
+        if args.target == "rollback":
+            rollback(settings, dry_run())
             return 0
         output = Path(args.output or settings["OUTPUT_PATH"])
         check_output(output)

@@ -377,7 +377,7 @@ def nginx_conf(clinic, *, root: str, server_name: str) -> str:
     """deploy/nginx.conf: the server block with a note on where it comes from and where it goes."""
     note = [
         "# nginx server block for the clinic site. Generated from pelicanconf.py",
-        "# (CLINIC_SECURITY_HEADERS, CLINIC_CACHE_*, SSH_TARGET_DIR) and publishconf.py (SITEURL) by",
+        "# (CLINIC_SECURITY_HEADERS, CLINIC_CACHE_*, SSH_TARGET_DIR) and publishconf.py (CLINIC_ADDRESS) by",
         "#     python tools/upload.py nginx-conf > deploy/nginx.conf",
         "# Do not edit by hand: change the settings and run that command (a test checks",
         "# this file matches the settings). Install: see deploy/README.md.",
