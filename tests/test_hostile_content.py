@@ -113,6 +113,20 @@ def test_metadata_that_would_write_a_page_elsewhere_stops_publish_with_one_line(
     assert not (fixture_site.base.parent / "outside.html").exists()
 
 
+@pytest.mark.parametrize("line,message", [
+    ("Slug: ../../outside", "Slug: sets where the page is written, which the site takes from the file's name and "
+     "folder (remove this line; to move a page, rename its file and add Moved-from: with the old address)"),
+    ("Template: ../../../etc/passwd", "Template: '../../../etc/passwd' is not a page template (known templates: "
+     "appointments, contact, page)"),
+])
+def test_a_slug_or_template_that_leaves_the_site_stops_publish_with_one_line(fixture_site, line, message):
+    before = live_site(fixture_site)
+    fixture_site.edit("pages/about.md", "Title:", f"{line}\nTitle:")
+    result = fixture_site.publish()
+    assert result.lines == [f"content/pages/about.md:1: {message}", "Publish failed: 1 error. output/ was not changed."]
+    assert tree_hash(fixture_site.output) == before
+
+
 def test_a_link_in_content_to_a_file_outside_the_project_stops_publish(fixture_site, tmp_path_factory):
     secret = tmp_path_factory.mktemp("elsewhere") / "secret.txt"
     secret.write_text("not for the web")

@@ -79,7 +79,7 @@ class Collector(logging.Handler):
         """Our own checks name the file and the fix more precisely than Pelican's
         message about the same file, so drop Pelican's when ours covers it."""
         ours = {p.path for p in self.problems if p.severity == "error"}
-        shared = {Path(p.path).stem.lower() for p in self.problems if p.message.startswith(STOPS_WRITING)}
+        shared = {Path(p.path).stem.lower() for p in self.problems if p.message.startswith(STOPS_WRITING[0])}
         our_links = "\n".join(p.message for p in self.problems if p.field == "link")
         return self.problems + [p for p in self.pelican if p.path not in ours
                                 and not self.follows_from(p, ours) and not self.same_slug(p, shared)

@@ -38,7 +38,12 @@ class StopBuild(Exception):
 
 # The problems that stop a build before it writes anything (see StopBuild).
 STOPS_WRITING = ("has the same address as ", "sets where the page is written",
-                 "so nothing is built until it is gone")
+                 "so nothing is built until it is gone", "is not a page template")
+
+
+def stops_writing(problem: "Problem") -> bool:
+    """A problem after which Pelican would write a page where it must not, or crash."""
+    return problem.severity == "error" and any(s in problem.message for s in STOPS_WRITING)
 
 
 def closest(word: str, choices, n: int = 3) -> list[str]:

@@ -30,7 +30,7 @@ from ..checks.sources import check_site, with_blocks_inline
 from ..model.blocks import ATTRIBUTE, PLACEHOLDER as PLACEHOLDER_RE
 from ..model import relations
 from ..model.paths import RealPaths, display_paths
-from ..model.problems import STOPS_WRITING, Problem, StopBuild
+from ..model.problems import Problem, StopBuild, stops_writing
 from ..model.rules import CONTENT_KEYS, EMERGENCY_NUMBER, KINDS
 from . import images, jsonld, sections
 from .blocks import fill
@@ -91,9 +91,9 @@ class ClinicGenerator(Generator):
             obj.clinic = meta
             obj.kind = meta.kind
         problems += validate.validate_site(metas, unread)
-        if any(p.severity == "error" and p.message.startswith(STOPS_WRITING) for p in problems):
+        if any(stops_writing(p) for p in problems):
             report(problems)  # every problem found so far, then no page is written
-            raise StopBuild("two source files have one address")
+            raise StopBuild("a problem that would write a page where it must not")
 
         index = relations.build_index(metas, vocab, clinic.related_limit)
         self.index, self.by_path = index, by_path
