@@ -151,11 +151,17 @@ def test_controls_are_at_least_24_by_24(browser, browser_site):
     for kind in ("home", "condition", "search-results", "a-to-z"):
         for width in WIDTHS.values():
             ctx, page = open_page(browser, browser_site, PAGE_TYPES[kind], width)
-            small = page.evaluate("""() => [...document.querySelectorAll('a[href], button, input, select')]
-                .filter(e => e.offsetParent !== null)
-                .filter(e => !e.closest('p, li:not(.clinic-card):not([class*=nav]) , dd, td'))
-                .map(e => [e.outerHTML.slice(0, 80), e.getBoundingClientRect()])
-                .filter(([_, r]) => r.width < 24 || r.height < 24)""")
+            small = []
+            for menu in ("closed", "open"):  # on a phone, the controls behind the Menu button too
+                if menu == "open":
+                    if not page.locator("summary.clinic-menu__button").is_visible():
+                        break
+                    page.click("summary.clinic-menu__button")
+                small += page.evaluate("""() => [...document.querySelectorAll('a[href], button, input, select, summary')]
+                    .filter(e => e.checkVisibility())
+                    .filter(e => !e.closest('p, li:not(.clinic-card):not([class*=nav]) , dd, td'))
+                    .map(e => [e.outerHTML.slice(0, 80), e.getBoundingClientRect()])
+                    .filter(([_, r]) => r.width < 24 || r.height < 24)""")
             ctx.close()
             assert small == [], (kind, width, small)
 
@@ -179,7 +185,7 @@ def test_text_spacing_overrides_do_not_clip(browser, browser_site, kind):
         ctx, page = open_page(browser, browser_site, PAGE_TYPES[kind], width)
         page.add_style_tag(content=TEXT_SPACING)
         clipped = page.evaluate("""() => [...document.querySelectorAll('body *')]
-            .filter(e => !e.classList.contains('clinic-u-visually-hidden') && e.offsetParent !== null)
+            .filter(e => e.checkVisibility() && getComputedStyle(e).clip !== 'rect(0px, 0px, 0px, 0px)')
             .filter(e => { const s = getComputedStyle(e);
                 return (s.overflowX === 'hidden' && e.scrollWidth > e.clientWidth + 1) ||
                        (s.overflowY === 'hidden' && e.scrollHeight > e.clientHeight + 1); })

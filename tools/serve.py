@@ -55,13 +55,19 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             super().log_message(*args)
 
 
+class _HTTPServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)  # a browser that left mid-answer is no error
+
+
 class Server:
     """folder served on 127.0.0.1:port (0: any free port) in a thread; .url is its address."""
 
     def __init__(self, folder: Path, port: int = 0, prefix: str = "", quiet: bool = True):
         handler = functools.partial(type("SiteHandler", (Handler,), {"prefix": prefix.rstrip("/"), "quiet": quiet}),
                                     directory=str(folder))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.httpd = _HTTPServer(("127.0.0.1", port), handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()

@@ -1,0 +1,59 @@
+"""A page a patient can use on a phone (issue 20): the page's own heading near
+the top of a 390 px screen, the menu and search behind one button that works
+with a keyboard and without JavaScript, and both in view on a wide screen."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import published
+
+PHONE, WIDE = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
+
+
+def pages() -> list[str]:
+    return ["/", f"/conditions/{published('conditions')[0]}/", f"/procedures/{published('procedures')[0]}/",
+            "/a-z/", "/search/?q=heel", "/contact/"]
+
+
+@pytest.mark.parametrize("path", pages())
+def test_on_a_phone_the_page_heading_starts_within_250_px(browser, browser_site, path):
+    page = browser.new_page(viewport=PHONE)
+    page.goto(browser_site.url + path)
+    top = page.evaluate("document.querySelector('h1').getBoundingClientRect().top")
+    assert top <= 250, (path, top)
+    assert page.locator("summary.clinic-menu__button").is_visible()
+    assert not page.locator("#clinic-site-search").is_visible(), "the wide screen's search box is hidden"
+    page.close()
+
+
+@pytest.mark.parametrize("script", [True, False])
+def test_the_menu_opens_from_the_keyboard_with_or_without_javascript(browser, browser_site, script):
+    ctx = browser.new_context(viewport=PHONE, java_script_enabled=script)
+    page = ctx.new_page()
+    page.goto(browser_site.url + "/a-z/")
+    menu = page.locator("details.clinic-menu nav")
+    assert not menu.is_visible()
+    page.locator("summary.clinic-menu__button").focus()
+    page.keyboard.press("Enter")
+    assert menu.is_visible()
+    assert page.locator("details.clinic-menu").get_attribute("open") is not None
+    links = page.eval_on_selector_all("details.clinic-menu nav a", "els => els.map(e => e.textContent)")
+    assert "Conditions" in links and "Contact" in links
+    page.fill("#clinic-menu-search", "heel")
+    page.press("#clinic-menu-search", "Enter")
+    page.wait_for_url("**/?q=heel")  # the search page with JavaScript, the A to Z without it
+    ctx.close()
+
+
+def test_on_a_wide_screen_the_menu_and_search_are_in_view_and_the_button_is_not(browser, browser_site):
+    page = browser.new_page(viewport=WIDE)
+    page.goto(browser_site.url + "/")
+    assert not page.locator("summary.clinic-menu__button").is_visible()
+    assert page.locator("#clinic-site-search").is_visible()
+    assert page.locator("header > nav.clinic-nav a", has_text="Conditions").is_visible()
+    # the home page: one heading, and the booking call once (in the header)
+    assert page.locator("h1").count() == 1
+    assert page.locator("h1").inner_text() != page.locator(".clinic-header__name").inner_text()
+    assert page.locator("a[href$='/appointments/']:visible").count() == 1
+    page.close()
