@@ -290,7 +290,7 @@ def test_prints_as_a_clean_handout(browser, browser_site, path, tmp_path):
     assert "(555) 010-0100" in flat
     assert f"Printed from {browser_site.url}{path}" in flat or f"Printed from {path}" in flat
     assert "Last reviewed:" in flat and "Next review due:" in flat
-    for chrome in ("Skip to main content", "Search this site", "Our team", "Book an appointment",
+    for chrome in ("Skip to main content", "Search this site", "Our team", "Book an appointment", "On this page",
                    "Related pages", "Riverside clinic"):
         assert chrome not in flat, chrome
     assert "(https://" in flat, "links show their target"

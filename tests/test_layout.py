@@ -57,3 +57,41 @@ def test_on_a_wide_screen_the_menu_and_search_are_in_view_and_the_button_is_not(
     assert page.locator("h1").inner_text() != page.locator(".clinic-header__name").inner_text()
     assert page.locator("a[href$='/appointments/']:visible").count() == 1
     page.close()
+
+
+def test_a_long_page_has_its_contents_first_after_the_summary_on_a_phone(browser, browser_site):
+    page = browser.new_page(viewport=PHONE)
+    page.goto(browser_site.url + f"/conditions/{published('conditions')[0]}/")
+    sections = page.eval_on_selector_all(".clinic-article__body section > h2", "els => els.map(e => [e.id, e.textContent])")
+    toc = page.eval_on_selector_all(".clinic-toc a", "els => els.map(e => [e.getAttribute('href'), e.textContent])")
+    assert toc == [[f"#{id_}", title] for id_, title in sections] and len(toc) >= 3
+    box = lambda sel: page.locator(sel).first.bounding_box()  # noqa: E731
+    assert box(".clinic-article__summary")["y"] < box(".clinic-toc")["y"] < box(".clinic-review-stamp")["y"]
+    assert not page.locator(".clinic-aside__contact").is_visible(), "the header has the phone and booking on a phone"
+    page.click(".clinic-toc a >> nth=2")
+    assert page.evaluate("location.hash") == toc[2][0]
+    page.close()
+
+
+def test_on_a_wide_screen_the_contents_and_how_to_reach_us_stay_beside_the_text(browser, browser_site):
+    page = browser.new_page(viewport=WIDE)
+    page.goto(browser_site.url + f"/conditions/{published('conditions')[0]}/")
+    body = page.locator(".clinic-article__body").bounding_box()
+    aside = page.locator(".clinic-aside__inner").bounding_box()
+    assert aside["x"] >= body["x"] + body["width"], "beside the text, not below it"
+    page.mouse.wheel(0, 4000)
+    page.wait_for_timeout(200)
+    top = page.evaluate("document.querySelector('.clinic-aside__inner').getBoundingClientRect().top")
+    assert 0 <= top <= 40, "in view while reading"
+    contact = page.locator(".clinic-aside__contact")
+    assert contact.is_visible() and "Book an appointment" in contact.inner_text()
+    page.close()
+
+
+def test_a_page_of_fewer_than_three_sections_has_no_contents_list(browser_site, fixture_site):
+    fixture_site.write("guides/short-guide.md", fixture_site.read(f"guides/{published('guides')[0]}.md").split(
+        "\n## ")[0] + "\n## One part\n\nA short guide. It has one part.\n\n## Two parts\n\nAnd a second part.\n")
+    built = fixture_site.html()
+    assert built.status == 0, built.log
+    assert built.soup("guides/short-guide/index.html").select(".clinic-toc") == []
+    assert built.soup(f"conditions/{published('conditions')[0]}/index.html").select(".clinic-toc li")
