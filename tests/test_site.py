@@ -235,6 +235,24 @@ def test_callouts_announce_their_tier(site):
         assert prefix.strip() in ("Information:", "Non-urgent advice:", "Urgent advice:", "Emergency:")
 
 
+def test_every_callout_that_advises_calling_gives_the_clinics_number(built):
+    """Urgent and non-urgent advice ends with the clinic's phone, as a link that
+    calls it; no page says {clinic_phone} or 'call us' without a number."""
+    site, src = built
+    clinic = yaml.safe_load((src.root / "clinic/clinic.yaml").read_text())
+    tel = "tel:" + re.sub(r"[^\d+]", "", clinic["phone"])
+    found = 0
+    for rel in site.html_files():
+        soup = site.soup(rel)
+        for callout in soup.select(".clinic-callout--urgent, .clinic-callout--non-urgent"):
+            call = callout.select_one(".clinic-callout__call a")
+            assert call is not None and call["href"] == tel and call.get_text() == clinic["phone_display"], rel
+            found += 1
+        assert "{clinic_phone}" not in str(soup), rel
+    assert found or not src.conditions
+    assert not [line for line in site.lines if "with no number to call" in line], site.log
+
+
 def test_the_clinics_details_live_in_one_place():
     """The clinic's name and phone live only in content/clinic/*.yaml, never in the
     theme or the settings, so a real clinic changes them in one file."""
@@ -276,7 +294,7 @@ CONTENT_PROPERTIES = (
     test_term_pages_list_exactly_the_right_articles, test_a_to_z_holds_every_condition_and_synonym,
     test_header_and_footer_come_from_the_clinic_data, test_no_unrendered_template_syntax_anywhere,
     test_every_internal_link_and_asset_resolves, test_every_page_has_one_h1_and_a_canonical_link,
-    test_no_page_has_a_doubled_full_stop)
+    test_no_page_has_a_doubled_full_stop, test_every_callout_that_advises_calling_gives_the_clinics_number)
 
 
 def check_content_properties(site, content: Path) -> None:

@@ -108,6 +108,8 @@ BLOCK_KIND = Kind("block", "blocks", "Shared blocks", "Shared block",
 BLOCK_FOLDER = "blocks"
 # In a block or a page, replaced by the clinic's emergency number (content/clinic/clinic.yaml).
 EMERGENCY_NUMBER = "{emergency_number}"
+# In a page or a block, replaced by the clinic's phone number as a link to call it.
+CLINIC_PHONE = "{clinic_phone}"
 assert all(title in k.sections + k.optional_sections for k in KINDS.values() for _, title in k.roles), \
     "a role names a section of its kind"
 
@@ -123,6 +125,9 @@ CALLOUT_TIERS = {
     "urgent": ("Urgent advice:", "Ask for an urgent appointment if"),
     "emergency": ("Emergency:", "Call the emergency number if"),
 }
+
+# Callouts whose advice is to contact the clinic: each ends with its number.
+CALLOUTS_WITH_PHONE = ("non-urgent", "urgent")
 
 PAGE_TEMPLATES = ("page", "contact", "appointments")
 STATUSES = ("published", "draft", "hidden")

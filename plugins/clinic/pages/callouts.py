@@ -7,6 +7,9 @@ NHS.UK pattern. Unknown tiers are left alone (the validator reports them).
 
     !!! urgent "Ask for an urgent appointment if"
         - the skin around the wound turns red and hot
+
+An urgent or non-urgent callout ends with "Call the clinic on {clinic_phone}",
+which the generator makes the clinic's number, as a link that calls it.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import xml.etree.ElementTree as etree
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from ..model.rules import CALLOUT_TIERS
+from ..model.rules import CALLOUT_TIERS, CALLOUTS_WITH_PHONE, CLINIC_PHONE
 
 
 class CalloutTreeprocessor(Treeprocessor):
@@ -45,6 +48,10 @@ class CalloutTreeprocessor(Treeprocessor):
             hidden.set("class", "clinic-u-visually-hidden")
             hidden.text = prefix + " "
             hidden.tail = text
+            if tier in CALLOUTS_WITH_PHONE:  # the advice is to call: the number is right there
+                call = etree.SubElement(div, "p")
+                call.set("class", "clinic-callout__call")
+                call.text = f"Call the clinic on {CLINIC_PHONE}"
         return None
 
 

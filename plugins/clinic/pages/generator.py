@@ -21,18 +21,19 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from markdown import Markdown
+from markupsafe import Markup
 from pelican.contents import Content
 from pelican.generators import Generator
 from pelican.utils import SafeDatetime
 
-from ..checks import review, safety, validate
+from ..checks import calls, review, safety, validate
 from ..checks.sources import check_site, with_blocks_inline
 from ..model.blocks import ATTRIBUTE, PLACEHOLDER as PLACEHOLDER_RE
 from ..model import relations
 from ..model.paths import RealPaths, display_paths
 from ..model.problems import Problem, StopBuild, stops_writing
-from ..model.rules import CONTENT_KEYS, EMERGENCY_NUMBER, KINDS
-from . import images, jsonld, sections
+from ..model.rules import CLINIC_PHONE, CONTENT_KEYS, EMERGENCY_NUMBER, KINDS
+from . import filters, images, jsonld, sections
 from .blocks import fill
 from .parts import Parts
 
@@ -125,10 +126,12 @@ class ClinicGenerator(Generator):
         Pelican read (before it resolves links, so a block's {filename} links work
         from any page). Done on every build, from the blocks as they are now."""
         number = str(data.clinic.get("emergency_number") or "")
+        phone = data.clinic.get("phone") or ""
+        phone_link = str(Markup('<a href="{}">{}</a>').format(filters.tel(phone), data.clinic.get("phone_display") or phone))
         rendered = {}
         for obj in objects:
             html = getattr(obj, "_content", None)
-            if not html or (ATTRIBUTE not in html and EMERGENCY_NUMBER not in html):
+            if not html or (ATTRIBUTE not in html and EMERGENCY_NUMBER not in html and CLINIC_PHONE not in html):
                 continue
             for name in set(PLACEHOLDER_RE.findall(html)):
                 if name not in rendered and name in blocks:
@@ -137,7 +140,7 @@ class ClinicGenerator(Generator):
                     rendered[name] = md.convert(blocks[name].text.replace(EMERGENCY_NUMBER, number))
             # the number in the text, then in the heading ids Markdown made from that text
             obj._content = fill(html, rendered).replace(EMERGENCY_NUMBER, number).replace(
-                EMERGENCY_NUMBER.strip("{}"), number)
+                EMERGENCY_NUMBER.strip("{}"), number).replace(CLINIC_PHONE, phone_link)
 
     def finish(self):
         """What needs each article's rendered HTML. Pelican renders it on first use and
@@ -167,6 +170,7 @@ class ClinicGenerator(Generator):
             if obj is not None:
                 problems += safety.unsafe(meta.path, obj._content, self.sources_text.get(meta.path, ""),
                                           self.build.address)
+                problems += calls.calls_without_number(meta.path, obj._content, self.sources_text.get(meta.path, ""))
         report(problems)
         # Measured: the source texts are not needed again, and an article's
         # sections are cut from its HTML when its page is written (parts.py);
