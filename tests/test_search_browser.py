@@ -78,7 +78,7 @@ def test_without_javascript_the_search_box_leads_to_the_a_to_z(browser, searched
     page.fill("#clinic-site-search", "bunion")
     page.press("#clinic-site-search", "Enter")
     page.wait_for_url("**/a-z/?q=bunion")
-    assert page.locator("h1").inner_text() == "Conditions A to Z"
+    assert page.locator("h1").inner_text() == "Conditions and treatments A to Z"
     context.close()
 
 

@@ -154,21 +154,43 @@ def test_term_pages_list_exactly_the_right_articles(built):
             assert listed == expected.get((facet, slug), set()), (facet, slug)
 
 
-def test_a_to_z_holds_every_condition_and_synonym(built):
+def _same(name: str) -> str:
+    """The test's own reading of 'the same name': case, spaces, hyphens, apostrophes, a plural s."""
+    word = re.sub(r"[\s'\u2019-]+", "", name.lower())
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
+def test_a_to_z_holds_every_condition_and_treatment_once_with_its_other_names(built):
     site, src = built
     soup = site.soup("a-z/index.html")
     items = [li.get_text(" ", strip=True) for li in soup.select(".clinic-az-list li")]
-    for term in src.taxonomy["condition"]["terms"]:
-        url = f"/conditions/{term['slug']}/"
-        assert any(li.select_one(f'a[href="{url}"]') and li.get_text(strip=True) == term["label"]
+    pages = [("conditions", "condition", slug) for slug in src.conditions] + \
+            [(folder, "procedure", slug) for folder, slugs in (("procedures", src.procedures),
+                                                                ("treatments", src.treatments)) for slug in slugs]
+    expected_names = []
+    for folder, facet, slug in pages:
+        term = next(t for t in src.taxonomy[facet]["terms"] if t["slug"] == slug)
+        url = f"/{folder}/{slug}/"
+        assert any(li.select_one(f'a[href="{url}"]') and li.a.get_text() == term["label"]
                    for li in soup.select(".clinic-az-list li")), term["label"]
+        names = {_same(term["label"])}
+        expected_names.append(term["label"])
         for syn in term.get("synonyms", []):
-            if syn.lower() == term["label"].lower():
+            listed = [li for li in soup.select(".clinic-az-list li")
+                      if li.get_text(" ", strip=True).startswith(f"{syn}: another name for ")]
+            if _same(syn) in names:
+                assert listed == [], f"{syn!r} is {term['label']!r} written differently: listed once"
                 continue
-            li = next((li for li in soup.select(".clinic-az-list li") if li.get_text(" ", strip=True).startswith(syn + " :")
-                       or li.get_text(" ", strip=True).startswith(syn + ":")), None)
-            assert li is not None, (syn, items[:5])
-            assert li.a["href"] == url
+            names.add(_same(syn))
+            expected_names.append(syn)
+            assert any(li.a["href"] == url and li.a.get_text() == term["label"] for li in listed), (syn, items[:5])
+    assert len(items) == len(expected_names)
+    letters = soup.select(".clinic-az-nav li")
+    assert [li.get_text(strip=True)[-1] for li in letters][:26] == [chr(c) for c in range(ord("A"), ord("Z") + 1)]
+    starts = {name[:1].upper() for name in expected_names}
+    for li in letters[:26]:
+        letter = li.get_text(strip=True)[-1]
+        assert (li.a is not None) == (letter in starts), letter  # a letter with nothing under it is not a link
 
 
 def test_home_page_shows_regions_and_featured_conditions_only(site):
@@ -291,7 +313,7 @@ def test_the_full_stop_filter_ends_a_sentence_once():
 CONTENT_PROPERTIES = (
     test_every_page_is_written, test_condition_pages_have_the_sections_in_order_and_the_medical_furniture,
     test_procedure_pages_have_their_sections, test_relations_appear_on_both_sides,
-    test_term_pages_list_exactly_the_right_articles, test_a_to_z_holds_every_condition_and_synonym,
+    test_term_pages_list_exactly_the_right_articles, test_a_to_z_holds_every_condition_and_treatment_once_with_its_other_names,
     test_header_and_footer_come_from_the_clinic_data, test_no_unrendered_template_syntax_anywhere,
     test_every_internal_link_and_asset_resolves, test_every_page_has_one_h1_and_a_canonical_link,
     test_no_page_has_a_doubled_full_stop, test_every_callout_that_advises_calling_gives_the_clinics_number)

@@ -8,6 +8,7 @@ ArticleMeta; nothing here knows about Pelican.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -194,26 +195,46 @@ def _related_bitsets(metas, terms_of, terms, related_limit) -> dict[str, list[Ar
 @dataclass(frozen=True)
 class AZEntry:
     label: str  # what the patient reads
-    slug: str  # the condition it leads to
+    key: tuple[str, str]  # the page it leads to: (kind, slug)
     is_synonym: bool
-    condition_label: str
+    target_label: str  # the page's own name
 
     @property
     def letter(self) -> str:
         first = self.label[:1].upper()
-        return first if first.isalpha() else "#"
+        return first if "A" <= first <= "Z" else "#"
 
 
-def a_to_z(vocab: Vocabulary, pages: set[str]) -> list[AZEntry]:
-    """Every condition and every synonym, alphabetically; synonyms point to their condition.
-    Only conditions with a page are listed."""
-    entries = []
-    for term in vocab.facets["condition"].terms.values():
-        if term.slug not in pages:
+def same_name(name: str) -> str:
+    """A name as the A to Z compares it: 'Hammer toes', 'hammertoe' and
+    'Hammertoes' are one name (case, spaces, hyphens, apostrophes, a plural s)."""
+    word = re.sub(r"[\s'\u2019-]+", "", name.lower())
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
+def a_to_z(vocab: Vocabulary, pages: dict[tuple[str, str], str]) -> list[AZEntry]:
+    """Every condition, procedure and treatment that has a page, and each of its
+    other names that is not just its own name written differently, alphabetically.
+    pages: (kind, slug) -> the term facet it belongs to, for the pages that exist."""
+    entries, seen = [], set()
+    for (kind, slug), facet in sorted(pages.items()):
+        term = vocab.facets[facet].terms.get(slug) if facet in vocab.facets else None
+        if term is None:
             continue
-        entries.append(AZEntry(term.label, term.slug, False, term.label))
+        entries.append(AZEntry(term.label, (kind, slug), False, term.label))
+        names = {same_name(term.label)}
         for syn in term.synonyms:
-            if syn.lower() != term.label.lower():
-                entries.append(AZEntry(syn, term.slug, True, term.label))
-    entries.sort(key=lambda e: (e.label.lower(), e.is_synonym))
+            if same_name(syn) in names:
+                continue
+            names.add(same_name(syn))
+            entries.append(AZEntry(syn, (kind, slug), True, term.label))
+    entries.sort(key=lambda e: (e.label.lower(), e.is_synonym, e.key))
     return entries
+
+
+def letters_of(entries: list[AZEntry]) -> list[tuple[str, list[AZEntry]]]:
+    """Every letter A to Z (with no entries, an empty list), then # for names that start otherwise."""
+    by_letter: dict[str, list[AZEntry]] = {chr(c): [] for c in range(ord("A"), ord("Z") + 1)}
+    for e in entries:
+        by_letter.setdefault(e.letter, []).append(e)
+    return list(by_letter.items()) if by_letter.get("#") else [(k, v) for k, v in by_letter.items() if k != "#"]

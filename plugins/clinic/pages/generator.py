@@ -329,17 +329,12 @@ class ClinicGenerator(Generator):
                                   facet=facet, term=term, groups=groups, own_page=own)
         if shared_loop is not None:
             writer.join_shared()
-        condition_pages = {slug for (kind, slug) in index.by_kind_slug if kind == "condition"}
-        entries = relations.a_to_z(vocab, condition_pages)
-        letters = []
-        for e in entries:
-            if not letters or letters[-1][0] != e.letter:
-                letters.append((e.letter, []))
-            letters[-1][1].append(e)
-        urls = {slug: self.by_path[m.path].href for (kind, slug), m in index.by_kind_slug.items()
-                if kind == "condition" and m.path in self.by_path}
+        listed = {key: KINDS[key[0]].term_facet for key, m in index.by_kind_slug.items()
+                  if KINDS[key[0]].term_facet and m.path in self.by_path}
+        letters = relations.letters_of(relations.a_to_z(vocab, listed))
+        urls = {key: self.by_path[m.path].href for key, m in index.by_kind_slug.items() if key in listed}
         writer.write_file("a-z/index.html", self.get_template("a_z"), ctx, page_url="a-z/",
-                          page_title="Conditions A to Z", letters=letters, condition_urls=urls)
+                          page_title="Conditions and treatments A to Z", letters=letters, page_urls=urls)
         providers = list(self.data.providers.values())
         proc_pages = {slug: self.by_path[m.path] for (kind, slug), m in index.by_kind_slug.items()
                       if kind in ("procedure", "treatment") and m.path in self.by_path}
