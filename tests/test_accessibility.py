@@ -115,7 +115,7 @@ def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(browser, browse
     ctx.close()
 
 
-FOCUSABLE = "a[href], button, input, select, textarea, [tabindex]:not([tabindex='-1'])"
+FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex='-1'])"
 
 
 @pytest.mark.parametrize("forced", [False, True])
@@ -125,7 +125,7 @@ def test_every_control_is_reachable_with_a_visible_focus(browser, browser_site, 
     if forced:
         page.emulate_media(forced_colors="active")
     expected = page.evaluate(f"""() => [...document.querySelectorAll("{FOCUSABLE}")]
-        .filter(e => e.offsetParent !== null || e.classList.contains('clinic-skip-link')).length""")
+        .filter(e => e.checkVisibility() || e.classList.contains('clinic-skip-link')).length""")
     seen, stops = set(), 0
     for _ in range(expected + 5):
         page.keyboard.press("Tab")

@@ -37,7 +37,7 @@ def test_search_finds_conditions_by_medical_and_common_names(browser, searched_s
     page, links = search(browser, searched_site, query)
     assert expected in links[:3], (query, links)
     first = page.locator(".clinic-search__results li").first
-    assert first.locator("p").inner_text().strip(), "results show the page summary"
+    assert first.locator("p").first.inner_text().strip(), "results show the page summary"
     page.close()
 
 
@@ -58,6 +58,7 @@ def test_filters_narrow_the_results(browser, searched_site):
     page, everything = search(browser, searched_site, "pain")
     options = page.eval_on_selector_all("select[name='Body region'] option", "els => els.map(e => e.value)")
     assert {"Heel and sole", "Ankle", "Toes"} <= set(options)
+    page.click(".clinic-search__filter-button")  # the filters are folded into one control
     page.select_option("select[name='Body region']", "Heel and sole")
     page.wait_for_function("location.search.includes('Body+region=Heel')")
     page.wait_for_function("!document.querySelector('.clinic-search__status').textContent.startsWith('Searching')")

@@ -160,6 +160,7 @@ class ClinicGenerator(Generator):
         # (pages elsewhere sort by title, which ARTICLE_ORDER_BY gives them).
         latest = lambda a: getattr(a, "modified", None) or a.date  # noqa: E731
         self.context.get("articles", []).sort(key=latest, reverse=True)
+        self.context["clinic_search_words"] = search_words(self.vocab, metas)
         problems = self.problems
         problems += self.check_reviews(metas, self.data)
         problems += review.unoffered(metas, self.data.providers,
@@ -399,6 +400,16 @@ def _released(obj):
         raise RuntimeError(f"{obj.source_path}: this article's HTML was let go once its page was written "
                            "(plugins/clinic/plugin.py, release_written): use it before then")
     return content
+
+
+def search_words(vocab, metas) -> list[str]:
+    """The site's own words (titles, section titles, every term's names), for the
+    search page to correct a misspelt word against: 'bunyon' is 'bunion'."""
+    import re
+    names = [t.label for f in vocab.facets.values() for t in f.terms.values()]
+    names += [s for f in vocab.facets.values() for t in f.terms.values() for s in t.synonyms]
+    names += [m.title for m in metas] + [s for k in KINDS.values() for s in k.sections]
+    return sorted({w for name in names for w in re.findall(r"[a-z]+", name.lower()) if len(w) >= 4})
 
 
 def forget_content(obj) -> None:
