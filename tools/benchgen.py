@@ -308,7 +308,7 @@ PROCEDURE_FILLER = [
     "Your care team will tell you what to expect at each step.",
     "Keep all your follow-up visits, even if you feel well.",
     "Gentle exercise helps the foot heal and keeps it strong.",
-    "Call your surgeon's office if something does not seem right.",
+    "Call your surgeon's office on {{clinic_phone}} if something does not seem right.",
     "Plan time off work, since you will need to rest.",
     "Do not drive until your surgeon says it is safe.",
     "Eat well and drink plenty of water while you heal.",
