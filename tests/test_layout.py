@@ -95,3 +95,15 @@ def test_a_page_of_fewer_than_three_sections_has_no_contents_list(browser_site, 
     assert built.status == 0, built.log
     assert built.soup("guides/short-guide/index.html").select(".clinic-toc") == []
     assert built.soup(f"conditions/{published('conditions')[0]}/index.html").select(".clinic-toc li")
+
+
+def test_related_topics_are_links_grouped_under_words_that_say_where_they_lead(site):
+    soup = site.soup(f"conditions/{published('conditions')[0]}/index.html")
+    groups = soup.select(".clinic-topics__list > li")
+    assert groups and soup.select_one(".clinic-topics h2").get_text() == "More on these topics"
+    for li in groups:
+        lead = li.select_one(".clinic-topics__lead").get_text()
+        assert lead.endswith(":") and len(lead.split()) >= 3, lead
+        assert li.select("a") and all(a["href"].startswith("/browse/") for a in li.select("a"))
+    leads = [li.select_one(".clinic-topics__lead").get_text() for li in groups]
+    assert "Other pages about the same part of the foot:" in leads
