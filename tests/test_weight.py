@@ -111,3 +111,35 @@ def test_content_images_get_size_lazy_loading_and_resizing(fixture_site):
     with Image.open(built.output / "images/big-1200w.png") as im:
         assert im.size == (1200, 800)
     assert (small["width"], small["height"], small["src"]) == ("300", "200", "/images/small.png")
+    # photos also as AVIF and WebP, at the width shown and half of it, for the browser to choose
+    picture = big.parent
+    assert picture.name == "picture"
+    sources = {s["type"]: s["srcset"] for s in picture.find_all("source")}
+    assert sources == {"image/avif": "/images/big-1200w.avif 1200w, /images/big-600w.avif 600w",
+                       "image/webp": "/images/big-1200w.webp 1200w, /images/big-600w.webp 600w"}
+    for name, size in (("big-1200w.avif", (1200, 800)), ("big-600w.webp", (600, 400))):
+        with Image.open(built.output / "images" / name) as im:
+            assert im.size == size and im.format in ("AVIF", "WEBP")
+    assert (built.output / "images/big-1200w.avif").stat().st_size < (built.output / "images/big-1200w.png").stat().st_size
+
+
+def test_an_image_with_a_title_is_a_figure_with_that_caption_and_one_without_alt_text_is_refused(fixture_site):
+    images = fixture_site.content / "images"
+    images.mkdir(exist_ok=True)
+    Image.new("RGB", (640, 480), "white").save(images / "foot.png")
+    fixture_site.edit("conditions/bunions.md", "## Causes\n",
+                      '## Causes\n\n![A foot seen from above]({static}/images/foot.png "The big toe leans in. '
+                      'Drawing: the clinic.")\n\n')
+    built = fixture_site.publish()
+    assert built.status == 0, built.log
+    figure = built.soup("conditions/bunions/index.html").select_one("figure.clinic-figure")
+    assert figure.figcaption.get_text() == "The big toe leans in. Drawing: the clinic."
+    assert figure.img["alt"] == "A foot seen from above" and not figure.img.get("title")
+    assert figure.parent.name != "p"
+    fixture_site.edit("conditions/bunions.md", "![A foot seen from above]", "![]")
+    result = fixture_site.publish()
+    line = next(i for i, t in enumerate(fixture_site.read("conditions/bunions.md").splitlines(), 1) if "![]" in t)
+    assert result.lines == [
+        f"content/conditions/bunions.md:{line}: image: '{{static}}/images/foot.png' has no alt text, so a screen reader "
+        "cannot say what it shows (write what the picture shows between the brackets: ![A bunion at the base of "
+        "the big toe](...))", "Publish failed: 1 error. output/ was not changed."]

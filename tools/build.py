@@ -122,6 +122,9 @@ def from_pelican(record: logging.LogRecord, base: Path = ROOT) -> Problem | None
         path, _, field = first[len("Skipping "):].partition(": could not find information about ")
         return Problem(rel(path, base), None, field.strip("'\" ."), "is missing, so Pelican skipped the file",
                        "add the missing line to the metadata at the top of the file")
+    if first.startswith("Empty alt attribute for image ") and " in " in first:
+        path = first.rsplit(" in ", 1)[1].strip()  # our check names the same image at its line: this goes
+        return Problem(rel(path, base), None, "image", "has an image with no alt text", "describe the picture")
     if first.startswith("Skipping ") and " would be written outside output path" in first:
         path = first[len("Skipping "):].partition(": file ")[0]
         return Problem(rel(path, base), None, "file", "would be written outside the output folder, so Pelican skipped it",

@@ -1,4 +1,5 @@
-"""HTML in a page's text that would break the site's promises (issue 21).
+"""HTML in a page's text that would break the site's promises (issue 21), and
+an image a screen reader could not describe (issue 20).
 
 Pages are written by trusted staff, but a snippet pasted from another site
 can carry a script, a tracking image or an embedded video. The site promises
@@ -50,6 +51,11 @@ class _Finder(HTMLParser):
         self._check(tag, attrs)
 
     def _check(self, tag, attrs):
+        if tag == "img" and not (dict(attrs).get("alt") or "").strip():
+            src = dict(attrs).get("src") or ""
+            self.found.append(("image", f"{src[:60]!r} has no alt text, so a screen reader cannot say what it shows",
+                               "write what the picture shows between the brackets: ![A bunion at the base of the "
+                               "big toe](...)", src[:40] or "<img"))
         if tag in REFUSED_TAGS:
             self.found.append(("html", f"<{tag}> is not allowed in a page: it {REFUSED_TAGS[tag]}",
                                REFUSED_HINT, f"<{tag}"))

@@ -1,5 +1,6 @@
-"""The resized copies of large images (pages/images.py asks for them), written
-with Pillow (a well-kept library) at the end of the build."""
+"""The resized copies of large images, and the AVIF and WebP copies of photos
+(pages/images.py asks for them), written with Pillow (a well-kept library) at
+the end of the build."""
 
 from __future__ import annotations
 
@@ -15,4 +16,8 @@ def write(jobs: list, output: Path) -> None:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         with Image.open(job.source) as im:
-            im.resize((job.width, job.height), Image.LANCZOS).save(target, optimize=True)
+            resized = im.resize((job.width, job.height), Image.LANCZOS)
+            if target.suffix in (".avif", ".webp"):
+                resized.save(target, quality=70)
+            else:
+                resized.save(target, optimize=True)
