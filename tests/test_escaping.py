@@ -39,7 +39,7 @@ def test_classic_payloads_are_escaped_everywhere(fixture_site, browser):
     assert soup.h1.get_text() == PAYLOAD_TITLE
     assert soup.find("meta", attrs={"name": "description"})["content"] == PAYLOAD_SUMMARY
     assert soup.find("meta", property="og:title")["content"].startswith(PAYLOAD_TITLE)
-    assert soup.select_one(".clinic-header__name").get_text() == "Sample <Foot> & 'Ankle' </script> Clinic"
+    assert soup.select_one(".clinic-header__name span").get_text() == "Sample <Foot> & 'Ankle' </script> Clinic"
     # no element was injected
     assert not soup.find("img", src="x") and not soup.find("b", string='"quoted"')
     scripts = soup.find_all("script")

@@ -54,7 +54,7 @@ def test_on_a_wide_screen_the_menu_and_search_are_in_view_and_the_button_is_not(
     assert page.locator("header > nav.clinic-nav a", has_text="Conditions").is_visible()
     # the home page: one heading, and the booking call once (in the header)
     assert page.locator("h1").count() == 1
-    assert page.locator("h1").inner_text() != page.locator(".clinic-header__name").inner_text()
+    assert page.locator("h1").inner_text() != page.locator(".clinic-header__name span").inner_text()
     assert page.locator("a[href$='/appointments/']:visible").count() == 1
     page.close()
 
@@ -107,3 +107,28 @@ def test_related_topics_are_links_grouped_under_words_that_say_where_they_lead(s
         assert li.select("a") and all(a["href"].startswith("/browse/") for a in li.select("a"))
     leads = [li.select_one(".clinic-topics__lead").get_text() for li in groups]
     assert "Other pages about the same part of the foot:" in leads
+
+
+def test_the_header_shows_the_clinics_initials_until_it_supplies_a_logo(fixture_site):
+    built = fixture_site.html()
+    mark = built.soup("index.html").select_one(".clinic-header__name svg.clinic-logo")
+    assert mark is not None and mark.get_text() == "SF" and mark["aria-hidden"] == "true"
+    (fixture_site.content / "images").mkdir(exist_ok=True)
+    fixture_site.write("images/logo.svg", '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40">'
+                                          '<circle cx="20" cy="20" r="18"/></svg>')
+    fixture_site.edit("clinic/clinic.yaml", "# logo: images/logo.svg", "logo: images/logo.svg")
+    built = fixture_site.html()
+    assert built.status == 0, built.log
+    name = built.soup("index.html").select_one(".clinic-header__name")
+    assert name.img["src"] == "/images/logo.svg" and name.img["alt"] == "" and name.svg is None
+    assert name.get_text(strip=True) == "Sample Foot and Ankle Clinic"  # the link's name is the clinic's alone
+
+
+def test_pictures_in_the_clinics_pages_are_small_described_and_captioned(shipped):
+    from pathlib import Path
+    for svg in Path(shipped.output, "images").rglob("*.svg") if (shipped.output / "images").is_dir() else []:
+        text = svg.read_text(encoding="utf-8")
+        assert svg.stat().st_size <= 10_000 and "<title" in text and "<desc" in text, svg
+    for rel in shipped.html_files():
+        for img in shipped.soup(rel).select(".clinic-article__body img"):
+            assert img.get("alt", "").strip(), (rel, img.get("src"))

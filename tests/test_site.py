@@ -209,7 +209,7 @@ def test_header_and_footer_come_from_the_clinic_data(built):
     locations = yaml.safe_load((src.root / "clinic/locations.yaml").read_text())["locations"]
     for rel in ("index.html", f"conditions/{src.conditions[0]}/index.html", "a-z/index.html"):
         soup = site.soup(rel)
-        assert soup.select_one(".clinic-header__name").get_text(strip=True) == clinic["name"]
+        assert soup.select_one(".clinic-header__name span").get_text(strip=True) == clinic["name"]
         phone = soup.select_one(".clinic-header__phone")
         assert phone["href"] == "tel:" + re.sub(r"[^\d+]", "", clinic["phone"])
         assert clinic["phone_display"] in phone.get_text()

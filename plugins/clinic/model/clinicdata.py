@@ -15,7 +15,7 @@ from .vocabulary import SLUG, Vocabulary
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 CLINIC_FIELDS = {"sample", "name", "short_name", "description", "phone", "phone_display", "email",
-                 "booking_note", "emergency_number"}
+                 "booking_note", "emergency_number", "logo"}
 CLINIC_REQUIRED = ("name", "phone", "phone_display", "emergency_number")
 LOCATION_FIELDS = {"slug", "name", "street", "city", "region", "postcode", "country", "phone",
                    "phone_display", "map_url", "hours", "access"}

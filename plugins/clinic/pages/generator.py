@@ -33,7 +33,7 @@ from ..model import relations
 from ..model.paths import RealPaths, display_paths
 from ..model.problems import Problem, StopBuild, stops_writing
 from ..model.rules import CLINIC_PHONE, CONTENT_KEYS, EMERGENCY_NUMBER, KINDS
-from . import filters, images, jsonld, sections
+from . import filters, images, jsonld, logo, sections
 from .blocks import fill
 from .parts import Parts
 
@@ -110,6 +110,7 @@ class ClinicGenerator(Generator):
         )
         if data.clinic.get("name"):
             self.context["SITENAME"] = data.clinic["name"]
+        self.context["clinic_monogram"] = logo.monogram(self.context["SITENAME"])
 
         self.context["clinic_index"] = index
         # Links between pages start at SITEURL (the site's folder); what a page is
