@@ -69,6 +69,7 @@ def run_build(mode: str, content: Path, output: Path, siteurl: str = "https://cl
     session = session or build.clinic.Session(memos=MEMOS)
     settings = ROOT / ("publishconf.py" if mode == "publish" else "pelicanconf.py")
     extra = {"PATH": str(content), "THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")],
+             "CACHE_PATH": str(Path(output).parent / "cache"),
              **(build.address_settings(siteurl) if mode == "publish" else {"SITEURL": ""})}
     extra.update(settings_override or {})
     stream = io.StringIO()

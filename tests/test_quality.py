@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from clinic.checks import readability, review
 from clinic.checks.validate import ArticleMeta
-from conftest import ROOT, published_articles
+from conftest import ROOT, build, published, published_articles
 import new_article
 import reports
 
@@ -313,3 +313,33 @@ def test_a_procedure_no_provider_offers_warns_and_can_fail_publish(fixture_site)
     assert "warning: " + line in warned.lines
     failed = fixture_site.publish(CLINIC_REQUIRE_PROVIDER=True)
     assert failed.status == 1 and line in failed.lines
+
+
+def test_reading_levels_are_kept_between_builds_and_measured_again_only_when_a_page_changes(fixture_site, monkeypatch):
+    """make publish runs in a new process each time: the readings of pages whose
+    text did not change come from the build cache, the same numbers, without
+    loading textstat (issue 22)."""
+    first = fixture_site.publish()
+    assert first.status == 0, first.log
+    stored = fixture_site.base / "cache" / "reading-levels.json"
+    readings = json.loads(stored.read_text())["readings"]
+    assert len(readings) >= 3 * len(published("conditions"))  # every medical page, under each of its keys
+    measured = []
+    real = readability.ReadingLevels._measure
+    monkeypatch.setattr(readability.ReadingLevels, "_measure",
+                        lambda self, text, source, longest: measured.append(text[:40]) or real(self, text, source, longest))
+    fixture_site.session = build.clinic.Session()  # a new process, as the next make publish is
+    again = fixture_site.publish()
+    assert again.status == 0 and measured == []
+    kept = json.loads(stored.read_text())["readings"]  # under the first key each page was found by
+    assert len(kept) >= len(published("conditions")) and all(readings[k] == v for k, v in kept.items())
+    fixture_site.edit("conditions/bunions.md", "\n## Overview\n", "\n## Overview\n\nA short new sentence.\n")
+    fixture_site.session = build.clinic.Session()
+    assert fixture_site.publish().status == 0
+    assert len(measured) == 1, "only the page that changed"
+    # a file from other versions of the measuring libraries, or not JSON, is ignored
+    for text in ('{"stamp": "0 old", "readings": {}}', "not json"):
+        stored.write_text(text)
+        fixture_site.session = build.clinic.Session()
+        measured.clear()
+        assert fixture_site.publish().status == 0 and len(measured) >= len(published("conditions"))

@@ -74,6 +74,7 @@ def write_outputs(pelican) -> None:
     writes them after the search index), the sitemap."""
     build = build_of(pelican)
     build.write_assets()
+    build.store_readings()
     if not build.settings.host_files_after_search:
         write_host_files_to(Path(build.output), build.settings, pelican.settings["THEME_STATIC_DIR"],
                             build.assets_hashed())

