@@ -323,7 +323,7 @@ def test_reading_levels_are_kept_between_builds_and_measured_again_only_when_a_p
     assert first.status == 0, first.log
     stored = fixture_site.base / "cache" / "reading-levels.json"
     readings = json.loads(stored.read_text())["readings"]
-    assert len(readings) >= 3 * len(published("conditions"))  # every medical page, under each of its keys
+    assert len(readings) >= len(published("conditions"))  # every medical page, under a key of its own
     measured = []
     real = readability.ReadingLevels._measure
     monkeypatch.setattr(readability.ReadingLevels, "_measure",
