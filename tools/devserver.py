@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import gc
+import json
 import multiprocessing
 import os
 import sys
@@ -26,6 +27,7 @@ sys.path.insert(0, str(ROOT / "plugins"))
 sys.path.insert(0, str(ROOT / "tools"))
 
 import build  # noqa: E402
+from clinic.model import settings as settings_model  # noqa: E402
 
 
 def changed_since(started_ns: int, settings_file: Path, settings) -> list[str]:
@@ -92,13 +94,31 @@ def next_changes(started_ns: int, settings_file: Path, settings, first_wait_ms: 
     return []
 
 
-def serve(output: str, port: int) -> None:
+class Tee:
+    """The build's report, printed as it comes and kept, for the open pages."""
+
+    def __init__(self, stream):
+        self.stream, self.lines = stream, []
+
+    def write(self, text: str) -> int:
+        self.lines.append(text)
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def problems(self) -> list[str]:
+        lines = "".join(self.lines).splitlines()
+        return [line for line in lines if line.strip() and not line.startswith(("Built ", "Done:", "pages and"))]
+
+
+def serve(output: str, port: int, messages=None) -> None:
     import signal
 
     from serve import Server
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handler (stop_on_terminate) is not for the child
     try:
-        Server(Path(output), port).thread.join()
+        Server(Path(output), port, messages=messages).thread.join()
     except KeyboardInterrupt:  # Ctrl-C reaches the whole process group; the parent says "Stopped."
         pass
 
@@ -153,25 +173,30 @@ def main(argv=None) -> int:
         extra["CACHE_PATH"] = str(args.content.resolve().parent / "cache" / "plain")
     if args.theme:
         extra["THEME"] = str(args.theme.resolve())
-    server = None
+    server = messages = None
     if not args.no_serve:
         if not port_is_free(args.port):
             print(f"Port {args.port}: another program is using it (is another `make devserver` running?); "
                   f"stop it, or run: make devserver PORT={args.port + 1}", flush=True)
             return 2
-        server = multiprocessing.Process(target=serve, args=(str(output), args.port), daemon=True)
+        messages = multiprocessing.Queue()  # to the open pages: a message after each rebuild (live reload)
+        extra.update(settings_model.overrides(live_reload=True))
+        server = multiprocessing.Process(target=serve, args=(str(output), args.port, messages), daemon=True)
         server.start()
         print(f"Serving {output}/ at http://127.0.0.1:{args.port}/ (Ctrl-C to stop)", flush=True)
     session = build.clinic.Session()  # what each rebuild keeps for the next
     try:
         while True:
             started = time.time_ns()
-            build.build("html", output, settings_file, extra=extra, background_search=True, collect_later=True,
-                        session=session)
+            report = Tee(sys.stdout)
+            build.build("html", output, settings_file, stream=report, extra=extra, background_search=True,
+                        collect_later=True, session=session)
             sys.stdout.flush()
             # the pages are served already; the search index (and the host files that
             # name it) are done before watching for the next change
             session.search.wait()
+            if messages is not None:  # the open pages reload if they changed, and show the problems
+                messages.put(json.dumps({"problems": report.problems()}))
             gc.collect()  # the last build's objects (0.08 s at 300 articles), once its pages are shown
             settings = read_settings(str(settings_file), override=extra)
             changed = next_changes(started, settings_file, settings)

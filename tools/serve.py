@@ -31,6 +31,20 @@ class Handler(http.server.SimpleHTTPRequestHandler):
                       ".js": "text/javascript", ".mjs": "text/javascript", ".xml": "application/xml"}
     prefix = ""  # the site's folder on the live host, e.g. "/clinic"; "" for a site at the root
     quiet = False
+    live = None  # the dev server's Live: /__live sends a message after each rebuild
+
+    def do_GET(self):
+        if self.live is not None and self.path.split("?")[0] == "/__live":
+            return self.live.stream(self)
+        if self.live is not None and self.path.split("?")[0] == "/__live.js":  # the dev server's, not the site's
+            body = Path(__file__).with_name("live.js").read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/javascript; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return None
+        return super().do_GET()
 
     def translate_path(self, path: str) -> str:
         if self.prefix and (path == self.prefix or path.startswith(self.prefix + "/")):
@@ -61,11 +75,55 @@ class _HTTPServer(http.server.ThreadingHTTPServer):
             super().handle_error(request, client_address)  # a browser that left mid-answer is no error
 
 
+class Live:
+    """The dev server's messages to the open pages (Server-Sent Events, a browser
+    standard: no library needed): one per rebuild, with its problems, read from
+    the queue the build loop writes into (tools/devserver.py)."""
+
+    def __init__(self, messages):
+        self.messages = messages  # a multiprocessing queue: the build loop is another process
+        self.clients: list = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._relay, daemon=True).start()
+
+    def _relay(self) -> None:
+        while True:
+            message = self.messages.get()
+            with self.lock:
+                for client in list(self.clients):
+                    client.put(message)
+
+    def stream(self, handler) -> None:
+        import queue
+        mine: queue.Queue = queue.Queue()
+        with self.lock:
+            self.clients.append(mine)
+        try:
+            handler.send_response(200)
+            handler.send_header("Content-Type", "text/event-stream")
+            handler.send_header("Cache-Control", "no-store")
+            handler.end_headers()
+            while True:
+                try:
+                    line = f"data: {mine.get(timeout=15)}\n\n"
+                except queue.Empty:
+                    line = ": still here\n\n"  # keeps the connection open through idle minutes
+                handler.wfile.write(line.encode("utf-8"))
+                handler.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        finally:
+            with self.lock:
+                self.clients.remove(mine)
+
+
 class Server:
     """folder served on 127.0.0.1:port (0: any free port) in a thread; .url is its address."""
 
-    def __init__(self, folder: Path, port: int = 0, prefix: str = "", quiet: bool = True):
-        handler = functools.partial(type("SiteHandler", (Handler,), {"prefix": prefix.rstrip("/"), "quiet": quiet}),
+    def __init__(self, folder: Path, port: int = 0, prefix: str = "", quiet: bool = True, messages=None):
+        live = Live(messages) if messages is not None else None
+        handler = functools.partial(type("SiteHandler", (Handler,), {"prefix": prefix.rstrip("/"), "quiet": quiet,
+                                                                     "live": live}),
                                     directory=str(folder))
         self.httpd = _HTTPServer(("127.0.0.1", port), handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"

@@ -226,6 +226,7 @@ def _count(table: dict, key, page: str, place: int, pages: int) -> None:
 
 
 _OTHER_SITE = ("http://", "https://", "//")
+DEV_SERVER = "/__live"  # what the dev server answers itself (tools/serve.py), not a file of the site
 
 
 @lru_cache(maxsize=8)
@@ -248,7 +249,7 @@ def _site_path(target: str, siteurl: str) -> str | None:
         if not site or url.netloc != site.netloc:
             return None  # another site; not ours to check
         path = url.path
-    elif target.startswith(("#", "mailto:", "tel:", "data:", "javascript:", "{")):
+    elif target.startswith(("#", "mailto:", "tel:", "data:", "javascript:", "{", DEV_SERVER)):
         return None  # "{filename}" links are reported at their source line by content_links
     else:
         path = url.path

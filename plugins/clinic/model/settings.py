@@ -148,7 +148,9 @@ SPECS: tuple[Spec, ...] = (
     Spec("CLINIC_CACHE_ASSETS", "public, max-age=31536000, immutable", _cache_control,
          "Cache-Control of fingerprinted files"),
     Spec("CLINIC_CACHE_OTHER", "public, max-age=3600", _cache_control, "Cache-Control of every other file"),
-    # Set by tools/build.py for each run, not in pelicanconf.py:
+    # Set by tools/build.py and tools/devserver.py for each run, not in pelicanconf.py:
+    Spec("CLINIC_LIVE_RELOAD", False, _bool,
+         "add the dev server's live-reload script to every page (make devserver only, never make publish)"),
     Spec("CLINIC_SEARCH_INDEX_EARLY", False, _bool,
          "start Pagefind inside the Pelican run, once the searchable pages are written (production builds)"),
     Spec("CLINIC_HOST_FILES_AFTER_SEARCH", False, _bool,
@@ -196,6 +198,7 @@ class ClinicSettings:
     cache_html: str
     cache_assets: str
     cache_other: str
+    live_reload: bool
     search_index_early: bool
     host_files_after_search: bool
 

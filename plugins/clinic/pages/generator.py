@@ -111,6 +111,7 @@ class ClinicGenerator(Generator):
         if data.clinic.get("name"):
             self.context["SITENAME"] = data.clinic["name"]
         self.context["clinic_monogram"] = logo.monogram(self.context["SITENAME"])
+        self.context["clinic_live_reload"] = clinic.live_reload
 
         self.context["clinic_index"] = index
         # Links between pages start at SITEURL (the site's folder); what a page is

@@ -1,0 +1,46 @@
+// make devserver only: tools/serve.py answers /__live.js with this file and
+// pages built with CLINIC_LIVE_RELOAD load it (never make publish). The page
+// reloads itself, keeping its place, when a rebuild changed it, and shows the
+// rebuild's problems over the page until they are fixed. The dev server sends
+// one message per rebuild on /__live (Server-Sent Events: no library needed).
+(function () {
+  var KEY = "clinic-live-scroll";
+  var saved = sessionStorage.getItem(KEY);
+  if (saved !== null) {
+    sessionStorage.removeItem(KEY);
+    window.scrollTo(0, Number(saved));
+  }
+  // the page as served when it was opened: a rebuild that changed it makes it reload
+  var served = fetch(location.href, { cache: "no-store" }).then(function (r) { return r.text(); });
+  var box = null;
+
+  function show(problems) {
+    if (!problems.length) {
+      if (box) { box.remove(); box = null; }
+      return;
+    }
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "clinic-live-problems";
+      box.setAttribute("role", "alert");
+      var s = box.style;  // set through the CSSOM, which the site's Content-Security-Policy allows
+      s.position = "fixed"; s.left = "0"; s.right = "0"; s.bottom = "0"; s.maxHeight = "40vh"; s.overflow = "auto";
+      s.background = "#1d1d1b"; s.color = "#ffffff"; s.padding = "0.75rem 1rem"; s.zIndex = "1000";
+      s.font = "14px/1.4 monospace"; s.whiteSpace = "pre-wrap";
+      document.body.append(box);
+    }
+    box.textContent = "Problems in the last rebuild:\n" + problems.join("\n");
+  }
+
+  new EventSource("/__live").addEventListener("message", function (event) {
+    var data = JSON.parse(event.data);
+    show(data.problems || []);
+    Promise.all([served, fetch(location.href, { cache: "no-store" }).then(function (r) { return r.text(); })])
+      .then(function (pages) {
+        if (pages[0] !== pages[1]) {
+          sessionStorage.setItem(KEY, String(window.scrollY));
+          location.reload();
+        }
+      });
+  });
+})();
