@@ -20,9 +20,12 @@ A plain script, started by path: it imports nothing from the build.
 
 from __future__ import annotations
 
+import ctypes
 import gzip
 import hashlib
 import json
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -92,10 +95,26 @@ def bundle_of(command: list[str]) -> Path:
     return Path(site) / subdir
 
 
+def die_with_parent() -> None:
+    """On Linux, end this process when the one that started it ends: a build that
+    is killed (make publish stopped) must not leave an indexing behind that
+    writes into a folder the next publish has cleared (prctl PR_SET_PDEATHSIG)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
 def main() -> int:
+    parent = os.getppid()
+    die_with_parent()
+    if os.getppid() != parent:
+        return 1  # the build ended before this runner could follow it
     runs = json.load(sys.stdin)
     for number, command in enumerate(runs, start=1):
-        done = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # the runner is single-threaded, so preexec_fn is safe here
+        done = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              preexec_fn=die_with_parent)
         message = done.stderr.decode("utf-8", "replace").strip() or f"exit status {done.returncode}"
         if done.returncode == 0:
             try:
