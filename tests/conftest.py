@@ -86,6 +86,19 @@ def live_site(fs) -> str:
     return tree_hash(fs.output)
 
 
+def files_of(folder: Path) -> dict[str, bytes]:
+    """Every file under folder (relative, with /) and its bytes: what two builds are compared by."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 nothing listens on, for a server a test starts."""
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def tree_hash(folder: Path) -> str:
     """One hash of every file's path and bytes, to prove a folder did not change."""
     h = hashlib.sha256()

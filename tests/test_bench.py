@@ -18,15 +18,12 @@ import yaml
 
 import benchgen
 from clinic.model.rules import KINDS
-from conftest import ROOT
+from conftest import ROOT, files_of
 
 PY = sys.executable
 CONDITION_SECTIONS = list(KINDS["condition"].sections)
 PROCEDURE_SECTIONS = list(KINDS["procedure"].sections)
 
-
-def files_of(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_generated_articles_follow_the_site_rules_and_build_without_problems(tmp_path):

@@ -7,10 +7,13 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import random
 import shutil
+import signal
 import subprocess
 import sys
 import tarfile
+import time
 import uuid
 from pathlib import Path
 
@@ -344,6 +347,21 @@ def links_of(html: str) -> list[str]:
     return [u.split("#")[0] for u in found if u and u.startswith("/") and not u.startswith("//")]
 
 
+def cut_off(target: str, versions: tuple[Path, Path], env: dict, took: float, times: int):
+    """Start the upload of each version in turn and kill it at a random moment
+    within `took` (CLINIC_CRASH_SEED repeats a run); yields the kill's number
+    once the upload process is gone."""
+    rng = random.Random(os.environ.get("CLINIC_CRASH_SEED", "7"))
+    for i in range(times):
+        proc = subprocess.Popen([sys.executable, str(UPLOAD), target, "--output", str(versions[i % 2])],
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(rng.uniform(0, took))
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        yield i
+
+
 def crawl(get) -> dict[str, int]:
     """Every page reachable from the home page, and every file each uses: their status.
     get(path) -> (status, body)."""
@@ -363,13 +381,11 @@ def crawl(get) -> dict[str, int]:
 def test_an_rsync_upload_cut_off_midway_leaves_a_working_site(project, site, tmp_path):
     """An upload killed at random moments: nginx, serving `current`, serves the old
     release or the new one, every page reachable and every file it uses there."""
-    import random
-    import signal
-    import time
     import urllib.error
     import urllib.request
 
-    from test_headers_nginx import Nginx, free_port
+    from conftest import free_port
+    from test_headers_nginx import Nginx
     need("rsync")
     old, new = project / "output", second_version(site, tmp_path)
     www = tmp_path / "www"
@@ -382,21 +398,13 @@ def test_an_rsync_upload_cut_off_midway_leaves_a_working_site(project, site, tmp
                 return r.status, r.read()
         except urllib.error.HTTPError as e:
             return e.code, b""
-    rng = random.Random(os.environ.get("CLINIC_CRASH_SEED", "7"))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SSH_", "DRY_RUN"))}
     env.update(SSH_HOST="", SSH_TARGET_DIR=str(www))
     try:
         started = time.perf_counter()
         assert run("rsync", new, SSH_HOST="", SSH_TARGET_DIR=str(www)).returncode == 0
         took = time.perf_counter() - started
-        for i in range(6):
-            proc = subprocess.Popen([sys.executable, str(UPLOAD), "rsync", "--output", str(old if i % 2 else new)],
-                                    env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                    start_new_session=True)
-            time.sleep(rng.uniform(0, took))
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        for i in cut_off("rsync", (new, old), env, took, 6):
             live = tree_hash((www / "current").resolve())
             assert live in (tree_hash(old), tree_hash(new)), f"kill {i}: current is neither site"
             broken = {path: code for path, code in crawl(get).items() if code != 200}
@@ -417,9 +425,6 @@ def test_an_s3_upload_cut_off_midway_leaves_a_working_bucket(project, site, buck
     """Killed at random moments: the bucket serves every page reachable from the
     home page, and every file each uses, old or new; nothing is deleted until
     everything else is there."""
-    import random
-    import signal
-    import time
 
     client, name, env = bucket
     old, new = project / "output", second_version(site, tmp_path)
@@ -435,18 +440,10 @@ def test_an_s3_upload_cut_off_midway_leaves_a_working_bucket(project, site, buck
         return 200, gzip.decompress(body) if body[:2] == b"\x1f\x8b" else body
     full = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "S3_", "DRY_RUN"))}
     full.update(env)
-    rng = random.Random(os.environ.get("CLINIC_CRASH_SEED", "7"))
     started = time.perf_counter()
     assert run("s3", new, **env).returncode == 0
     took = time.perf_counter() - started
-    for i in range(4):
-        proc = subprocess.Popen([sys.executable, str(UPLOAD), "s3", "--output", str(old if i % 2 else new)],
-                                env=full, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                start_new_session=True)
-        time.sleep(rng.uniform(0, took))
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+    for i in cut_off("s3", (new, old), full, took, 4):
         present = keys()
         broken = {path: code for path, code in crawl(get).items() if code != 200}
         assert broken == {}, f"kill {i}"

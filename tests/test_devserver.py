@@ -12,7 +12,7 @@ import threading
 import time
 from pathlib import Path
 
-from conftest import ROOT
+from conftest import ROOT, free_port
 
 
 class DevServer:
@@ -397,12 +397,6 @@ def test_the_stamp_covers_every_metadata_line_and_the_text_only_without_a_summar
     assert incremental.has_summary(incremental.header(text))
     assert not incremental.has_summary(incremental.header(no_summary) + "\n    Summary: part of the Sources value")
 
-
-def free_port() -> int:
-    import socket
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def port_is_free(port: int) -> bool:

@@ -15,15 +15,12 @@ from pathlib import Path
 import pytest
 
 from clinic.outputs.swap import FolderLock
-from conftest import ROOT, FixtureSite, run_build
+from conftest import ROOT, FixtureSite, files_of, run_build
 
 SITE = "https://clinic.test"
 CRASH_SEED = int(os.environ.get("CLINIC_CRASH_SEED", random.randrange(1 << 30)))
 CRASH_COUNT = int(os.environ.get("CLINIC_CRASH_COUNT", "20"))
 
-
-def files_of(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def publish_command(fs: FixtureSite) -> list[str]:

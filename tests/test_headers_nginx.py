@@ -20,7 +20,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from hosting import FINGERPRINT, expected_type, need
-from conftest import CONTENT, ROOT, run_build
+from conftest import CONTENT, ROOT, free_port, run_build
 
 from clinic.model import settings as settings_model
 from clinic.outputs import headers
@@ -47,11 +47,6 @@ PAGE_TYPES = {
 
 
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def nginx_main_conf(prefix: Path, server_block: str) -> str:

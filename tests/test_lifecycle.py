@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule
 
 from build import DEV_CACHE
-from conftest import MEMOS, ROOT, SHIPPED, FixtureSite, build, run_build, tree_hash
+from conftest import MEMOS, ROOT, SHIPPED, FixtureSite, build, files_of, run_build, tree_hash
 from test_site import check_content_properties
 
 NEW_CONDITION, NEW_PROCEDURE, RENAMED = "lifecycle-test-bursitis", "lifecycle-test-bursectomy", "lifecycle-test-bursa-removal"
@@ -172,9 +172,6 @@ def test_a_webmasters_year_keeps_every_page_true(tmp_path, capsys):
 
 
 # --- any order of builds and edits --------------------------------------------------------
-
-def files_of(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 class BuildsInAnyOrder(RuleBasedStateMachine):

@@ -5,16 +5,11 @@ place, and shows the rebuild's problems in the page until they are fixed
 from __future__ import annotations
 
 import re
-import socket
 import time
 
+from conftest import free_port
 from test_devserver import DevServer
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_an_edit_shows_in_the_open_page_without_touching_the_browser(browser, fixture_site):

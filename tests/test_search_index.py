@@ -10,7 +10,7 @@ from pathlib import Path
 
 from build import check_output
 from clinic.outputs import pagefind_runs, search_index
-from conftest import CONTENT, published, published_articles, run_build
+from conftest import CONTENT, files_of, published, published_articles, run_build
 
 PAGE = ('<!doctype html><html lang="en"><head><title>{t}</title></head>'
         '<body><main><article data-pagefind-body><h1>{t}</h1><p>Heel pain in the morning.</p></article></main></body></html>')
@@ -225,9 +225,6 @@ def test_the_dev_server_indexes_again_only_the_bundles_whose_pages_changed(tmp_p
     assert all(replanned[b] != fixed[b] for b in replanned)
     assert search_index.indexed_pages(tmp_path) == 7
 
-
-def files_of(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_two_builds_of_the_same_content_are_the_same_bytes(site, parted_site, tmp_path):

@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import CONTENT, ROOT, StaticServer, run_build
+from conftest import CONTENT, ROOT, StaticServer, free_port, run_build
 
 
 def served_pages(browser, server, start: str, expected_links: int = 3):
@@ -86,7 +86,7 @@ def test_make_serve_serves_output_with_its_404_page_and_says_when_there_is_none(
     site.mkdir()
     (site / "index.html").write_text("home")
     (site / "404.html").write_text("not here")
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, str(ROOT / "tools/serve.py"), "--output", str(site), "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
@@ -103,12 +103,6 @@ def test_make_serve_serves_output_with_its_404_page_and_says_when_there_is_none(
         proc.terminate()
         proc.wait(10)
 
-
-def _free_port() -> int:
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _get(url: str) -> tuple[int, bytes]:
