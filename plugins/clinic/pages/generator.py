@@ -87,7 +87,10 @@ class ClinicGenerator(Generator):
                                             "see Pelican's message about it above"))
                 continue
             metas.append(meta)
-            sources_text[meta.path] = with_blocks_inline(source.text, blocks)
+            # as the reader sees it: a sentence is matched to its line in the source
+            sources_text[meta.path] = with_blocks_inline(source.text, blocks).replace(
+                EMERGENCY_NUMBER, str(data.clinic.get("emergency_number") or "")).replace(
+                CLINIC_PHONE, str(data.clinic.get("phone_display") or ""))
             by_path[meta.path] = obj
             obj.clinic = meta
             obj.kind = meta.kind
