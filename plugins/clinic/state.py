@@ -28,7 +28,7 @@ from .outputs.minify import Finisher
 from .outputs.search_index import SearchIndex, SearchMemory
 from .outputs.sitemap import Sitemap
 from .pages.generator import release_written
-from .pages.templates import MemoryBytecodeCache
+from .pages.templates import MemoryBytecodeCache, TemplateCache
 from .pages import filters
 from .speed import incremental
 from .speed.parallel_read import ReadWorker
@@ -96,6 +96,7 @@ class Build:
         data_dir = readability.data_dir_of(clinic.nltk_data, s["PATH"])
         self.levels = session.reading_levels(data_dir)
         self.readings_file = Path(s["CACHE_PATH"]) / "reading-levels.json"
+        self.templates = TemplateCache(session.templates, Path(s["CACHE_PATH"]) / "templates")
         self.levels.load(self.readings_file)
         self.reader = ReadWorker(self.levels, clinic.parallel_read, clinic.parallel_read_min,
                                  clinic.readability_target is not None, data_dir and str(data_dir))
@@ -115,11 +116,11 @@ class Build:
 
     def on_generator_init(self, generator) -> None:
         """Each generator's templates get the clinic's filters, asset() and the
-        session's compiled templates (the settings module's dicts stay as they are)."""
+        compiled templates of the session and the cache folder (the settings module's dicts stay as they are)."""
         env = generator.env
         env.filters.update(filters.FILTERS)
         env.globals["asset"] = self.assets.url
-        env.bytecode_cache = self.session.templates
+        env.bytecode_cache = self.templates
 
     def on_static_generator_finalized(self, generator) -> None:
         """The content's static files (images) Pelican copies into the output."""
