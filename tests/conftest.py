@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -143,10 +144,15 @@ class FixtureSite:
     def write(self, rel: str, text: str | bytes) -> Path:
         p = self.content / rel
         p.parent.mkdir(parents=True, exist_ok=True)
+        before = p.stat().st_mtime_ns if p.exists() else None
         if isinstance(text, bytes):
             p.write_bytes(text)
         else:
             p.write_text(text, encoding="utf-8")
+        if before is not None and p.stat().st_mtime_ns <= before:
+            # the kernel's file clock ticks every few milliseconds: an edit must
+            # show as one to Pelican's content cache (mtime) without sleeping
+            os.utime(p, ns=(before + 10_000_000, before + 10_000_000))
         return p
 
     def read(self, rel: str) -> str:
@@ -174,7 +180,6 @@ def fixture_site(tmp_path) -> FixtureSite:
 # own browser download cannot work here, so it is pointed at /usr/bin/chromium.
 # With CI=true a missing browser fails the run; elsewhere browser tests skip.
 
-import os  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

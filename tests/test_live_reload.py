@@ -5,7 +5,6 @@ place, and shows the rebuild's problems in the page until they are fixed
 from __future__ import annotations
 
 import re
-import time
 
 from conftest import free_port
 from test_devserver import DevServer
@@ -26,7 +25,6 @@ def test_an_edit_shows_in_the_open_page_without_touching_the_browser(browser, fi
 
         def after(edit, check: str) -> None:
             nonlocal builds
-            time.sleep(1.1)  # a new modification time for Pelican's content cache to see, as in test_devserver
             edit()
             builds += 1
             server.wait_for_build(builds)

@@ -32,9 +32,7 @@
     box.textContent = "Problems in the last rebuild:\n" + problems.join("\n");
   }
 
-  new EventSource("/__live").addEventListener("message", function (event) {
-    var data = JSON.parse(event.data);
-    show(data.problems || []);
+  function reloadIfChanged() {
     Promise.all([served, fetch(location.href, { cache: "no-store" }).then(function (r) { return r.text(); })])
       .then(function (pages) {
         if (pages[0] !== pages[1]) {
@@ -42,5 +40,15 @@
           location.reload();
         }
       });
+  }
+
+  var source = new EventSource("/__live");
+  // a rebuild that ended while this page was loading, before the connection was
+  // open, sends it no message: look once the connection is open (and again
+  // after each reconnection)
+  source.addEventListener("open", reloadIfChanged);
+  source.addEventListener("message", function (event) {
+    show(JSON.parse(event.data).problems || []);
+    reloadIfChanged();
   });
 })();
