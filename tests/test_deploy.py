@@ -436,6 +436,8 @@ def test_an_s3_upload_cut_off_midway_leaves_a_working_bucket(project, site, buck
         key = path.lstrip("/") + ("index.html" if path.endswith("/") else "")
         if key not in present:
             return 404, b""
+        if not key.endswith(".html"):
+            return 200, b""  # present: only pages are read, for their links
         body = client.get_object(Bucket=name, Key=key)["Body"].read()
         return 200, gzip.decompress(body) if body[:2] == b"\x1f\x8b" else body
     full = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "S3_", "DRY_RUN"))}
