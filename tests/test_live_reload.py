@@ -63,3 +63,32 @@ def test_the_live_reload_script_is_never_in_a_published_site(site):
         text = (site.output / rel).read_text(encoding="utf-8")
         assert "/js/live." not in text and "__live" not in text, rel
     assert not list(site.output.rglob("live*.js"))
+
+
+def test_the_dev_server_names_each_pages_version_and_make_serve_does_not(tmp_path):
+    """live.js compares the version of the page it shows (read from its own
+    navigation timing) with the page on disk: a rebuild that ends while the
+    page loads cannot be missed."""
+    import hashlib
+    import multiprocessing
+    import urllib.request
+
+    from serve import Server
+
+    (tmp_path / "bunions").mkdir()
+    (tmp_path / "bunions" / "index.html").write_bytes(b"<!doctype html><title>x</title><p>first")
+    (tmp_path / "404.html").write_bytes(b"<!doctype html><title>gone</title>")
+    live, plain = Server(tmp_path, messages=multiprocessing.Queue()), Server(tmp_path)
+    try:
+        def version(server, path):
+            with urllib.request.urlopen(server.url + path) as response:
+                return response.headers.get("Server-Timing"), response.read()
+        for path in ("/bunions/", "/bunions/index.html"):
+            header, body = version(live, path)
+            assert header == f'page;desc="{hashlib.sha256(body).hexdigest()[:16]}"'
+            assert version(plain, path)[0] is None
+        (tmp_path / "bunions" / "index.html").write_bytes(b"<!doctype html><title>x</title><p>second")
+        assert version(live, "/bunions/")[0] != header
+    finally:
+        live.close()
+        plain.close()

@@ -10,8 +10,12 @@
     sessionStorage.removeItem(KEY);
     window.scrollTo(0, Number(saved));
   }
-  // the page as served when it was opened: a rebuild that changed it makes it reload
-  var served = fetch(location.href, { cache: "no-store" }).then(function (r) { return r.text(); });
+  // the page's version as the dev server sent it (tools/serve.py: a digest of its bytes)
+  function version(timings) {
+    var found = (timings || []).filter(function (t) { return t.name === "page"; })[0];
+    return found ? found.description : null;
+  }
+  var mine = version((performance.getEntriesByType("navigation")[0] || {}).serverTiming);
   var box = null;
 
   function show(problems) {
@@ -33,13 +37,13 @@
   }
 
   function reloadIfChanged() {
-    Promise.all([served, fetch(location.href, { cache: "no-store" }).then(function (r) { return r.text(); })])
-      .then(function (pages) {
-        if (pages[0] !== pages[1]) {
-          sessionStorage.setItem(KEY, String(window.scrollY));
-          location.reload();
-        }
-      });
+    fetch(location.href, { cache: "no-store" }).then(function (response) {
+      var now = /page;desc="([^"]*)"/.exec(response.headers.get("Server-Timing") || "");
+      if (!mine || !now || now[1] !== mine) {  // changed, or not a page the dev server versions
+        sessionStorage.setItem(KEY, String(window.scrollY));
+        location.reload();
+      }
+    });
   }
 
   var source = new EventSource("/__live");

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import hashlib
 import http.server
 import os
 import sys
@@ -44,7 +45,32 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
             return None
+        if self.live is not None and self.send_versioned_page():
+            return None
         return super().do_GET()
+
+    def send_versioned_page(self) -> bool:
+        """The dev server sends a page with a digest of its bytes in a Server-Timing
+        header, which the page can read of itself (PerformanceNavigationTiming):
+        tools/live.js reloads it when the page on disk has another. Comparing
+        two fetches instead missed a rebuild that ended while the page loaded."""
+        path = self.path.split("?")[0]
+        if not path.endswith(("/", ".html")):
+            return False
+        file = Path(self.translate_path(path))
+        file = file / "index.html" if path.endswith("/") else file
+        try:
+            body = file.read_bytes()
+        except OSError:
+            return False
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Server-Timing", f'page;desc="{hashlib.sha256(body).hexdigest()[:16]}"')
+        self.end_headers()
+        self.wfile.write(body)
+        return True
 
     def translate_path(self, path: str) -> str:
         if self.prefix and (path == self.prefix or path.startswith(self.prefix + "/")):
