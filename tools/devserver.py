@@ -70,21 +70,29 @@ def watched_paths(settings_file: Path, settings) -> list[str]:
     return paths
 
 
-def next_changes(started_ns: int, settings_file: Path, settings, first_wait_ms: int = 1000) -> list[str]:
+# After a change, how long the watcher waits for no further change before it
+# reports (watchfiles' default is 50 ms): an editor's save is one write, or a
+# write and a rename, well within this.
+WATCH_STEP_MS = 20
+
+
+def next_changes(started_ns: int, settings_file: Path, settings, first_wait_ms: int = 20) -> list[str]:
     """Block until a watched file changes, and return what changed since the
     last build started. Pelican's wait_for_changes cannot be used: an edit
     saved after a walk for changes but before its watcher is in place was
     lost (a clean CI run missed a template edit that way). Here the walk
     (changed_since) runs once the watcher is in place, at its first report
-    or timeout, so every edit is seen by one or the other. Later timeouts are
-    ignored: waiting costs no CPU beyond one wake-up per first_wait_ms."""
+    or timeout, so every edit is seen by one or the other, an edit saved
+    during the build within first_wait_ms of it. Later timeouts are ignored:
+    waiting costs no CPU beyond one short wake-up per first_wait_ms."""
     import watchfiles
     from pelican.utils import FileChangeFilter
 
     watch_filter = FileChangeFilter(ignore_file_patterns=set(settings.get("IGNORE_FILES", [])))
     walked = False
     for changes in watchfiles.watch(*watched_paths(settings_file, settings), watch_filter=watch_filter,
-                                    rust_timeout=first_wait_ms, yield_on_timeout=True):
+                                    rust_timeout=first_wait_ms, yield_on_timeout=True,
+                                    step=WATCH_STEP_MS):
         found = {path for _, path in changes}
         if not walked:
             found.update(changed_since(started_ns, settings_file, settings))
@@ -192,11 +200,11 @@ def main(argv=None) -> int:
             build.build("html", output, settings_file, stream=report, extra=extra, background_search=True,
                         collect_later=True, session=session)
             sys.stdout.flush()
-            # the pages are served already; the search index (and the host files that
-            # name it) are done before watching for the next change
-            session.search.wait()
             if messages is not None:  # the open pages reload if they changed, and show the problems
                 messages.put(json.dumps({"problems": report.problems()}))
+            # the pages are served already, and reloaded while the search index (and
+            # the host files that name it) are made, before watching for the next change
+            session.search.wait()
             gc.collect()  # the last build's objects (0.08 s at 300 articles), once its pages are shown
             settings = read_settings(str(settings_file), override=extra)
             changed = next_changes(started, settings_file, settings)
