@@ -109,7 +109,7 @@ new-procedure: $(DEPS)
 new-treatment: $(DEPS)
 	$(PYTHON) tools/new_article.py treatment "$(SLUG)" "$(TITLE)"
 
-bench: $(DEPS)
+bench: $(TEST_DEPS)
 	$(PYTHON) tools/bench.py --n $(N) $(if $(FEATURES),--features)
 
 # Upload targets: each publishes first and uploads only if that succeeded.

@@ -14,8 +14,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
+import bench_hugo
 import benchgen
 from clinic.model.rules import KINDS
 from conftest import ROOT, files_of
@@ -69,7 +71,61 @@ def test_generated_content_depends_on_the_seed_only(tmp_path):
     assert files_of(one.content) != files_of(other.content)
 
 
+def _hugo():
+    """The Hugo binary of the test tools (requirements-test.txt): with CI=true a missing one fails."""
+    hugo = bench_hugo.hugo_executable()
+    if hugo is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("hugo is not installed (requirements-test.txt pins it)")
+        pytest.skip("hugo is not installed (requirements-test.txt pins it)")
+    return hugo
+
+
+def test_the_generated_articles_as_a_hugo_site_build_without_a_warning(tmp_path):
+    """tools/bench_hugo.py's conversion, the yardstick of run (h): one page per
+    article and plain page at its address, with its title; Pelican's syntax all gone."""
+    from bs4 import BeautifulSoup
+
+    hugo = _hugo()
+    gen = benchgen.generate(tmp_path / "gen", 6, seed=2)
+    site = bench_hugo.convert(gen.content, tmp_path / "hugo")
+    assert site.articles == gen.articles and site.root == tmp_path / "hugo"
+    done = subprocess.run([str(hugo), "--minify", "--source", str(site.root), "--destination", str(tmp_path / "out"),
+                           "--cacheDir", str(tmp_path / "cache")], capture_output=True, text=True)
+    log = done.stdout + done.stderr
+    assert done.returncode == 0, log
+    assert "WARN" not in log and "ERROR" not in log, log
+    expected = {f"conditions/{slug}/index.html" for slug in gen.conditions} | \
+               {f"procedures/{slug}/index.html" for slug in gen.procedures} | \
+               {"conditions/bunions/index.html", "procedures/bunionectomy/index.html", "about/index.html"}
+    plain = len(list((gen.content / "pages").glob("*.md")))
+    assert expected <= set(site.pages) and len(site.pages) == gen.articles + plain
+    for path, title in site.pages.items():
+        html = (tmp_path / "out" / path).read_text(encoding="utf-8")
+        page = BeautifulSoup(html, "html.parser")
+        assert page.h1.get_text() == title, path
+        assert page.find(attrs={"data-pagefind-body": True}), path
+        for pelican in ("{filename}", "{static}", "{block}", "{emergency_number}", "{clinic_phone}", "!!! "):
+            assert pelican not in html, (path, pelican)
+    slug = gen.conditions[0]
+    meta, _ = bench_hugo.read_pelican((gen.content / "conditions" / f"{slug}.md").read_text())
+    condition = BeautifulSoup((tmp_path / "out" / f"conditions/{slug}/index.html").read_text(), "html.parser")
+    assert condition.select("aside.callout--urgent h3") and condition.find("table")
+    topics = {a["href"] for a in condition.select("section.topics a[data-pagefind-filter]")}
+    assert {f"/region/{r}/" for r in meta["regions"].split(", ")} | {f"/condition/{slug}/"} <= topics
+    assert len(condition.select("section.related li")) == 5
+    for link in condition.select("article a[href^='/conditions/'], article a[href^='/procedures/']"):
+        assert (tmp_path / "out" / link["href"].strip("/") / "index.html").is_file(), link["href"]
+    # the shared blocks are rendered into the pages that name them, and are not pages of their own
+    assert "Do not drive while you wear a cast" in (tmp_path / "out" / "procedures/bunionectomy/index.html").read_text()
+    assert not (tmp_path / "out" / "blocks").exists()
+    for listing in ("conditions", "procedures", "region/heel", "condition", "providers"):
+        assert (tmp_path / "out" / listing / "index.html").is_file(), listing
+
+
+@pytest.mark.browser  # (s) opens the page in Chromium
 def test_bench_features_leaves_each_feature_out_and_runs_search_and_links_alone(tmp_path):
+    _hugo()  # run (h) needs it
     results, work = tmp_path / "results", tmp_path / "work"
     work.mkdir()
     done = subprocess.run([PY, str(ROOT / "tools" / "bench.py"), "--n", "4", "--repeat", "1", "--warmup", "0",
@@ -78,25 +134,36 @@ def test_bench_features_leaves_each_feature_out_and_runs_search_and_links_alone(
     assert done.returncode == 0, done.stdout + done.stderr
     data = json.loads((results / "bench-n4.json").read_text())
     md = (results / "bench-n4.md").read_text()
-    # the table of the four runs: (a) production, (b) Pelican alone, (c) and (d) the dev server
+    # the table of the six runs: (a) production, (b) Pelican alone, (c) and (d) the dev server,
+    # (h) Hugo then Pagefind, and each of (h)'s two on its own, (s) save to screen in the browser
     assert data["n"] == 4 and data["repeat"] == 1
-    for key in ("a", "b", "c", "d"):
+    for key in ("a", "b", "c", "d", "h", "h-hugo", "h-pagefind", "s"):
         for measure in ("wall", "cpu", "peak_mib"):
             s = data["stats"][key][measure]
             assert s["min"] <= s["median"] <= s["max"] and s["min"] > 0, (key, measure)
         assert data["stats"][key]["pages_per_s"] > 0
-    for ratio in ("a/b", "c/a", "d/a"):
+    for ratio in ("a/b", "a/h", "c/a", "d/a"):
         assert set(data["ratios"][ratio]) == {"wall", "cpu", "peak_mib"}
     header = next(line for line in md.splitlines() if line.startswith("| Run |"))
     rows = [line for line in md.splitlines() if line.startswith("| (")]
-    # the four runs, then (a) with each feature left out
-    assert [r.split("|")[1].strip()[:3] for r in rows] == ["(a)", "(b)", "(c)", "(d)"] + ["(a)"] * 4
+    # the six runs, (h)'s two children, then (a) with each feature left out
+    assert [r.split("|")[1].strip()[:3] for r in rows] == ["(a)", "(b)", "(c)", "(d)", "(h)", "(s)"] + \
+        ["(h)"] * 2 + ["(a)"] * 4
     assert all(len(r.split("|")) == len(header.split("|")) == 10 for r in rows)
     assert "(a)/(b) wall" in md and "(c)/(a) wall" in md and "(d)/(a) wall" in md
+    assert "(a)/(Hugo + Pagefind) wall" in md and "Pagefind is" in md and data["hugo"].startswith("v")
+    h = data["runs"]["h"][0]
+    assert h["wall"] == h["parts"]["hugo"]["wall"] + h["parts"]["pagefind"]["wall"]
+    assert data["ratios"]["a/h"]["wall"] == data["stats"]["a"]["wall"]["median"] / data["stats"]["h"]["wall"]["median"]
     assert header in done.stdout  # the table is printed too
+    # (s): from the save to the reloaded page, in its three steps, which add up to no more than the whole
+    saved = data["runs"]["s"][0]
+    assert set(saved["parts"]) == {"seen", "rebuilt", "shown"} and all(v > 0 for v in saved["parts"].values())
+    assert abs(sum(saved["parts"].values()) - saved["wall"]) < 1e-6
+    assert "(s): the watcher saw the save after" in md
     # and what each feature costs
     variants = ["a-no-precompress", "a-no-minify", "a-no-readability", "a-no-all", "links", "search"]
-    for key in ["a", "b", "c", "d"] + variants:
+    for key in ["a", "b", "c", "d", "h", "s"] + variants:
         assert len(data["runs"][key]) == 1 and all(r["ok"] for r in data["runs"][key]), key
         assert data["stats"][key]["wall"]["median"] > 0, key
     costs = {row["feature"]: row for row in data["features"]}
@@ -108,7 +175,7 @@ def test_bench_features_leaves_each_feature_out_and_runs_search_and_links_alone(
     assert costs["the three above at once"]["cpu"] == \
         data["stats"]["a"]["cpu"]["median"] - data["stats"]["a-no-all"]["cpu"]["median"]
     assert data["ratios"]["a-no-all/b"]["wall"] == data["stats"]["a-no-all"]["wall"]["median"] / b
-    assert costs["over the target"]["wall"] == a - 1.3 * b
+    assert costs["over the target"]["wall"] == a - 2 * data["stats"]["h"]["wall"]["median"]
     assert "| Feature | Measured as | Wall (s) | CPU (s) |" in md and "| reading-level check |" in md
     assert "(a) without all three / (b): wall" in md
     # each variant really left its feature out, and the runs alone really ran
@@ -122,6 +189,8 @@ def test_bench_features_leaves_each_feature_out_and_runs_search_and_links_alone(
     assert (none / page).read_bytes() == (site / "out-a-no-minify-1" / page).read_bytes()
     assert (full / "bench-search-1" / "pagefind" / "pagefind-entry.json").is_file()
     assert '"ok": true' in (site / "log-links-0.txt").read_text()
+    assert (site / "out-h-1" / "conditions" / "bunions" / "index.html").is_file()
+    assert (site / "out-h-1" / "pagefind" / "pagefind-entry.json").is_file()
 
 
 def test_related_articles_fast_ranking_matches_the_pairwise_one(tmp_path):
@@ -186,7 +255,14 @@ def test_every_run_writes_into_a_new_folder_and_nothing_is_deleted_between_runs(
     seen, kept = [], []
 
     def fake_child(cmd, log, cwd=ROOT):
-        folders = [Path(cmd[i + 1]) for i, arg in enumerate(cmd) if arg in ("--output", "-o", "--cache-path")]
+        if "--site" in cmd:  # (h)'s Pagefind, on the folder its Hugo just made
+            site = Path(cmd[cmd.index("--site") + 1])
+            assert site in seen and not (site / "pagefind").exists()
+            (site / "pagefind").mkdir()
+            (site / "pagefind" / "pagefind-entry.json").write_text('{"languages": {"en": {"page_count": 0}}}')
+            return {"wall": 1.0, "cpu": 1.0, "user": 1.0, "sys": 0.0, "peak_mib": 50.0, "status": 0, "log": ""}
+        folders = [Path(cmd[i + 1]) for i, arg in enumerate(cmd)
+                   if arg in ("--output", "-o", "--cache-path", "--destination", "--cacheDir")]
         assert folders, cmd
         for folder in folders:
             assert not folder.exists(), f"{folder} was used before"
@@ -194,15 +270,34 @@ def test_every_run_writes_into_a_new_folder_and_nothing_is_deleted_between_runs(
             seen.append(folder)
         kept.append(all(f.exists() for f in seen))
         log_text = "(no problems)\nBENCH-JSON " + json.dumps({"wall": 1.0, "cpu": 1.0, "warmup_wall": 1.0, "ok": True})
-        return {"wall": 1.0, "cpu": 1.0, "peak_mib": 50.0, "status": 0, "log": log_text}
+        return {"wall": 1.0, "cpu": 1.0, "user": 1.0, "sys": 0.0, "peak_mib": 50.0, "status": 0, "log": log_text}
 
     monkeypatch.setattr(bench, "run_child", fake_child)
     monkeypatch.setattr(bench.benchgen, "generate", lambda work, n, seed: _fake_generated(work))
     monkeypatch.setattr(bench, "bare_settings", lambda work: None)
+    monkeypatch.setattr(bench, "hugo_executable", lambda: Path("hugo"))
+    monkeypatch.setattr(bench, "hugo_version", lambda hugo: "v0")
+    screens = []
+
+    class FakeScreen:  # (s): one dev server, started at its first round, stopped at the end
+        def __init__(self, work, article):
+            screens.append(self)
+            self.rounds, self.stopped = [], False
+
+        def measure(self, i):
+            self.rounds.append(i)
+            return {"wall": 0.3, "cpu": 0.2, "peak_mib": 90.0, "status": 0, "ok": True,
+                    "parts": {"seen": 0.1, "rebuilt": 0.1, "shown": 0.1}}
+
+        def stop(self):
+            self.stopped = True
+    monkeypatch.setattr(bench.bench_screen, "SaveToScreen", FakeScreen)
     bench.bench(2, 2, 1, 1, tmp_path / "results", tmp_path, stream=open(os.devnull, "w"))
-    # 3 rounds (1 warm-up, 2 measured) of (a), (b), (c) and (d); (c) and (d) have an output and a cache
-    assert len(seen) == 3 * 6 and len(set(seen)) == len(seen)
+    # 3 rounds (1 warm-up, 2 measured) of (a), (b), (c), (d) and (h); (c), (d) and (h) have an output and a cache
+    assert len(seen) == 3 * 8 and len(set(seen)) == len(seen)
     assert all(kept)
+    [screen] = screens
+    assert screen.rounds == [-1, 0, 1] and screen.stopped
     assert not any(tmp_path.glob("clinic-bench-*"))  # all deleted at the end
 
 
