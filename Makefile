@@ -52,13 +52,16 @@ $(UV):
 
 # Every package is pinned with its hashes (requirements*.txt, made from the short
 # requirements*.in by `make pins`): a file that differs from the one pinned is refused.
+# --compile-bytecode: uv leaves the packages uncompiled, and where Python may not
+# write them (PYTHONDONTWRITEBYTECODE, a read-only folder) every run compiled
+# Pelican, Jinja and Markdown again: a clean clone's publish took 1.9 s, not 0.9 s.
 $(DEPS): requirements.txt | $(UV)
-	$(UV) pip install --quiet --require-hashes --python $(PYTHON) -r requirements.txt
+	$(UV) pip install --quiet --require-hashes --compile-bytecode --python $(PYTHON) -r requirements.txt
 	@touch $@
 
 # The test tools, only for make test (and make screenshots): the live site needs none of them.
 $(TEST_DEPS): $(DEPS) requirements-test.txt
-	$(UV) pip install --quiet --require-hashes --python $(PYTHON) -r requirements-test.txt
+	$(UV) pip install --quiet --require-hashes --compile-bytecode --python $(PYTHON) -r requirements-test.txt
 	@touch $@
 
 # After changing requirements.in or requirements-test.in: pin them again, with

@@ -113,6 +113,14 @@ RUNS = {
     "h": "Hugo --minify, then Pagefind (the yardstick)",
     "s": "make devserver: from saving a text edit to the page reloaded in the browser",
 }
+# The clinic's own site (content/, not the generated articles), in rounds of their own
+REAL_RUNS = {
+    "r-warm": "make publish of content/, cache of the last publish",
+    "r-cold": "make publish of content/, empty cache folder",
+    "rb": "bare Pelican 4.12 on content/",
+}
+TARGET_REAL_PUBLISH = 0.5  # seconds, warm
+TARGET_REAL_OVER_BARE = 1.5
 H_PARTS = {"h-hugo": "of which Hugo --minify", "h-pagefind": "of which Pagefind"}
 S_PARTS = ("seen", "rebuilt", "shown")  # the watcher saw the save; the rebuild ended; the page had reloaded
 # The targets of issue 22, checked where this run can check them.
@@ -245,6 +253,7 @@ def links_child(argv: list[str]) -> int:
 
 
 def bare_settings(work: Path) -> Path:
+    """work/bare_settings.py: bare Pelican on work/content."""
     sys.path.insert(0, str(ROOT))
     from pelican.settings import read_settings
     site = read_settings(str(ROOT / "pelicanconf.py"))
@@ -265,9 +274,35 @@ def bare_settings(work: Path) -> Path:
 def run_b(work: Path, i: int) -> dict:
     out = work / f"out-b-{run_name(i)}"  # from nothing, as (a)
     cmd = [PYTHON, "-m", "pelican", str(work / "content"), "-s", str(work / "bare_settings.py"), "-o", str(out)]
-    r = run_child(cmd, work / f"log-b-{i}.txt", cwd=work)
+    r = run_child(cmd, work / f"log-b-{work.name}-{i}.txt", cwd=work)
     r["ok"] = r["status"] == 0 and "WARNING" not in r["log"] and "ERROR" not in r["log"]
     return r
+
+
+def articles_and_pages(content: Path) -> int:
+    """The Markdown files Pelican reads in content/ (the articles' and pages' folders)."""
+    from pelican.settings import read_settings
+    site = read_settings(str(ROOT / "pelicanconf.py"))
+    return sum(len(list((content / folder).rglob("*.md"))) for folder in site["ARTICLE_PATHS"] + site["PAGE_PATHS"])
+
+
+def run_real(work: Path, i: int, cache: str) -> dict:
+    """(r): `make publish` of the clinic's own content/ (copied to work/real/content),
+    with the compiled templates and reading levels of the round before (warm), or
+    with an empty cache folder (cold)."""
+    real = work / "real"
+    key = f"r-{cache}"
+    cache_path = real / ("cache-warm" if cache == "warm" else f"cache-cold-{run_name(i)}")
+    cmd = [PYTHON, str(ROOT / "tools" / "build.py"), "publish", "--content", str(real / "content"),
+           "--output", str(real / f"out-{key}-{run_name(i)}"), "--cache-path", str(cache_path)]
+    r = run_child(cmd, work / f"log-{key}-{i}.txt")
+    r["ok"] = r["status"] == 0
+    return r
+
+
+def run_real_bare(work: Path, i: int) -> dict:
+    """(rb): bare Pelican on the same copy of content/."""
+    return run_b(work / "real", i)
 
 
 def run_c(work: Path, i: int, article: str, edit: str = "text") -> dict:
@@ -449,6 +484,11 @@ def targets(n: int, stats: dict, ratios: dict, results_dir: Path) -> list[dict]:
     if n in TARGET_SAVE_TO_SCREEN:
         out.append({"target": f"(s) save to screen <= {TARGET_SAVE_TO_SCREEN[n]} s at N={n}", "value": screen,
                     "ok": screen <= TARGET_SAVE_TO_SCREEN[n]})
+    real = stats["r-warm"]["wall"]["median"]
+    out.append({"target": f"(r) make publish of content/, warm, <= {TARGET_REAL_PUBLISH} s", "value": real,
+                "ok": real <= TARGET_REAL_PUBLISH})
+    out.append({"target": f"(r) warm / (rb) bare Pelican, wall, <= {TARGET_REAL_OVER_BARE}",
+                "value": ratios["r-warm/rb"]["wall"], "ok": ratios["r-warm/rb"]["wall"] <= TARGET_REAL_OVER_BARE})
     if n == 1000:
         out.append({"target": f"(a)/(Hugo + Pagefind) wall <= {TARGET_A_OVER_H} at N=1000",
                     "value": ratios["a/h"]["wall"], "ok": ratios["a/h"]["wall"] <= TARGET_A_OVER_H})
@@ -483,6 +523,7 @@ def table(result: dict) -> str:
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     labels = {f"({key}) {label}": key for key, label in RUNS.items()}
     labels.update({f"(h) {label}": key for key, label in H_PARTS.items()})
+    labels.update({f"({key.split('-')[0]}) {label}": key for key, label in REAL_RUNS.items()})
     if "a-no-parallel" in s:
         labels["(a) on one core (--without parallel)"] = "a-no-parallel"
     if result.get("features"):
@@ -507,6 +548,9 @@ def table(result: dict) -> str:
         f"(c)/(a) wall {r['c/a']['wall']:.2f}, CPU {r['c/a']['cpu']:.2f}; "
         f"(d)/(a) wall {r['d/a']['wall']:.2f}, CPU {r['d/a']['cpu']:.2f}.",
         "(c), (d): the second build only; its peak memory is the whole child's (warm-up build included).",
+        f"The clinic's own site ({s['r-warm']['articles']} articles and pages, {len(result['runs']['rb'])} rounds): "
+        f"(r) warm / (rb) wall {r['r-warm/rb']['wall']:.2f}, CPU {r['r-warm/rb']['cpu']:.2f}; "
+        f"(r) cold / (rb) wall {r['r-cold/rb']['wall']:.2f}, CPU {r['r-cold/rb']['cpu']:.2f}.",
         "(s): the watcher saw the save after {:.3f} s, the rebuild took {:.3f} s, the page had reloaded {:.3f} s "
         "later (medians).".format(*(s[f"s-{part}"]["wall"]["median"] for part in S_PARTS)),
         f"(h): Hugo {result.get('hugo', '')}; its Pagefind is {share('h-pagefind', 'h', 'wall'):.0%} of its wall "
@@ -581,10 +625,20 @@ def bench(n: int, repeat: int, seed: int, warmup: int, results_dir: Path, workdi
         finally:
             for running in screen:
                 running.stop()
+        # the clinic's own site: the webmaster's publish, five times at least
+        shutil.copytree(ROOT / "content", work / "real" / "content")
+        bare_settings(work / "real")
+        real = {"r-warm": lambda w, i: run_real(w, i, "warm"), "r-cold": lambda w, i: run_real(w, i, "cold"),
+                "rb": run_real_bare}
+        runs.update({key: [] for key in real})
+        measure_all(real, runs, work, max(warmup, 1), max(repeat, 5), stream)
         stats: dict = {"articles": gen.articles, "generated": n}
+        real_articles = articles_and_pages(work / "real" / "content")
         for key, rs in runs.items():
             stats[key] = {m: summary([r[m] for r in rs]) for m in ("wall", "cpu", "peak_mib")}
-            stats[key]["pages_per_s"] = gen.articles / stats[key]["wall"]["median"]
+            articles = real_articles if key in REAL_RUNS else gen.articles
+            stats[key]["pages_per_s"] = articles / stats[key]["wall"]["median"]
+            stats[key]["articles"] = articles
         for key in H_PARTS:  # (h)'s two children, each on its own
             part = key.split("-", 1)[1]
             stats[key] = {m: summary([r["parts"][part][m] for r in runs["h"]]) for m in ("wall", "cpu", "peak_mib")}
@@ -594,6 +648,8 @@ def bench(n: int, repeat: int, seed: int, warmup: int, results_dir: Path, workdi
         ratio = lambda x, y, m: stats[x][m]["median"] / stats[y][m]["median"]  # noqa: E731
         ratios = {"a/b": {m: ratio("a", "b", m) for m in ("wall", "cpu", "peak_mib")},
                   "a/h": {m: ratio("a", "h", m) for m in ("wall", "cpu", "peak_mib")},
+                  "r-warm/rb": {m: ratio("r-warm", "rb", m) for m in ("wall", "cpu", "peak_mib")},
+                  "r-cold/rb": {m: ratio("r-cold", "rb", m) for m in ("wall", "cpu", "peak_mib")},
                   "c/a": {m: ratio("c", "a", m) for m in ("wall", "cpu", "peak_mib")},
                   "d/a": {m: ratio("d", "a", m) for m in ("wall", "cpu", "peak_mib")}}
         if serial:

@@ -389,6 +389,8 @@ def main(argv=None) -> int:
     parser.add_argument("--siteurl", default=None,
                         help="the live site's address (default: the settings' CLINIC_ADDRESS)")
     parser.add_argument("--cache", action="store_true", help="use Pelican's content cache, as the dev server does")
+    parser.add_argument("--cache-path", default=None,
+                        help="the build's cache folder: compiled templates, reading levels (default: cache/)")
     parser.add_argument("--without", action="append", default=[], choices=sorted(WITHOUT),
                         help="leave out one feature, to measure what it costs (tools/bench.py --features)")
     args = parser.parse_args(argv)
@@ -402,6 +404,8 @@ def main(argv=None) -> int:
         extra.update(address_settings(args.siteurl))
     if args.cache:
         extra.update(DEV_CACHE)
+    if args.cache_path:
+        extra["CACHE_PATH"] = str(Path(args.cache_path).resolve())
     for feature in args.without:
         extra.update(WITHOUT[feature])
     os.chdir(settings_file.resolve().parent)
