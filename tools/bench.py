@@ -72,6 +72,12 @@ once, alternated with the others, and the link check and the search index
 (Pagefind) run alone on the site the round's (a) built. Their costs, and how
 far (a) is over 2 x (h), are a second table.
 
+Then the clinic's own site, content/ (copied to <tmp>/real/content), in rounds
+of its own (one warm-up, then --real-repeat, 5 by default): (r) `make publish`
+with the cache folder the round before left (compiled templates, reading
+levels: what a webmaster's second publish finds), (r) with an empty cache
+folder, and (rb) bare Pelican on the same content, alternated.
+
 Prints a table and writes bench-results/bench-n<N>.json and .md (the folder
 is not in git). Pages per second is articles built / wall time; the articles
 built are the N generated ones plus the site's real ones.
@@ -591,7 +597,8 @@ def measure_all(funcs: dict, runs: dict, work: Path, warmup: int, repeat: int, s
 
 
 def bench(n: int, repeat: int, seed: int, warmup: int, results_dir: Path, workdir: Path | None = None,
-          keep: bool = False, stream=sys.stdout, features: bool = False, serial: bool = False) -> dict:
+          keep: bool = False, stream=sys.stdout, features: bool = False, serial: bool = False,
+          real_repeat: int = 5) -> dict:
     work = Path(tempfile.mkdtemp(prefix=f"clinic-bench-n{n}-", dir=workdir))
     try:
         t0 = time.perf_counter()
@@ -631,7 +638,7 @@ def bench(n: int, repeat: int, seed: int, warmup: int, results_dir: Path, workdi
         real = {"r-warm": lambda w, i: run_real(w, i, "warm"), "r-cold": lambda w, i: run_real(w, i, "cold"),
                 "rb": run_real_bare}
         runs.update({key: [] for key in real})
-        measure_all(real, runs, work, max(warmup, 1), max(repeat, 5), stream)
+        measure_all(real, runs, work, 1, real_repeat, stream)
         stats: dict = {"articles": gen.articles, "generated": n}
         real_articles = articles_and_pages(work / "real" / "content")
         for key, rs in runs.items():
@@ -710,16 +717,18 @@ def main(argv=None) -> int:
     parser.add_argument("--results", default=str(ROOT / "bench-results"), help="where to write the results")
     parser.add_argument("--workdir", default=None, help="where to make the temporary folder (default: the system's)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--real-repeat", type=int, default=5,
+                        help="measured rounds of the clinic's own site, after one warm-up (default 5)")
     parser.add_argument("--features", action="store_true",
                         help="also measure what each feature costs: (a) without each of "
                              f"{', '.join(FEATURES)}; the search index and the link check alone")
     parser.add_argument("--serial", action="store_true",
                         help="also run (a) on one core (--without parallel), alternated with (a)")
     args = parser.parse_args(argv)
-    if args.n < 1 or args.repeat < 1 or args.warmup < 0:
-        parser.error("--n and --repeat must be at least 1, --warmup at least 0")
+    if args.n < 1 or args.repeat < 1 or args.real_repeat < 1 or args.warmup < 0:
+        parser.error("--n, --repeat and --real-repeat must be at least 1, --warmup at least 0")
     bench(args.n, args.repeat, args.seed, args.warmup, Path(args.results), args.workdir and Path(args.workdir),
-          args.keep, features=args.features, serial=args.serial)
+          args.keep, features=args.features, serial=args.serial, real_repeat=args.real_repeat)
     return 0
 
 
