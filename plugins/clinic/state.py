@@ -20,6 +20,7 @@ from pelican import signals
 from pelican.contents import Content
 
 from .checks import links, readability, validate
+from .checks.lastbuild import LastBuild
 from .model import dates, settings as settings_model
 from .model.paths import RealPaths, files_under
 from .outputs.assets import Assets
@@ -44,6 +45,7 @@ class Session:
         test suite that builds many sites in one process passes its first."""
         self.validated = validate.Remembered()  # each source file's check
         self.links = links.Remembered()  # each page's links
+        self.page_text_checks = LastBuild()  # each page's safety and call-us checks
         self.search = SearchMemory()  # the search bundles made, and runs still going
         self.pages: dict[str, incremental.Pages] = {}  # by output folder: the key of each page written
         self.assets_used: dict[str, set[str]] = {}  # by output folder: the assets its pages asked for

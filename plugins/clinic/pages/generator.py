@@ -33,6 +33,7 @@ from ..model import relations
 from ..model.paths import RealPaths, display_paths
 from ..model.problems import Problem, StopBuild, stops_writing
 from ..model.rules import CLINIC_PHONE, CONTENT_KEYS, EMERGENCY_NUMBER, KINDS
+from ..model.stamps import digest
 from . import filters, images, jsonld, logo, sections
 from .blocks import fill
 from .parts import Parts
@@ -147,6 +148,23 @@ class ClinicGenerator(Generator):
             obj._content = fill(html, rendered).replace(EMERGENCY_NUMBER, number).replace(
                 EMERGENCY_NUMBER.strip("{}"), number).replace(CLINIC_PHONE, phone_link)
 
+    def check_page_text(self, metas, by_path) -> list:
+        """Nothing in a page's text may run a script or load from another site, and
+        a sentence that says to call us gives the number. Both parse every page's
+        HTML: the dev server keeps the answers of pages whose HTML and source did
+        not change (at 300 articles, parsing them all was half of each rebuild)."""
+        memo, address, problems = self.build.session.page_text_checks, self.build.address, []
+        memo.begin()
+        for meta in metas:
+            obj = by_path.get(meta.path)
+            if obj is None:
+                continue
+            html, source = obj._content, self.sources_text.get(meta.path, "")
+            key = digest(meta.path.encode(), html.encode(), source.encode(), address.encode())
+            problems += memo.get(key, lambda: safety.unsafe(meta.path, html, source, address)
+                                 + calls.calls_without_number(meta.path, html, source))
+        return problems
+
     def finish(self):
         """What needs each article's rendered HTML. Pelican renders it on first use and
         keeps the result, so this waits until every generator has read its files
@@ -171,12 +189,7 @@ class ClinicGenerator(Generator):
         problems += review.unoffered(metas, self.data.providers,
                                      "error" if self.build.settings.require_provider else "warning")
         problems += self.check_readability(metas, by_path, self.sources_text)
-        for meta in metas:  # nothing in a page's text may run a script or load from another site
-            obj = by_path.get(meta.path)
-            if obj is not None:
-                problems += safety.unsafe(meta.path, obj._content, self.sources_text.get(meta.path, ""),
-                                          self.build.address)
-                problems += calls.calls_without_number(meta.path, obj._content, self.sources_text.get(meta.path, ""))
+        problems += self.check_page_text(metas, by_path)
         report(problems)
         # Measured: the source texts are not needed again, and an article's
         # sections are cut from its HTML when its page is written (parts.py);
