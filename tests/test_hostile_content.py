@@ -186,3 +186,14 @@ def test_any_body_is_either_refused_or_clean_in_the_browsers_dom(parts, joiner):
     html = rendered(body)
     if not safety.unsafe("content/pages/a.md", html, body, OWN):
         assert dom_breaks_a_promise(html) == [], (body, html)
+
+
+def test_the_dev_server_checks_an_edited_page_again_and_keeps_the_others_answers(fixture_site):
+    """Builds in one session (as the dev server's) keep each page's safety answer by
+    its HTML and source: an edit that adds a script is reported, its removal clears it."""
+    assert fixture_site.html().status == 0
+    fixture_site.edit(BUNIONS, "## Causes\n", "## Causes\n\n<script>alert(1)</script>\n")
+    assert any("html: <script> is not allowed in a page" in line for line in fixture_site.html().lines)
+    fixture_site.edit(BUNIONS, "<script>alert(1)</script>\n", "")
+    again = fixture_site.html()
+    assert again.status == 0 and not any("<script>" in line for line in again.lines)
