@@ -3,6 +3,7 @@ property checks, and small fixture sites built on demand."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
@@ -25,6 +26,11 @@ sys.path.insert(0, str(ROOT / "tools"))
 import build  # noqa: E402
 
 
+@functools.lru_cache(maxsize=1024)  # about 0.25 MiB a page
+def _parsed(path: str, mtime_ns: int, size: int) -> BeautifulSoup:
+    return BeautifulSoup(Path(path).read_text(encoding="utf-8"), "html.parser")
+
+
 class Site:
     """A built site: its output folder, its exit status and what the build printed."""
 
@@ -32,7 +38,11 @@ class Site:
         self.output, self.status, self.log = output, status, log
 
     def soup(self, rel: str) -> BeautifulSoup:
-        return BeautifulSoup((self.output / rel).read_text(encoding="utf-8"), "html.parser")
+        """The page, parsed; shared by every test that asks for the same file as it is
+        now (the property checks read each page many times): never change it."""
+        path = self.output / rel
+        st = path.stat()
+        return _parsed(str(path), st.st_mtime_ns, st.st_size)
 
     def html_files(self) -> list[str]:
         return sorted(p.relative_to(self.output).as_posix() for p in self.output.rglob("*.html"))
