@@ -64,7 +64,9 @@ def axe(page, rules: list[str] | None = None) -> list[dict]:
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.evaluate(AXE_JS)
     only = {"type": "rule", "values": rules} if rules else {"type": "tag", "values": WCAG_TAGS}
-    result = page.evaluate("only => axe.run(document, {runOnly: only})", only)
+    # resultTypes: only the violations are wanted, so axe does not gather the details of
+    # every rule that passed (axe-core's documented way to run faster)
+    result = page.evaluate("only => axe.run(document, {runOnly: only, resultTypes: ['violations']})", only)
     return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
             for v in result["violations"]]
 

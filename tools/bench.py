@@ -73,9 +73,10 @@ once, alternated with the others, and the link check and the search index
 far (a) is over 2 x (h), are a second table.
 
 Then the clinic's own site, content/ (copied to <tmp>/real/content), in rounds
-of its own (one warm-up, then --real-repeat, 5 by default): (r) `make publish`
-with the cache folder the round before left (compiled templates, reading
-levels: what a webmaster's second publish finds), (r) with an empty cache
+of their own (--warmup rounds, then --real-repeat, 5 by default): (r) `make
+publish` with the cache folder the round before left (compiled templates,
+reading levels: what a webmaster's second publish finds; with --warmup 0 its
+first round starts with none), (r) with an empty cache
 folder, and (rb) bare Pelican on the same content, alternated.
 
 Prints a table and writes bench-results/bench-n<N>.json and .md (the folder
@@ -638,7 +639,7 @@ def bench(n: int, repeat: int, seed: int, warmup: int, results_dir: Path, workdi
         real = {"r-warm": lambda w, i: run_real(w, i, "warm"), "r-cold": lambda w, i: run_real(w, i, "cold"),
                 "rb": run_real_bare}
         runs.update({key: [] for key in real})
-        measure_all(real, runs, work, 1, real_repeat, stream)
+        measure_all(real, runs, work, warmup, real_repeat, stream)
         stats: dict = {"articles": gen.articles, "generated": n}
         real_articles = articles_and_pages(work / "real" / "content")
         for key, rs in runs.items():
@@ -718,7 +719,7 @@ def main(argv=None) -> int:
     parser.add_argument("--workdir", default=None, help="where to make the temporary folder (default: the system's)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--real-repeat", type=int, default=5,
-                        help="measured rounds of the clinic's own site, after one warm-up (default 5)")
+                        help="measured rounds of the clinic's own site, after the warm-up ones (default 5)")
     parser.add_argument("--features", action="store_true",
                         help="also measure what each feature costs: (a) without each of "
                              f"{', '.join(FEATURES)}; the search index and the link check alone")
