@@ -11,7 +11,7 @@ OUTPUTDIR := output
 PORT ?= 8000
 N ?= 100
 
-.PHONY: help pins html clean regenerate serve devserver publish test screenshots bench readability review-report new-condition new-procedure rsync_upload rollback s3_upload github
+.PHONY: help pins translations html clean regenerate serve devserver publish test screenshots bench readability review-report new-condition new-procedure rsync_upload rollback s3_upload github
 
 help:
 	@echo 'Commands for the clinic site:'
@@ -22,6 +22,7 @@ help:
 	@echo '  make publish          build the live site; on any problem output/ is left unchanged'
 	@echo '  make clean            delete output/ and the build cache'
 	@echo '  make test             run every test'
+	@echo '  make translations     after changing a template: update the catalogs of the theme'"'"'s words (theme/translations/)'
 	@echo '  make screenshots      screenshots of every page type in test-artifacts/ (phone, desktop, light, dark)'
 	@echo '  make readability      reading grade of every medical page, hardest first'
 	@echo '  make review-report    review dates of every medical page, most urgent first'
@@ -70,6 +71,24 @@ pins: | $(UV)
 	$(UV) pip compile --quiet --generate-hashes --python-version 3.11.7 requirements.in -o requirements.txt
 	$(UV) pip compile --quiet --generate-hashes --python-version 3.11.7 -c requirements.txt requirements-test.in \
 		-o requirements-test.txt
+
+# After changing the words of a template (theme/templates/*.html): extract them into
+# theme/translations/messages.pot, bring each language's catalog up to date (new
+# words come in with an empty msgstr, to translate), and compile the .mo files the
+# build reads. All of them are committed; tests/test_translations.py fails until
+# this has been run and the new words translated. --omit-header: Babel's header
+# holds the extraction's date and year, so every run would change the .pot; the
+# .pot needs none of it (a catalog's own header keeps its language, plural forms
+# and charset). --ignore-pot-creation-date keeps the catalogs' headers as they are,
+# so a run with no new words changes no file. --ignore-obsolete drops words no
+# template uses any more (git keeps their translations). A new language:
+# $(VENV)/bin/pybabel init -i theme/translations/messages.pot -d theme/translations -l LANG
+translations: $(TEST_DEPS)
+	$(VENV)/bin/pybabel --quiet extract -F babel.cfg --no-location --sort-output --omit-header \
+		--add-comments Translators: -o theme/translations/messages.pot .
+	$(VENV)/bin/pybabel --quiet update -i theme/translations/messages.pot -d theme/translations \
+		--no-fuzzy-matching --ignore-pot-creation-date --ignore-obsolete
+	$(VENV)/bin/pybabel compile -d theme/translations --statistics
 
 html: $(DEPS)
 	$(PYTHON) tools/build.py html

@@ -86,7 +86,8 @@ JINJA_ENVIRONMENT = {
     "trim_blocks": True,
     "lstrip_blocks": True,
     "autoescape": True,
-    "extensions": [],
+    # the theme's words in the page's language (plugins/clinic/pages/i18n.py)
+    "extensions": ["jinja2.ext.i18n"],
     # Every build makes a new environment (and the bytecode cache is keyed by each
     # template's source), so a changed template always shows; checking each
     # template's file time on every page cost about 0.9 s at 5,000 articles.

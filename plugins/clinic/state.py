@@ -31,6 +31,7 @@ from .outputs.sitemap import Sitemap
 from .pages.generator import release_written
 from .pages.templates import MemoryBytecodeCache, TemplateCache
 from .pages import filters
+from .pages.i18n import Catalogs
 from .speed import incremental
 from .speed.parallel_read import ReadWorker
 from .speed.parallel_write import PageSharing
@@ -99,6 +100,7 @@ class Build:
         self.levels = session.reading_levels(data_dir)
         self.readings_file = Path(s["CACHE_PATH"]) / "reading-levels.json"
         self.templates = TemplateCache(session.templates, Path(s["CACHE_PATH"]) / "templates")
+        self.catalogs = Catalogs(s["THEME"])
         self.levels.load(self.readings_file)
         self.reader = ReadWorker(self.levels, clinic.parallel_read, clinic.parallel_read_min,
                                  clinic.readability_target is not None, data_dir and str(data_dir))
@@ -123,6 +125,7 @@ class Build:
         env.filters.update(filters.FILTERS)
         env.globals["asset"] = self.assets.url
         env.bytecode_cache = self.templates
+        self.catalogs.install(env)
 
     def on_static_generator_finalized(self, generator) -> None:
         """The content's static files (images) Pelican copies into the output."""
