@@ -49,3 +49,20 @@ def test_a_damaged_or_unwritable_cache_only_costs_a_compile(tmp_path):
     blocked.write_text("not a folder")
     assert env_in_a_new_process(templates, blocked / "templates").get_template("page.html").render(x=2) == "<p>2</p>"
     assert list(cache.glob(".tmp-*")) == []
+
+
+def test_a_template_compiled_with_other_filters_is_compiled_again(tmp_path):
+    """Jinja decides when it compiles a template whether a filter gets the page's
+    context: a compiled template kept from a build whose filter did not take it
+    (an older version of the site) must not be used with one that does."""
+    from jinja2 import pass_context
+
+    templates, cache = tmp_path / "templates", tmp_path / "cache" / "templates"
+    templates.mkdir()
+    (templates / "page.html").write_text("{{ when|long_date }}")
+    old = env_in_a_new_process(templates, cache)
+    old.filters["long_date"] = lambda value: f"plain {value}"
+    assert old.get_template("page.html").render(when="2026-12-06") == "plain 2026-12-06"
+    new = env_in_a_new_process(templates, cache)
+    new.filters["long_date"] = pass_context(lambda context, value: f"{context.get('lang')} {value}")
+    assert new.get_template("page.html").render(when="2026-12-06", lang="es") == "es 2026-12-06"

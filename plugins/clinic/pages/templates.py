@@ -7,7 +7,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from jinja2.bccache import BytecodeCache
+import jinja2
+from jinja2.bccache import Bucket, BytecodeCache
 
 
 class MemoryBytecodeCache(BytecodeCache):
@@ -33,6 +34,18 @@ class MemoryBytecodeCache(BytecodeCache):
         self.store[bucket.key] = bucket.bytecode_to_string()
 
 
+def compile_inputs(environment) -> str:
+    """What Jinja bakes into a compiled template besides its source: its version,
+    the extensions, the syntax options, and whether each filter and test takes
+    the context (decided when the template is compiled). A compiled template
+    kept from a build whose filters differed must not be used."""
+    def kinds(functions):
+        return sorted((name, str(getattr(f, "jinja_pass_arg", ""))) for name, f in functions.items())
+    return repr((jinja2.__version__, sorted(environment.extensions), environment.trim_blocks,
+                 environment.lstrip_blocks, environment.keep_trailing_newline, repr(environment.autoescape),
+                 environment.newline_sequence, kinds(environment.filters), kinds(environment.tests)))
+
+
 class TemplateCache(BytecodeCache):
     """The session's compiled templates, backed by files in the build's cache
     folder, so that a new process (each `make publish`) does not compile every
@@ -44,6 +57,13 @@ class TemplateCache(BytecodeCache):
 
     def __init__(self, memory: MemoryBytecodeCache, folder: Path | None):
         self.memory, self.folder = memory, folder
+
+    def get_bucket(self, environment, name, filename, source):
+        """Jinja's, with what the template is compiled with in its checksum."""
+        bucket = Bucket(environment, self.get_cache_key(name, filename),
+                        self.get_source_checksum(source + "\0" + compile_inputs(environment)))
+        self.load_bytecode(bucket)
+        return bucket
 
     def load_bytecode(self, bucket):
         code = self.memory.store.get(bucket.key)
