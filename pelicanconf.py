@@ -123,6 +123,7 @@ CLINIC_REVIEW_OVERDUE = "warn"
 CLINIC_REQUIRE_PROVIDER = False
 CLINIC_REVIEW_SOON_DAYS = 60
 CLINIC_TODAY = None  # a fixed "today" (YYYY-MM-DD) for reports and tests; None is the real date
+CLINIC_COUNTRY = "US"  # dates and times in a language other than English follow its customs
 
 # Readability (Flesch-Kincaid grade, from textstat). Pages above the target
 # warn; set CLINIC_READABILITY_FAIL = True to make them fail `make publish`.

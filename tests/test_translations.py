@@ -64,10 +64,11 @@ def extracted() -> set:
     """The msgids in the templates, extracted as `make translations` extracts them (babel.cfg)."""
     with open(ROOT / "babel.cfg", encoding="utf-8") as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
-    # babel.cfg's paths are all under theme/: the walk need not enter node_modules/ or output/
-    inside_theme = lambda folder: THEME in (Path(folder), *Path(folder).parents)  # noqa: E731
+    # babel.cfg's paths are all under theme/ and plugins/: the walk need not enter node_modules/ or output/
+    tops = (THEME, ROOT / "plugins")
+    inside = lambda folder: any(top in (Path(folder), *Path(folder).parents) for top in tops)  # noqa: E731
     return {_key(message) for _file, _line, message, _comments, _context
-            in extract_from_dir(str(ROOT), method_map, options_map, directory_filter=inside_theme)}
+            in extract_from_dir(str(ROOT), method_map, options_map, directory_filter=inside)}
 
 
 def read_catalog(path: Path):
@@ -306,3 +307,25 @@ def test_translated_sentences_escape_their_values_and_keep_their_links():
     pages = env.from_string('{{ ngettext("%(num)s page", "%(num)s pages", n) }}')
     assert [pages.render(page_lang="es", n=n) for n in (1, 3)] == ["1 página", "3 páginas"]
     assert [pages.render(page_lang="en", n=n) for n in (1, 3)] == ["1 page", "3 pages"]
+
+
+def test_the_words_of_the_sites_code_dates_times_and_the_language_follow_the_page():
+    """Words the code supplies (N_(): kinds of page, callout headings) through the
+    `words` filter; dates and opening times as the language writes them in the
+    clinic's country (Babel); <html lang> from the page. English keeps its own forms."""
+    import datetime as dt
+
+    from clinic.model.rules import KINDS
+
+    env = build_like_env()
+    kind = env.from_string("{{ label|words }}")
+    assert kind.render(page_lang="es", label=KINDS["procedure"].singular) == "Cirugía"
+    assert kind.render(page_lang="en", label=KINDS["procedure"].singular) == "Procedure"
+    assert kind.render(page_lang="es", label="<b>not a word of ours</b>") == "&lt;b&gt;not a word of ours&lt;/b&gt;"
+    when = env.from_string("{{ day|long_date }} {{ opens|clock }}-{{ closes|clock }}")
+    day = dt.date(2026, 12, 6)
+    assert when.render(page_lang="en", day=day, opens="08:00", closes="17:30") == "December 6, 2026 8 a.m.-5:30 p.m."
+    assert when.render(page_lang="es", day=day, opens="08:00", closes="17:30") == \
+        "6 de diciembre de 2026 8:00\u202fa.m.-5:30\u202fp.m."  # CLDR's narrow no-break space
+    assert env.from_string("{{ page_language() }}").render(article=_Page("es"), DEFAULT_LANG="en") == "es"
+    assert env.from_string("{{ page_language() }}").render(DEFAULT_LANG="en") == "en"

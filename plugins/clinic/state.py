@@ -100,7 +100,7 @@ class Build:
         self.levels = session.reading_levels(data_dir)
         self.readings_file = Path(s["CACHE_PATH"]) / "reading-levels.json"
         self.templates = TemplateCache(session.templates, Path(s["CACHE_PATH"]) / "templates")
-        self.catalogs = Catalogs(s["THEME"])
+        self.catalogs = Catalogs(s["THEME"], clinic.country)
         self.levels.load(self.readings_file)
         self.reader = ReadWorker(self.levels, clinic.parallel_read, clinic.parallel_read_min,
                                  clinic.readability_target is not None, data_dir and str(data_dir))

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .words import N_
+
 # metadata key (lowercase) -> how the webmaster should write it
 KEY_HELP = {
     "title": "Title: Bunions",
@@ -64,14 +66,14 @@ class Kind:
 
 KINDS = {
     "condition": Kind(
-        "condition", "conditions", "Conditions", "Condition",
+        "condition", "conditions", N_("Conditions"), N_("Condition"),
         MEDICAL_COMMON + ("regions", "symptoms"), ("modified", "status", "moved-from"),
         ("Overview", "Symptoms", "Causes", "Diagnosis", "Non-surgical treatment",
          "Surgical options", "Recovery", "When to get help"),
         True, "condition",
         (("treatments", "Non-surgical treatment"), ("procedures", "Surgical options"), ("help", "When to get help"))),
     "procedure": Kind(
-        "procedure", "procedures", "Surgical procedures", "Procedure",
+        "procedure", "procedures", N_("Surgical procedures"), N_("Procedure"),
         MEDICAL_COMMON + ("regions", "treats"), ("modified", "status", "symptoms", "moved-from"),
         ("What it is", "Who it helps", "Before surgery", "During surgery", "After surgery",
          "Risks", "Recovery timeline", "When to get help"),
@@ -80,7 +82,7 @@ KINDS = {
          ("followup", "After surgery"), ("help", "When to get help")),
         ("urgent", "emergency")),
     "treatment": Kind(
-        "treatment", "treatments", "Non-surgical treatments", "Treatment",
+        "treatment", "treatments", N_("Non-surgical treatments"), N_("Treatment"),
         MEDICAL_COMMON + ("regions", "treats"), ("modified", "status", "symptoms", "moved-from"),
         ("What it is", "Who it helps", "What to expect", "Risks and side effects", "How long it takes"),
         True, "procedure",
@@ -89,7 +91,7 @@ KINDS = {
         # a treatment with a cast, a boot or injections adds this section; it then needs both
         ("urgent", "emergency"), ("When to get help",)),
     "guide": Kind(
-        "guide", "guides", "Guides", "Guide",
+        "guide", "guides", N_("Guides"), N_("Guide"),
         MEDICAL_COMMON + ("regions",), ("modified", "status", "conditions", "procedures", "symptoms", "moved-from"),
         (), True),
     "page": Kind(
@@ -120,10 +122,10 @@ KIND_TREATMENT_TYPE = {"procedure": "surgical", "treatment": "non-surgical"}
 
 CALLOUT_TIERS = {
     # tier: (visually hidden prefix for screen readers, default title)
-    "info": ("Information:", "Good to know"),
-    "non-urgent": ("Non-urgent advice:", "See a doctor if"),
-    "urgent": ("Urgent advice:", "Ask for an urgent appointment if"),
-    "emergency": ("Emergency:", "Call the emergency number if"),
+    "info": (N_("Information:"), N_("Good to know")),
+    "non-urgent": (N_("Non-urgent advice:"), N_("See a doctor if")),
+    "urgent": (N_("Urgent advice:"), N_("Ask for an urgent appointment if")),
+    "emergency": (N_("Emergency:"), N_("Call the emergency number if")),
 }
 
 # Callouts whose advice is to contact the clinic: each ends with its number.

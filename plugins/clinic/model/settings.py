@@ -57,6 +57,10 @@ def _patterns(v) -> str | None:
     return None
 
 
+def _country(v) -> str | None:
+    return None if isinstance(v, str) and re.fullmatch(r"[A-Z]{2}", v) else 'a country code in quotes, such as "US"'
+
+
 def _date_or_none(v) -> str | None:
     import datetime as dt
     if v is None:
@@ -125,6 +129,9 @@ SPECS: tuple[Spec, ...] = (
     Spec("CLINIC_SOURCE_MAX_AGE", 5, _int(1, 50),
          "how many years old a cited source may be before `make review-report` lists it for checking"),
     Spec("CLINIC_TODAY", None, _date_or_none, "a fixed 'today' for reports and tests; None is the real date"),
+    Spec("CLINIC_COUNTRY", "US", _country,
+         "the clinic's country (two capital letters): dates and times in a language other than English follow "
+         "its customs (Spanish in 'US': 5:30 p.m.)"),
     Spec("CLINIC_READABILITY_TARGET", 8, _int(1, 20, none_ok=True),
          "the highest reading grade a page may have without a warning; None turns the check off"),
     Spec("CLINIC_READABILITY_FAIL", False, _bool, "whether a page above the target stops `make publish`"),
@@ -179,6 +186,7 @@ class ClinicSettings:
     require_provider: bool
     source_max_age: int
     today: str | None
+    country: str
     readability_target: int | None
     readability_fail: bool
     nltk_data: str | None

@@ -34,6 +34,7 @@ from ..model.paths import RealPaths, display_paths
 from ..model.problems import Problem, StopBuild, stops_writing
 from ..model.rules import CLINIC_PHONE, CONTENT_KEYS, EMERGENCY_NUMBER, KINDS
 from ..model.stamps import digest
+from ..model.words import N_
 from . import filters, images, jsonld, logo, sections
 from .blocks import fill
 from .parts import Parts
@@ -285,7 +286,9 @@ class ClinicGenerator(Generator):
         obj.performed_by = [p for p in self.data.providers.values() if meta.slug in p.specialties] \
             if meta.kind in ("procedure", "treatment") else []
         kind = KINDS[meta.kind]
-        obj.breadcrumbs = [("Home", "")] + ([] if meta.kind == "page" else [(kind.label, f"{kind.folder}/")])
+        words = self.build.catalogs.of(getattr(obj, "lang", None) or self.settings["DEFAULT_LANG"]).gettext
+        obj.breadcrumbs = [(words(N_("Home")), "")] + \
+            ([] if meta.kind == "page" else [(words(kind.label), f"{kind.folder}/")])
         if meta.kind != "page":  # pages show body_html whole
             obj.parts = Parts(lambda: obj.body_html if obj.body_html is not None else obj.content,
                               lambda parts: jsonld.dumps(self.structured_data(obj, meta, own_term, parts.sections))
@@ -321,6 +324,7 @@ class ClinicGenerator(Generator):
         pick = lambda metas: [self.by_path[m.path] for m in metas if m.path in self.by_path]  # noqa: E731
         ctx = self.context.copy()
         base = "browse/"
+        words = self.build.catalogs.of(self.settings["DEFAULT_LANG"]).gettext  # these pages are in the site's language
         # The topic pages are many on a large site: a second process writes every
         # second one (parallel_write.py); the rest of this method is written here.
         terms = [f"{base}{facet.slug}/{t}/index.html" for facet in vocab.facets.values() for t in facet.terms]
@@ -329,7 +333,7 @@ class ClinicGenerator(Generator):
         if shared_loop is not None:
             shared_loop(terms[1::2], shared)
         writer.write_file("browse/index.html", self.get_template("browse"), ctx,
-                          page_url="browse/", page_title="Browse by topic", facets=list(vocab.facets.values()),
+                          page_url="browse/", page_title=words(N_("Browse by topic")), facets=list(vocab.facets.values()),
                           counts={(f, t): len(v) for (f, t), v in index.terms.items()})
         for facet in vocab.facets.values():
             counts = {t: len(index.terms.get((facet.slug, t), [])) for t in facet.terms}
@@ -353,12 +357,12 @@ class ClinicGenerator(Generator):
         letters = relations.letters_of(relations.a_to_z(vocab, listed))
         urls = {key: self.by_path[m.path].href for key, m in index.by_kind_slug.items() if key in listed}
         writer.write_file("a-z/index.html", self.get_template("a_z"), ctx, page_url="a-z/",
-                          page_title="Conditions and treatments A to Z", letters=letters, page_urls=urls)
+                          page_title=words(N_("Conditions and treatments A to Z")), letters=letters, page_urls=urls)
         providers = list(self.data.providers.values())
         proc_pages = {slug: self.by_path[m.path] for (kind, slug), m in index.by_kind_slug.items()
                       if kind in ("procedure", "treatment") and m.path in self.by_path}
         writer.write_file("providers/index.html", self.get_template("providers"), ctx, page_url="providers/",
-                          page_title="Our team", providers=providers)
+                          page_title=words(N_("Our team")), providers=providers)
         for p in providers:
             writer.write_file(f"providers/{p.slug}/index.html", self.get_template("provider"), ctx,
                               page_url=f"providers/{p.slug}/", page_title=p.display_name, provider=p,

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from jinja2 import pass_context
 
+from . import filters
+
 DOMAIN = "messages"
 
 
@@ -46,8 +48,9 @@ class Catalogs:
     """One build's catalogs, by language; a language without one shows the
     templates' own (English) words."""
 
-    def __init__(self, theme: str | Path):
+    def __init__(self, theme: str | Path, country: str = "US"):
         folder = catalog_dir(theme)
+        self.country = country
         self.by_lang: dict[str, gettext.NullTranslations] = {
             lang: gettext.translation(DOMAIN, localedir=str(folder), languages=[lang]) for lang in languages(theme)}
         self.english = gettext.NullTranslations()
@@ -68,3 +71,54 @@ class Catalogs:
             return catalogs.of(page_language(context)).ngettext(singular, plural, n)
 
         env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
+
+        @pass_context
+        def words(context, message: str) -> str:
+            """A word the site's code supplies (marked N_() there), in the page's
+            language; plain text, so the page escapes it like any value."""
+            return str(catalogs.of(page_language(context)).gettext(message))
+
+        english_date, english_clock = filters.long_date, filters.clock
+
+        @pass_context
+        def long_date(context, value) -> str:
+            lang = page_language(context)
+            return english_date(value) if lang == "en" or value in (None, "") else dates_in(lang, catalogs.country).date(value)
+
+        @pass_context
+        def clock(context, value) -> str:
+            lang = page_language(context)
+            return english_clock(value) if lang == "en" else dates_in(lang, catalogs.country).clock(value)
+
+        env.filters.update(words=words, long_date=long_date, clock=clock)
+        env.globals["page_language"] = pass_context(page_language)
+
+
+class dates_in:  # noqa: N801 - reads as dates_in(lang, catalogs.country).date(value)
+    """Dates and times as a language writes them (Babel, the CLDR's patterns).
+    English keeps the filters' own forms (November 20, 2026; 8 a.m.), written
+    for how US patients read them; Babel is only loaded for another language."""
+
+    def __init__(self, lang: str, country: str = "US"):
+        from babel import Locale, UnknownLocaleError
+        try:  # the language as written in the clinic's country, else as it is written at all
+            self.locale = Locale.parse(f"{lang}_{country}")
+        except (UnknownLocaleError, ValueError):
+            self.locale = Locale.parse(lang)
+
+    def date(self, value) -> str:
+        import datetime as dt
+
+        from babel.dates import format_date
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        elif isinstance(value, str):
+            value = dt.date.fromisoformat(value)
+        return format_date(value, format="long", locale=self.locale)
+
+    def clock(self, value) -> str:
+        import datetime as dt
+
+        from babel.dates import format_time
+        hours, minutes = (int(x) for x in str(value).split(":"))
+        return format_time(dt.time(hours, minutes), format="short", locale=self.locale)
