@@ -107,3 +107,36 @@ def test_a_call_us_without_a_number_is_one_warning_at_its_line(fixture_site):
     assert not [x for x in built.lines if "number to call" in x]
     link = built.soup("about/index.html").find("a", href=lambda h: h and h.startswith("tel:"), string="(555) 010-0100")
     assert link is not None and "Call us on" in link.parent.get_text()
+
+
+# --- the quick look before the "call us" check parses a page ---------------------------------
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+from clinic.checks import calls  # noqa: E402
+
+_WORDS = ["call", "Call", "us", "the", "clinic", "your", "surgeon", "surgeon's", "surgeon&#39;s", "office",
+          "doctor's", "555-010-0100", "today", "&amp;", "\n", "  "]
+_TAGS = ["<p>", "</p>", "<li>", "</li>", "<ul>", "</ul>", "<em>", "</em>", '<a href="tel:+15550100100">', "</a>",
+         '<a href="/x/">', '<p class="clinic-callout__call">', "<br>",
+         '<p class="clinic-callout__call">Call the clinic on <a href="tel:+15550100100">(555) 010-0100</a></p>']
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS + _TAGS), max_size=30).map(lambda parts: " ".join(parts)))
+def test_the_quick_look_never_skips_a_page_the_check_would_warn_about(html):
+    """calls.may_say_call() lets the parse be skipped only when it could find nothing:
+    on any mix of paragraphs, lists, links and words, a page it skips has no warning."""
+    if not calls.may_say_call(html):
+        calls.may_say_call, real = (lambda _html: True), calls.may_say_call
+        try:
+            assert calls.calls_without_number("content/x.md", html, "") == []
+        finally:
+            calls.may_say_call = real
+
+
+def test_the_quick_look_skips_a_page_that_says_call_only_in_its_callouts():
+    callout = '<p class="clinic-callout__call">Call the clinic on <a href="tel:+15550100100">(555) 010-0100</a></p>'
+    assert not calls.may_say_call(f"<p>Rest your foot.</p>{callout}")
+    assert calls.may_say_call(f"<p>Please call <em>us</em>.</p>{callout}")
+    assert calls.may_say_call('<p class="clinic-callout__call">call us</p>')  # no number: parsed, and warned about
