@@ -144,3 +144,32 @@ def test_a_large_sites_index_comes_in_parts_that_the_search_page_merges(browser,
     rules = (out / "_headers").read_text()
     assert "/pagefind/part-2/fragment/*" in rules and "/pagefind/part-2/index/*" in rules
     assert "/pagefind/part-2/fragment/en_" not in rules
+
+
+def test_the_search_page_speaks_the_language_its_page_gives_it(browser, browser_site):
+    """search.js says nothing of its own: every message comes from the page's
+    data-say-* words (theme/templates/search.html), so a Spanish search page
+    speaks Spanish. The page is given its Spanish words as the theme's catalog has them."""
+    import gettext
+    import html as html_lib
+    import re
+
+    from conftest import ROOT
+    spanish = gettext.translation("messages", localedir=str(ROOT / "theme" / "translations"), languages=["es"])
+    page = browser.new_page()
+
+    def in_spanish(route):
+        body = route.fetch().text()
+        body = re.sub(r'(data-say-\w+=)"([^"]*)"',
+                      lambda m: f'{m.group(1)}"{html_lib.escape(spanish.gettext(html_lib.unescape(m.group(2))))}"', body)
+        route.fulfill(body=body, headers={"content-type": "text/html; charset=utf-8"})
+    page.route("**/search/*", in_spanish)
+    page.goto(f"{browser_site.url}/search/?q=")
+    page.wait_for_function("document.querySelector('.clinic-search__status').textContent !== ''")
+    assert page.locator(".clinic-search__status").inner_text() == spanish.gettext(
+        "Type a word, such as heel pain or bunion, then press Search.")
+    page.goto(f"{browser_site.url}/search/?q=bunion")
+    page.wait_for_function("/^Se encontr/.test(document.querySelector('.clinic-search__status').textContent)")
+    found = page.locator(".clinic-search__status").inner_text()
+    assert re.fullmatch(r"Se encontr(ó 1 página|aron \d+ páginas)\.", found), found
+    page.close()

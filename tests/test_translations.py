@@ -54,6 +54,8 @@ CUT = "\x1f"  # where a piece of Jinja was: no letter, no space, no HTML
 JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 LETTER = re.compile(r"[^\W\d_]")
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+# the search page's messages, which search.js fills in: "{num} pages found."
+SCRIPT_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 def _key(message_id) -> str | tuple[str, ...]:
@@ -129,6 +131,9 @@ def translation_problems(catalog) -> list[str]:
             if Counter(PLACEHOLDER.findall(text)) != wanted:
                 problems.append(f"{name!r}: placeholders {sorted(PLACEHOLDER.findall(text))} "
                                 f"instead of {sorted(wanted.elements())}")
+            if Counter(SCRIPT_PLACEHOLDER.findall(text)) != Counter(SCRIPT_PLACEHOLDER.findall(ids[-1])):
+                problems.append(f"{name!r}: {{placeholders}} {sorted(SCRIPT_PLACEHOLDER.findall(text))} instead of "
+                                f"{sorted(SCRIPT_PLACEHOLDER.findall(ids[-1]))}")
             if "%" in PLACEHOLDER.sub("", text).replace("%%", ""):
                 problems.append(f"{name!r}: a % that is not a placeholder (write %%)")
             markup = set("<>&\"") & set(text) - set("".join(ids))

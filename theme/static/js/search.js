@@ -11,6 +11,19 @@ const filterCount = root.querySelector(".clinic-search__filter-count");
 const groups = root.querySelector(".clinic-search__filter-groups");
 const note = root.querySelector(".clinic-search__note");
 const FILTERS = ["Body region", "Condition", "Treatment or procedure", "Type of treatment", "Symptom"];
+// What the page says, in its own language: the search page's data-say-* (theme/templates/search.html).
+function say(name, values) {
+  return (root.dataset["say" + name] || "").replace(/\{(\w+)\}/g, function (all, key) {
+    return values && key in values ? String(values[key]) : all;
+  });
+}
+// A message whose {placeholders} are page elements (a link, a highlighted word), as nodes in order.
+function sayWith(name, nodes) {
+  return root.dataset["say" + name].split(/(\{\w+\})/).filter(Boolean).map(function (part) {
+    const key = part.match(/^\{(\w+)\}$/);
+    return key && nodes[key[1]] ? nodes[key[1]] : part;
+  });
+}
 
 let pagefind;
 const parts = (root.dataset.pagefindParts || "").split(" ").filter(Boolean);
@@ -49,7 +62,7 @@ async function buildFilters(params) {
     const select = document.createElement("select");
     select.id = id;
     select.name = name;
-    const any = new Option("Any", "");
+    const any = new Option(say("Any"), "");
     select.add(any);
     Object.keys(values).sort().forEach(function (v) {
       select.add(new Option(v, v, false, params.get(name) === v));
@@ -65,7 +78,7 @@ async function buildFilters(params) {
 // The filters fold into one control that says how many are chosen.
 function countFilters() {
   const n = Object.keys(chosenFilters()).length;
-  filterCount.textContent = n ? "(" + n + " chosen)" : "";
+  filterCount.textContent = n ? say("Chosen", { num: n }) : "";
   if (n) filterBox.open = true;
 }
 
@@ -195,11 +208,11 @@ async function run() {
   list.textContent = "";
   note.textContent = "";
   if (!query && Object.keys(filters).length === 0) {
-    status.textContent = "Type a word, such as heel pain or bunion, then press Search.";
+    status.textContent = say("Start");
     root.dataset.searched = query;
     return;
   }
-  status.textContent = "Searching…";
+  status.textContent = say("Searching");
   const pf = await load();
   const typed = query ? wordsOf(query) : [];
   const words = params.get("exact") === "1" ? typed : await corrected(pf, typed, filters);
@@ -210,12 +223,12 @@ async function run() {
     again.textContent = query;
     const shown = document.createElement("strong");
     shown.textContent = words.join(" ");
-    note.append("Showing results for ", shown, ". Search instead for ", again, ".");
+    note.append(...sayWith("Corrected", { shown: shown, again: again }));
   }
   const results = await Promise.all(found.slice(0, 20).map(function (r) { return r.data(); }));
   status.textContent = results.length === 0
-    ? "No pages found. Try another word, or use the A to Z index."
-    : results.length + (results.length === 1 ? " page found." : " pages found.");
+    ? say("None")
+    : results.length === 1 ? say("One") : say("Many", { num: results.length });
   results.forEach(function (data) {
     const li = document.createElement("li");
     const h = document.createElement("h2");
@@ -245,5 +258,5 @@ groups.addEventListener("change", function () { countFilters(); form.requestSubm
 const initial = new URLSearchParams(location.search);
 input.value = initial.get("q") || "";
 buildFilters(initial).then(run).catch(function () {
-  status.textContent = "Search is not available right now. Use the A to Z index instead.";
+  status.textContent = say("Unavailable");
 });
