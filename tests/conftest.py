@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT / "plugins"))
 sys.path.insert(0, str(ROOT / "tools"))
 
 import build  # noqa: E402
+from serve import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402,F401 (the tests import them from here)
 
 
 @functools.lru_cache(maxsize=1024)  # about 0.25 MiB a page
@@ -102,14 +103,6 @@ def files_of(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def free_port() -> int:
-    """A port on 127.0.0.1 nothing listens on, for a server a test starts."""
-    import socket
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def tree_hash(folder: Path) -> str:
     """One hash of every file's path and bytes, to prove a folder did not change."""
     h = hashlib.sha256()
@@ -168,6 +161,12 @@ class FixtureSite:
     def read(self, rel: str) -> str:
         return (self.content / rel).read_text(encoding="utf-8")
 
+    def line_of(self, rel: str, holds) -> int:
+        """The number of the first line of a source file that holds a text (or
+        for which a function says True): where a problem's message must point."""
+        test = holds if callable(holds) else (lambda text: holds in text)
+        return next(i for i, text in enumerate(self.read(rel).splitlines(), 1) if test(text))
+
     def edit(self, rel: str, old: str, new: str, count: int = 1) -> None:
         text = self.read(rel)
         assert old in text, f"{old!r} not in {rel}"
@@ -191,9 +190,6 @@ def fixture_site(tmp_path) -> FixtureSite:
 # With CI=true a missing browser fails the run; elsewhere browser tests skip.
 
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = ROOT / "test-artifacts"
 
 

@@ -30,8 +30,7 @@ def test_an_unknown_block_is_one_line_with_the_closest_name(fixture_site):
     before = live_site(fixture_site)
     result = fixture_site.publish()
     assert result.status == 1
-    line = next(i for i, text in enumerate(fixture_site.read(page).splitlines(), 1)
-                if text == "{block}after-surgery-warning-sign")
+    line = fixture_site.line_of(page, lambda text: text == "{block}after-surgery-warning-sign")
     assert [x for x in result.lines if not x.startswith(("Done:", "pages and"))] == [
         f"content/{page}:{line}: block: 'after-surgery-warning-sign' is not a block in content/blocks/ "
         "(did you mean 'after-surgery-warning-signs'?)",

@@ -93,7 +93,7 @@ def test_a_refused_snippet_stops_publish_with_one_line_and_keeps_the_live_site(f
     before = live_site(fixture_site)
     fixture_site.edit(BUNIONS, "## Causes\n", "## Causes\n\n<script src=\"https://track.example/t.js\"></script>\n")
     result = fixture_site.publish()
-    line = next(i for i, text in enumerate(fixture_site.read(BUNIONS).splitlines(), 1) if "<script" in text)
+    line = fixture_site.line_of(BUNIONS, "<script")
     assert result.lines == [
         f"content/{BUNIONS}:{line}: html: <script> is not allowed in a page: it runs a script (remove it; the "
         "theme gives every page what it needs, and a developer can add a feature to it)",

@@ -351,7 +351,7 @@ def test_a_long_sentence_with_the_clinics_number_is_found_at_its_line(fixture_si
     long = ("Call us on {clinic_phone} if the pain in your heel lasts for more than a few weeks even though you rest "
             "it, wear good shoes and stretch it every morning and every evening, and we will find you a time.")
     fixture_site.edit("conditions/bunions.md", "\n## Overview\n", f"\n## Overview\n\n{long}\n")
-    line = next(i for i, t in enumerate(fixture_site.read("conditions/bunions.md").splitlines(), 1) if t == long)
+    line = fixture_site.line_of("conditions/bunions.md", lambda text: text == long)
     out = io.StringIO()
     reports.readability_report(reports.load_settings(fixture_site.content, None), out)
     assert f" words, line {line}: Call us on (555) 010-0100 if the pain" in out.getvalue()

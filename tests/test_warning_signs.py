@@ -98,7 +98,7 @@ def test_every_built_procedure_page_shows_urgent_and_emergency_signs(site, kind)
 def test_a_call_us_without_a_number_is_one_warning_at_its_line(fixture_site):
     fixture_site.edit("pages/about.md", "\n\n", "\n\nQuestions? Call us and we will help.\n\n")
     built = fixture_site.html()
-    line = next(i for i, t in enumerate(fixture_site.read("pages/about.md").splitlines(), 1) if "Call us and" in t)
+    line = fixture_site.line_of("pages/about.md", "Call us and")
     assert [x for x in built.lines if "number to call" in x] == [
         f"warning: content/pages/about.md:{line}: text: says 'Call us' with no number to call (add {{clinic_phone}}, "
         "which becomes the clinic's number as a link that calls it)"]

@@ -94,16 +94,24 @@ def test_assets_are_fingerprinted(site):
     assert not (site.output / "theme/css/site.css").exists()
 
 
-def test_content_images_get_size_lazy_loading_and_resizing(fixture_site):
+
+def publish_with_pictures(fixture_site, pictures: dict[str, tuple[int, int]], markdown: str):
+    """White PNGs of the given sizes in content/images/, the Markdown under the bunions
+    page's Causes heading, and a publish that must succeed."""
     images = fixture_site.content / "images"
     images.mkdir(exist_ok=True)
-    Image.new("RGB", (2400, 1600), "white").save(images / "big.png")
-    Image.new("RGB", (300, 200), "white").save(images / "small.png")
-    fixture_site.edit("conditions/bunions.md", "## Causes\n",
-                      "## Causes\n\n![A foot with a bunion]({static}/images/big.png)\n\n"
-                      "![A small diagram]({static}/images/small.png)\n")
+    for name, size in pictures.items():
+        Image.new("RGB", size, "white").save(images / name)
+    fixture_site.edit("conditions/bunions.md", "## Causes\n", "## Causes\n\n" + markdown)
     built = fixture_site.publish()
     assert built.status == 0, built.log
+    return built
+
+
+def test_content_images_get_size_lazy_loading_and_resizing(fixture_site):
+    built = publish_with_pictures(fixture_site, {"big.png": (2400, 1600), "small.png": (300, 200)},
+                                  "![A foot with a bunion]({static}/images/big.png)\n\n"
+                                  "![A small diagram]({static}/images/small.png)\n")
     imgs = {i["alt"]: i for i in built.soup("conditions/bunions/index.html").find_all("img")}
     big, small = imgs["A foot with a bunion"], imgs["A small diagram"]
     assert (big["width"], big["height"], big["loading"]) == ("1200", "800", "lazy")
@@ -124,14 +132,9 @@ def test_content_images_get_size_lazy_loading_and_resizing(fixture_site):
 
 
 def test_an_image_with_a_title_is_a_figure_with_that_caption_and_one_without_alt_text_is_refused(fixture_site):
-    images = fixture_site.content / "images"
-    images.mkdir(exist_ok=True)
-    Image.new("RGB", (640, 480), "white").save(images / "foot.png")
-    fixture_site.edit("conditions/bunions.md", "## Causes\n",
-                      '## Causes\n\n![A foot seen from above]({static}/images/foot.png "The big toe leans in. '
-                      'Drawing: the clinic.")\n\n')
-    built = fixture_site.publish()
-    assert built.status == 0, built.log
+    built = publish_with_pictures(fixture_site, {"foot.png": (640, 480)},
+                                  '![A foot seen from above]({static}/images/foot.png "The big toe leans in. '
+                                  'Drawing: the clinic.")\n\n')
     figure = next(f for f in built.soup("conditions/bunions/index.html").select("figure.clinic-figure")
                   if "foot.png" in f.img["src"])
     assert figure.figcaption.get_text() == "The big toe leans in. Drawing: the clinic."
@@ -139,7 +142,7 @@ def test_an_image_with_a_title_is_a_figure_with_that_caption_and_one_without_alt
     assert figure.parent.name != "p"
     fixture_site.edit("conditions/bunions.md", "![A foot seen from above]", "![]")
     result = fixture_site.publish()
-    line = next(i for i, t in enumerate(fixture_site.read("conditions/bunions.md").splitlines(), 1) if "![]" in t)
+    line = fixture_site.line_of("conditions/bunions.md", "![]")
     assert result.lines == [
         f"content/conditions/bunions.md:{line}: image: '{{static}}/images/foot.png' has no alt text, so a screen reader "
         "cannot say what it shows (write what the picture shows between the brackets: ![A bunion at the base of "

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -26,17 +25,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+sys.path.insert(0, str(ROOT / "tools"))
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
+from serve import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
 def _cpu_seconds(pid: int) -> float:
     """The process's CPU time and that of its children it has waited for (Pagefind)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -66,7 +57,7 @@ class SaveToScreen:
         self.log = (work / "log-s.txt").open("w", encoding="utf-8")
         self.lines: list[str] = []
         self.times: list[float] = []
-        port = _free_port()
+        port = free_port()
         self.proc = subprocess.Popen(
             [sys.executable, str(ROOT / "tools" / "devserver.py"), "--port", str(port), "--content", str(self.content),
              "--output", str(work / "out-s")],

@@ -76,7 +76,7 @@ class Catalogs:
         def words(context, message: str) -> str:
             """A word the site's code supplies (marked N_() there), in the page's
             language; plain text, so the page escapes it like any value."""
-            return str(catalogs.of(page_language(context)).gettext(message))
+            return catalogs.of(page_language(context)).gettext(message)
 
         english_date, english_clock = filters.long_date, filters.clock
 
