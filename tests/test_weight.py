@@ -94,7 +94,6 @@ def test_assets_are_fingerprinted(site):
     assert not (site.output / "theme/css/site.css").exists()
 
 
-
 def publish_with_pictures(fixture_site, pictures: dict[str, tuple[int, int]], markdown: str):
     """White PNGs of the given sizes in content/images/, the Markdown under the bunions
     page's Causes heading, and a publish that must succeed."""
