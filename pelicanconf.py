@@ -29,6 +29,10 @@ PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
 IGNORE_FILES = [".#*", "*~", "*.swp", "README*"]
 SLUGIFY_SOURCE = "basename"  # a page's address comes from its file name
+# bunions.md is the English page; bunions.es.md its Spanish translation (the
+# language is taken from the file name only, never from the metadata).
+FILENAME_METADATA = r"(?P<slug>[^.]+)(?:\.(?P<lang>[a-z]{2}))?$"
+ARTICLE_TRANSLATION_ID = ("category", "slug")
 USE_FOLDER_AS_CATEGORY = True
 
 # Addresses: content/conditions/bunions.md -> /conditions/bunions/
@@ -36,6 +40,11 @@ ARTICLE_URL = "{category}/{slug}/"
 ARTICLE_SAVE_AS = "{category}/{slug}/index.html"
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
+# A translation lives under its language: /es/conditions/bunions/.
+ARTICLE_LANG_URL = "{lang}/{category}/{slug}/"
+ARTICLE_LANG_SAVE_AS = "{lang}/{category}/{slug}/index.html"
+PAGE_LANG_URL = "{lang}/{slug}/"
+PAGE_LANG_SAVE_AS = "{lang}/{slug}/index.html"
 CATEGORY_URL = "{slug}/"
 CATEGORY_SAVE_AS = "{slug}/index.html"
 ARTICLE_ORDER_BY = "title"
@@ -124,10 +133,22 @@ CLINIC_REQUIRE_PROVIDER = False
 CLINIC_REVIEW_SOON_DAYS = 60
 CLINIC_TODAY = None  # a fixed "today" (YYYY-MM-DD) for reports and tests; None is the real date
 CLINIC_COUNTRY = "US"  # dates and times in a language other than English follow its customs
+# The languages pages are translated into, besides DEFAULT_LANG: bunions.es.md
+# is the Spanish bunions page, published at /es/conditions/bunions/. Each needs
+# a catalog of the theme's words (theme/translations/es/, `make translations`)
+# and the words of content/taxonomy.yaml and content/clinic/*.yaml under "es:".
+CLINIC_TRANSLATION_LANGUAGES = ["es"]
+# A translation whose English page was reviewed or changed after it was made:
+# "warn" (publish it with a notice that the English page is newer), "error"
+# (stop `make publish`) or "hide" (leave it out of the site, with a warning).
+CLINIC_TRANSLATION_STALE = "warn"
 
 # Readability (Flesch-Kincaid grade, from textstat). Pages above the target
 # warn; set CLINIC_READABILITY_FAIL = True to make them fail `make publish`.
 CLINIC_READABILITY_TARGET = 8
+# Pages in Spanish: the lowest Fernandez Huerta reading ease (higher is easier;
+# 70 to 80 is "fairly easy").
+CLINIC_READABILITY_EASE_TARGET = 70
 CLINIC_READABILITY_FAIL = False
 CLINIC_NLTK_DATA = None  # where the CMU dictionary's syllable table is kept; None: .venv/nltk_data
 

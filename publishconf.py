@@ -18,6 +18,8 @@ FEED_DOMAIN = CLINIC_ADDRESS
 RELATIVE_URLS = False
 
 FEED_ALL_ATOM = "feeds/all.atom.xml"
+# A feed per language: feeds/all-es.atom.xml lists the Spanish pages.
+TRANSLATION_FEED_ATOM = "feeds/all-{lang}.atom.xml"
 FEED_MAX_ITEMS = 50
 
 CLINIC_MINIFY = True

@@ -62,11 +62,18 @@ MEMOS = build.clinic.Session()
 ARTICLE_FOLDERS = ("conditions", "procedures", "treatments", "guides")
 
 
-def published(folder: str, content: Path = CONTENT) -> list[str]:
+def pages_in(folder: Path, lang: str = "") -> list[Path]:
+    """The Markdown files of one folder in one language: bunions.md is the
+    page, bunions.es.md its Spanish translation ("" = the site's language)."""
+    return sorted(p for p in Path(folder).glob("*.md")
+                  if (p.stem.rpartition(".")[2] if "." in p.stem else "") == lang)
+
+
+def published(folder: str, content: Path = CONTENT, lang: str = "") -> list[str]:
     """The slugs of the published pages in <content>/<folder>/, whatever it holds:
     checks of the shipped content work from what it holds, never from counts."""
     import re
-    return sorted(p.stem for p in (content / folder).glob("*.md")
+    return sorted(p.stem.partition(".")[0] for p in pages_in(content / folder, lang)
                   if not re.search(r"^Status:\s*(draft|hidden)\s*$", p.read_text(encoding="utf-8"), re.M | re.I))
 
 

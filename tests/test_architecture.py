@@ -22,7 +22,7 @@ PLUGIN = ROOT / "plugins" / "clinic"
 MODULES = sorted(PLUGIN.rglob("*.py")) + sorted((ROOT / "tools").glob("*.py"))
 
 # Calls whose result cannot change after the module is loaded.
-IMMUTABLE_CALLS = {
+IMMUTABLE_CALLS = {"N_", 
     "re.compile", "frozenset", "tuple", "logging.getLogger", "Path", "namedtuple", "TypeVar", "dict.fromkeys",
     "object", "Spec", "Kind", "str", "int", "float", "bytes", "types.MappingProxyType", "MappingProxyType",
     "ROOT.joinpath", "Path(__file__).resolve", "os.environ.get",

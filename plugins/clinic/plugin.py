@@ -78,7 +78,8 @@ def write_outputs(pelican) -> None:
     if not build.settings.host_files_after_search:
         write_host_files_to(Path(build.output), build.settings, pelican.settings["THEME_STATIC_DIR"],
                             build.assets_hashed())
-    build.sitemap.write(build.output, build.address, build.settings.sitemap_exclude)
+    build.sitemap.write(build.output, build.address, build.settings.sitemap_exclude, build.alternates,
+                        build.default_lang)
     build.disconnect()
 
 

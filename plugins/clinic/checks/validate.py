@@ -15,7 +15,7 @@ from . import links
 from .lastbuild import LastBuild, digest
 from ..model.problems import Problem, closest, did_you_mean
 from ..model.rules import (ADDRESS_KEY_MESSAGE, ADDRESS_KEYS, CALLOUT_TIERS, FILL_IN, KIND_TREATMENT_TYPE, KINDS, OLD_ADDRESS, PAGE_TEMPLATES,
-                           RESERVED_SLUGS, SITE_FOLDERS, STATUSES, TERM_KEYS, Kind)
+                           RESERVED_SLUGS, SITE_FOLDERS, STATUSES, TERM_KEYS, TRANSLATION_KEYS, Kind)
 from ..model.blocks import LINE as BLOCK_LINE
 from ..model.article import ArticleMeta, Source  # noqa: F401 (re-exported for the reports)
 from ..model.vocabulary import SLUG, Vocabulary
@@ -102,7 +102,7 @@ def parse_sources(entry: frontmatter.Entry, path: str) -> tuple[list[Source], li
     return sources, problems
 
 
-def check_body(body: str, body_line: int, kind: Kind, path: str, blocks=None) -> list[Problem]:
+def check_body(body: str, body_line: int, kind: Kind, path: str, blocks=None, lang: str = "") -> list[Problem]:
     """Required sections in order, known callout types, the callouts of the
     'When to get help' section. blocks: the shared blocks by name, each with the
     callout tiers it holds (an included block's callouts count where it stands)."""
@@ -131,6 +131,10 @@ def check_body(body: str, body_line: int, kind: Kind, path: str, blocks=None) ->
             name = b.group("name")
             if name in blocks:
                 callouts += [(tier, lineno, headings[-1][0] if headings else None) for tier in blocks[name]]
+            elif lang and SLUG.match(name):
+                problems.append(Problem(path, lineno, "block", f"{name!r} has no translation in this language",
+                                        f"translate content/blocks/{name}.md as content/blocks/{name}.{lang}.md"))
+                unknown_in.add(headings[-1][0] if headings else None)
             else:
                 near = closest(name, blocks, n=1)
                 problems.append(Problem(path, lineno, "block", f"{name!r} is not a block in content/blocks/",
@@ -211,21 +215,25 @@ class Remembered:
 
     def validate_article(self, path: str, text: str, kind: Kind, slug: str, vocab: Vocabulary, providers,
                          content_files: set[str] | None = None, source_dir: str = "",
-                         blocks=None, today: dt.date | None = None) -> tuple[ArticleMeta, list[Problem]]:
+                         blocks=None, today: dt.date | None = None, lang: str = "") -> tuple[ArticleMeta, list[Problem]]:
         """validate_article(), for the vocabulary, providers, content files, blocks and day given to begin()."""
-        key = digest(self.context, path.encode(), kind.name.encode(), slug.encode(), source_dir.encode(), text.encode())
+        key = digest(self.context, path.encode(), repr(kind).encode(), slug.encode(), source_dir.encode(),
+                     text.encode(), lang.encode(), repr(sorted((blocks or {}).items())).encode())
         meta, problems = self.answers.get(key, lambda: validate_article(path, text, kind, slug, vocab, providers,
-                                                                        content_files, source_dir, blocks, today))
+                                                                        content_files, source_dir, blocks, today, lang))
         return meta, list(problems)
 
 
 def validate_article(path: str, text: str, kind: Kind, slug: str, vocab: Vocabulary,
                      providers, content_files: set[str] | None = None,
-                     source_dir: str = "", blocks=None, today: dt.date | None = None) -> tuple[ArticleMeta, list[Problem]]:
+                     source_dir: str = "", blocks=None, today: dt.date | None = None,
+                     lang: str = "") -> tuple[ArticleMeta, list[Problem]]:
     """Check one file's metadata and body. `providers` is a mapping of provider slugs;
-    `content_files` (paths relative to content/) enables the {filename} link check."""
+    `content_files` (paths relative to content/) enables the {filename} link check.
+    lang: a translation's language; `kind` is then kind.translated() (its section titles
+    in that language)."""
     header = frontmatter.parse(text)
-    meta = ArticleMeta(path=path, kind=kind.name, slug=slug)
+    meta = ArticleMeta(path=path, kind=kind.name, slug=slug, lang=lang)
     problems: list[Problem] = []
     known = set(kind.required) | set(kind.optional)
     all_keys = {k for kd in KINDS.values() for k in kd.required + kd.optional}
@@ -238,7 +246,14 @@ def validate_article(path: str, text: str, kind: Kind, slug: str, vocab: Vocabul
         problems.append(Problem(path, dup.line, dup.key, "is given twice", "keep one line for each key"))
     for key, entry in header.entries.items():
         if key not in known:
-            if key in ADDRESS_KEYS:
+            if key == "lang":
+                problems.append(Problem(path, entry.line, entry.key, "is taken from the file's name",
+                                        "remove this line; a translation's file is named after its page and "
+                                        "language, e.g. bunions.es.md beside bunions.md"))
+            elif key in TRANSLATION_KEYS and not lang:
+                problems.append(Problem(path, entry.line, entry.key, "is only used in a translation",
+                                        "remove this line, or name the file after its language, e.g. bunions.es.md"))
+            elif key in ADDRESS_KEYS:
                 problems.append(Problem(path, entry.line, entry.key, ADDRESS_KEY_MESSAGE,
                                         "remove this line; to move a page, rename its file and add "
                                         "Moved-from: with the old address"))
@@ -333,6 +348,22 @@ def validate_article(path: str, text: str, kind: Kind, slug: str, vocab: Vocabul
                                     did_you_mean(value, providers, "providers") + " (providers are listed in content/clinic/providers.yaml)"))
         else:
             meta.reviewer = value
+    for key, attr in (("translated-by", "translated_by"), ("translation-reviewed-by", "translation_reviewer")):
+        value, line, written = text_of(key)
+        if value and key in known:
+            if value not in providers:
+                problems.append(Problem(path, line, written, f"{value!r} is not a provider",
+                                        did_you_mean(value, providers, "providers")
+                                        + " (providers are listed in content/clinic/providers.yaml)"))
+            else:
+                setattr(meta, attr, value)
+    value, line, written = text_of("translated-from")
+    if value and "translated-from" in known:
+        meta.translated_from, probs = parse_date(value, path, line, written)
+        problems += probs
+        if today is not None and meta.translated_from and meta.translated_from > today:
+            problems.append(Problem(path, line, written, f"{meta.translated_from} is in the future (today is {today})",
+                                    "write the English page's Last-reviewed date the translation was made from"))
     entry = header.get("sources")
     if entry and entry.text and "sources" in known:
         meta.sources, probs = parse_sources(entry, path)
@@ -359,7 +390,7 @@ def validate_article(path: str, text: str, kind: Kind, slug: str, vocab: Vocabul
     if kind.name == "page" and slug in RESERVED_SLUGS:
         problems.append(Problem(path, None, "file name", f"the address /{slug}/ is used by the site itself",
                                 "rename the file"))
-    problems += check_body(header.body, header.body_line, kind, path, blocks)
+    problems += check_body(header.body, header.body_line, kind, path, blocks, lang)
     if content_files is not None:
         problems += links.content_links(path, header.body, header.body_line, source_dir, content_files)
     return meta, problems

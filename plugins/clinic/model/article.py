@@ -34,9 +34,22 @@ class ArticleMeta:
     sources: list[Source] = field(default_factory=list)
     moved_from: list[str] = field(default_factory=list)  # old addresses, e.g. "/conditions/heel-pain/"
     line_of: dict[str, int] = field(default_factory=dict)  # key -> line in the file
+    # a translation (bunions.es.md): its language, who translated and who
+    # reviewed it, and the English page's review date it was made from
+    lang: str = ""
+    translated_by: str = ""
+    translation_reviewer: str = ""
+    translated_from: dt.date | None = None
+
+    @property
+    def changed(self) -> dt.date | None:
+        """The last time the page's medical content was reviewed or changed:
+        a translation made before it is out of date."""
+        return max((d for d in (self.last_reviewed, self.modified, self.date) if d), default=None)
 
     @property
     def address(self) -> str:
         """Where the page is on the site: /conditions/bunions/, or /about/ for a page."""
         from .rules import KINDS
-        return f"/{self.slug}/" if self.kind == "page" else f"/{KINDS[self.kind].folder}/{self.slug}/"
+        root = f"/{self.lang}" if self.lang else ""
+        return f"{root}/{self.slug}/" if self.kind == "page" else f"{root}/{KINDS[self.kind].folder}/{self.slug}/"

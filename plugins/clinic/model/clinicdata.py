@@ -6,11 +6,12 @@ data all read from these three files, so the clinic is described in one place.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
 from .problems import Problem, did_you_mean
-from .vocabulary import SLUG, Vocabulary
+from .vocabulary import SLUG, Vocabulary, words_in
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -22,6 +23,21 @@ LOCATION_FIELDS = {"slug", "name", "street", "city", "region", "postcode", "coun
 LOCATION_REQUIRED = ("slug", "name", "street", "city", "postcode", "country", "phone", "phone_display", "hours")
 PROVIDER_FIELDS = {"slug", "name", "credentials", "role", "bio", "photo", "specialties", "locations"}
 PROVIDER_REQUIRED = ("slug", "name", "credentials", "role")
+# The words each entry has in another language, under its code (es:). Opening
+# hours are not here: they are written from the days and times in each language.
+CLINIC_WORDS = ("description", "booking_note")
+LOCATION_WORDS = ("name", "access")
+PROVIDER_WORDS = ("role", "bio")
+
+
+def _words(data: dict, languages, wanted, path: str, where: str, what: str) -> tuple[dict, list[Problem]]:
+    """The entry's words in each translation language (only those it has in English are required)."""
+    out, problems = {}, []
+    wanted = tuple(w for w in wanted if str(data.get(w) or "").strip())
+    for lang in languages:
+        out[lang], probs = words_in(data, lang, wanted, path, where, what, "warning")
+        problems += probs
+    return out, problems
 
 
 @dataclass
@@ -31,11 +47,17 @@ class Hours:
     closes: str
 
     @property
-    def days_label(self) -> str:
+    def days_run(self) -> tuple[str, str] | None:
+        """The first and last day, when the days are three or more in a row."""
         idx = [DAYS.index(d) for d in self.days]
         if len(idx) > 2 and idx == list(range(idx[0], idx[-1] + 1)):
-            return f"{self.days[0]} to {self.days[-1]}"
-        return ", ".join(self.days)
+            return self.days[0], self.days[-1]
+        return None
+
+    @property
+    def days_label(self) -> str:
+        run = self.days_run
+        return f"{run[0]} to {run[1]}" if run else ", ".join(self.days)
 
 
 @dataclass
@@ -52,6 +74,7 @@ class Location:
     map_url: str = ""
     access: str = ""
     hours: list[Hours] = field(default_factory=list)
+    words: dict[str, dict] = field(default_factory=dict, repr=False)  # language -> its name, access
 
 
 @dataclass
@@ -64,6 +87,7 @@ class Provider:
     photo: str = ""
     specialties: list[str] = field(default_factory=list)
     locations: list[str] = field(default_factory=list)
+    words: dict[str, dict] = field(default_factory=dict, repr=False)  # language -> its role, bio
 
     @property
     def display_name(self) -> str:
@@ -80,6 +104,14 @@ class ClinicData:
     def main_location(self) -> Location | None:
         return next(iter(self.locations.values()), None)
 
+    def in_language(self, lang: str) -> "ClinicData":
+        """The same clinic with the words of another language (the es: blocks)."""
+        clinic = {**self.clinic, **self.clinic.get("words", {}).get(lang, {})}
+        return ClinicData(
+            clinic,
+            {k: dataclasses.replace(v, **v.words.get(lang, {})) for k, v in self.locations.items()},
+            {k: dataclasses.replace(v, **v.words.get(lang, {})) for k, v in self.providers.items()})
+
 
 def _unknown(data: dict, known: set, path: str, where: str) -> list[Problem]:
     return [Problem(path, None, f"{where}{k}", "is not a known field", did_you_mean(str(k), known, "fields"))
@@ -91,16 +123,19 @@ def _missing(data: dict, required, path: str, where: str) -> list[Problem]:
             for k in required if not str(data.get(k) or "").strip()]
 
 
-def build_clinic(data, path: str) -> tuple[dict, list[Problem]]:
+def build_clinic(data, path: str, languages=()) -> tuple[dict, list[Problem]]:
     if not isinstance(data, dict):
         return {}, [Problem(path, None, "file", "is empty or not a mapping", "restore the example from git")]
-    problems = _unknown(data, CLINIC_FIELDS, path, "") + _missing(data, CLINIC_REQUIRED, path, "")
+    problems = _unknown({k: v for k, v in data.items() if k not in languages}, CLINIC_FIELDS, path, "") \
+        + _missing(data, CLINIC_REQUIRED, path, "")
     clinic = {k: data.get(k) for k in CLINIC_FIELDS}
     clinic["sample"] = bool(data.get("sample"))
-    return clinic, problems
+    words, probs = _words(data, languages, CLINIC_WORDS, path, "clinic", "the clinic")
+    clinic["words"] = words
+    return clinic, problems + [dataclasses.replace(p, field=p.field.removeprefix("clinic.")) for p in probs]
 
 
-def build_locations(data, path: str) -> tuple[dict[str, Location], list[Problem]]:
+def build_locations(data, path: str, languages=()) -> tuple[dict[str, Location], list[Problem]]:
     problems: list[Problem] = []
     out: dict[str, Location] = {}
     items = data.get("locations") if isinstance(data, dict) else None
@@ -111,7 +146,10 @@ def build_locations(data, path: str) -> tuple[dict[str, Location], list[Problem]
         if not isinstance(loc, dict):
             problems.append(Problem(path, None, where[:-1], "is not a mapping", "give it slug, name, street, ..."))
             continue
-        problems += _unknown(loc, LOCATION_FIELDS, path, where) + _missing(loc, LOCATION_REQUIRED, path, where)
+        problems += _unknown({k: v for k, v in loc.items() if k not in languages}, LOCATION_FIELDS, path, where) \
+            + _missing(loc, LOCATION_REQUIRED, path, where)
+        words, probs = _words(loc, languages, LOCATION_WORDS, path, where[:-1], f"location {loc.get('slug')!r}")
+        problems += probs
         hours = []
         for j, h in enumerate(loc.get("hours") or []):
             hw = f"{where}hours[{j}]"
@@ -136,11 +174,13 @@ def build_locations(data, path: str) -> tuple[dict[str, Location], list[Problem]
                              city=str(loc.get("city") or ""), region=str(loc.get("region") or ""),
                              postcode=str(loc.get("postcode") or ""), country=str(loc.get("country") or ""),
                              phone=str(loc.get("phone") or ""), phone_display=str(loc.get("phone_display") or ""),
-                             map_url=str(loc.get("map_url") or ""), access=str(loc.get("access") or ""), hours=hours)
+                             map_url=str(loc.get("map_url") or ""), access=str(loc.get("access") or ""), hours=hours,
+                             words=words)
     return out, problems
 
 
-def build_providers(data, path: str, vocab: Vocabulary, locations: dict[str, Location]) -> tuple[dict[str, Provider], list[Problem]]:
+def build_providers(data, path: str, vocab: Vocabulary, locations: dict[str, Location], languages=()) \
+        -> tuple[dict[str, Provider], list[Problem]]:
     problems: list[Problem] = []
     out: dict[str, Provider] = {}
     items = data.get("providers") if isinstance(data, dict) else None
@@ -152,7 +192,10 @@ def build_providers(data, path: str, vocab: Vocabulary, locations: dict[str, Loc
         if not isinstance(p, dict):
             problems.append(Problem(path, None, where[:-1], "is not a mapping", "give it slug, name, credentials, role"))
             continue
-        problems += _unknown(p, PROVIDER_FIELDS, path, where) + _missing(p, PROVIDER_REQUIRED, path, where)
+        problems += _unknown({k: v for k, v in p.items() if k not in languages}, PROVIDER_FIELDS, path, where) \
+            + _missing(p, PROVIDER_REQUIRED, path, where)
+        words, probs = _words(p, languages, PROVIDER_WORDS, path, where[:-1], f"provider {p.get('slug')!r}")
+        problems += probs
         slug = str(p.get("slug") or "")
         if slug and not SLUG.match(slug):
             problems.append(Problem(path, None, f"{where}slug", f"{slug!r} is not a valid slug", "use lowercase letters, digits and hyphens"))
@@ -168,5 +211,6 @@ def build_providers(data, path: str, vocab: Vocabulary, locations: dict[str, Loc
                                         did_you_mean(str(loc), locations, "locations")))
         out[slug] = Provider(slug=slug, name=str(p.get("name") or ""), credentials=str(p.get("credentials") or ""),
                              role=str(p.get("role") or ""), bio=str(p.get("bio") or ""), photo=str(p.get("photo") or ""),
-                             specialties=list(p.get("specialties") or []), locations=list(p.get("locations") or []))
+                             specialties=list(p.get("specialties") or []), locations=list(p.get("locations") or []),
+                             words=words)
     return out, problems

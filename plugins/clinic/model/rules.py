@@ -3,6 +3,7 @@ the article scaffolder (`make new-condition`) and the docs read from."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -25,7 +26,18 @@ KEY_HELP = {
     "last-reviewed": "Last-reviewed: 2026-11-20",
     "next-review": "Next-review: 2027-11-20 (after Last-reviewed)",
     "sources": "Sources: Title | Publisher | Year | https://link (one per line, further lines indented 4 spaces)",
+    "translated-by": "Translated-by: avery-sample (who translated it: a provider slug from content/clinic/providers.yaml)",
+    "translation-reviewed-by": "Translation-reviewed-by: avery-sample (the clinician who checked the translation "
+                               "against the English page: a provider slug)",
+    "translated-from": "Translated-from: 2026-11-20 (the English page's Last-reviewed date when it was translated)",
 }
+
+# A translation is a file beside its page: bunions.es.md is the Spanish
+# bunions.md. The same pattern is pelicanconf.py's FILENAME_METADATA (a test
+# keeps them equal), which gives Pelican the slug and the language.
+TRANSLATION_NAME = re.compile(r"(?P<slug>[^.]+)(?:\.(?P<lang>[a-z]{2}))?$")
+# The keys every translation has besides its kind's own.
+TRANSLATION_KEYS = ("translated-by", "translation-reviewed-by", "translated-from")
 
 # Where Pelican's context keeps the articles and pages it read, of every status.
 CONTENT_KEYS = ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages")
@@ -63,33 +75,44 @@ class Kind:
         """The title of the section that plays this role on this kind of page, if any."""
         return dict(self.roles).get(role)
 
+    def translated(self, words) -> "Kind":
+        """This kind in another language: its section titles through `words` (a
+        gettext function of that language's catalog); a translation has the
+        same keys plus who translated and reviewed it, and no old addresses."""
+        return dataclasses.replace(
+            self, sections=tuple(words(t) for t in self.sections),
+            optional_sections=tuple(words(t) for t in self.optional_sections),
+            roles=tuple((role, words(t)) for role, t in self.roles),
+            required=self.required + TRANSLATION_KEYS,
+            optional=tuple(k for k in self.optional if k != "moved-from"))
+
 
 KINDS = {
     "condition": Kind(
         "condition", "conditions", N_("Conditions"), N_("Condition"),
         MEDICAL_COMMON + ("regions", "symptoms"), ("modified", "status", "moved-from"),
-        ("Overview", "Symptoms", "Causes", "Diagnosis", "Non-surgical treatment",
-         "Surgical options", "Recovery", "When to get help"),
+        (N_("Overview"), N_("Symptoms"), N_("Causes"), N_("Diagnosis"), N_("Non-surgical treatment"),
+         N_("Surgical options"), N_("Recovery"), N_("When to get help")),
         True, "condition",
-        (("treatments", "Non-surgical treatment"), ("procedures", "Surgical options"), ("help", "When to get help"))),
+        (("treatments", N_("Non-surgical treatment")), ("procedures", N_("Surgical options")), ("help", N_("When to get help")))),
     "procedure": Kind(
         "procedure", "procedures", N_("Surgical procedures"), N_("Procedure"),
         MEDICAL_COMMON + ("regions", "treats"), ("modified", "status", "symptoms", "moved-from"),
-        ("What it is", "Who it helps", "Before surgery", "During surgery", "After surgery",
-         "Risks", "Recovery timeline", "When to get help"),
+        (N_("What it is"), N_("Who it helps"), N_("Before surgery"), N_("During surgery"), N_("After surgery"),
+         N_("Risks"), N_("Recovery timeline"), N_("When to get help")),
         True, "procedure",
-        (("treats", "Who it helps"), ("preparation", "Before surgery"), ("how", "During surgery"),
-         ("followup", "After surgery"), ("help", "When to get help")),
+        (("treats", N_("Who it helps")), ("preparation", N_("Before surgery")), ("how", N_("During surgery")),
+         ("followup", N_("After surgery")), ("help", N_("When to get help"))),
         ("urgent", "emergency")),
     "treatment": Kind(
         "treatment", "treatments", N_("Non-surgical treatments"), N_("Treatment"),
         MEDICAL_COMMON + ("regions", "treats"), ("modified", "status", "symptoms", "moved-from"),
-        ("What it is", "Who it helps", "What to expect", "Risks and side effects", "How long it takes"),
+        (N_("What it is"), N_("Who it helps"), N_("What to expect"), N_("Risks and side effects"), N_("How long it takes")),
         True, "procedure",
-        (("treats", "Who it helps"), ("how", "What to expect"), ("followup", "How long it takes"),
-         ("help", "When to get help")),
+        (("treats", N_("Who it helps")), ("how", N_("What to expect")), ("followup", N_("How long it takes")),
+         ("help", N_("When to get help"))),
         # a treatment with a cast, a boot or injections adds this section; it then needs both
-        ("urgent", "emergency"), ("When to get help",)),
+        ("urgent", "emergency"), (N_("When to get help"),)),
     "guide": Kind(
         "guide", "guides", N_("Guides"), N_("Guide"),
         MEDICAL_COMMON + ("regions",), ("modified", "status", "conditions", "procedures", "symptoms", "moved-from"),

@@ -61,6 +61,12 @@ def _country(v) -> str | None:
     return None if isinstance(v, str) and re.fullmatch(r"[A-Z]{2}", v) else 'a country code in quotes, such as "US"'
 
 
+def _languages(v) -> str | None:
+    ok = isinstance(v, (list, tuple)) and all(isinstance(x, str) and re.fullmatch(r"[a-z]{2}", x) for x in v) \
+        and len(set(v)) == len(v)
+    return None if ok else 'a list of two-letter language codes in quotes, each once, for example ["es"], or []'
+
+
 def _date_or_none(v) -> str | None:
     import datetime as dt
     if v is None:
@@ -134,9 +140,18 @@ SPECS: tuple[Spec, ...] = (
          "its customs (Spanish in 'US': 5:30 p.m.)"),
     Spec("CLINIC_READABILITY_TARGET", 8, _int(1, 20, none_ok=True),
          "the highest reading grade a page may have without a warning; None turns the check off"),
+    Spec("CLINIC_READABILITY_EASE_TARGET", 70, _int(0, 100, none_ok=True),
+         "the lowest reading-ease score (0-100, higher is easier) of a page in Spanish, by the "
+         "Fernandez Huerta formula; 70 starts the 'fairly easy' band; None: no check"),
     Spec("CLINIC_READABILITY_FAIL", False, _bool, "whether a page above the target stops `make publish`"),
     Spec("CLINIC_NLTK_DATA", None, lambda v: None if v is None else _text(v),
          "where the CMU dictionary's syllable table is kept; None: .venv/nltk_data"),
+    Spec("CLINIC_TRANSLATION_LANGUAGES", (), _languages,
+         "the languages, besides DEFAULT_LANG, that pages are translated into (a file bunions.es.md is "
+         "the Spanish bunions page); each needs a catalog in theme/translations/"),
+    Spec("CLINIC_TRANSLATION_STALE", "warn", _one_of("warn", "error", "hide"),
+         "what `make publish` does with a translation whose English page was reviewed or changed after it: "
+         "warn (publish it with a notice), error (stop) or hide (leave it out of the site)"),
     Spec("CLINIC_PARALLEL_READ", True, _bool, "convert Markdown on both cores on large sites"),
     Spec("CLINIC_PARALLEL_READ_MIN", 200, _int(0), "articles from which the Markdown worker starts"),
     Spec("CLINIC_PARALLEL_WRITE", True, _bool, "write pages on both cores on large sites"),
@@ -188,8 +203,11 @@ class ClinicSettings:
     today: str | None
     country: str
     readability_target: int | None
+    readability_ease_target: int | None
     readability_fail: bool
     nltk_data: str | None
+    translation_languages: tuple
+    translation_stale: str
     parallel_read: bool
     parallel_read_min: int
     parallel_write: bool
@@ -238,6 +256,16 @@ def read(settings: Mapping, where: Callable[[str], str] = lambda name: "pelicanc
         problems.append(Problem(where(name), None, name, "is not a setting of the site",
                                 f"did you mean {near[0]!r}?" if near else "see docs/architecture.md for the list"))
     return ClinicSettings(**values), problems
+
+
+def languages_without_catalog(settings: ClinicSettings, catalogs, where: str = "pelicanconf.py") -> list[Problem]:
+    """A translation language the theme has no catalog of: its pages would show English words."""
+    return [Problem(where, None, "CLINIC_TRANSLATION_LANGUAGES",
+                    f"{lang!r} has no catalog of the theme's words (theme/translations/{lang}/LC_MESSAGES/messages.mo)",
+                    f"start one with `.venv/bin/pybabel init -l {lang} -i theme/translations/messages.pot -d "
+                    "theme/translations`, translate its messages.po, run `make translations`; or remove "
+                    f"{lang!r} from the setting")
+            for lang in settings.translation_languages if lang not in catalogs]
 
 
 def overrides(**fields) -> dict:

@@ -132,7 +132,11 @@ ENTRY = "pagefind-entry.json"  # Pagefind writes it last, in every bundle
 
 
 def searchable_pages(context) -> list[str]:
-    return [save_as for key in ("articles", "pages", "hidden_pages") for obj in context.get(key, []) or []
+    """The pages search indexes: the articles and pages, and their translations
+    (Pagefind keeps one index per language, by each page's <html lang>)."""
+    objects = [obj for key in ("articles", "pages", "hidden_pages") for obj in context.get(key, []) or []]
+    objects += [t for obj in objects for t in getattr(obj, "translations", None) or [] if t.status == obj.status]
+    return [save_as for obj in objects
             if (save_as := getattr(obj, "save_as", None))]  # once each: Pelican works it out on every use
 
 

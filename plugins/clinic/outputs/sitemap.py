@@ -25,6 +25,7 @@ from urllib.request import pathname2url
 
 
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML = "http://www.w3.org/1999/xhtml"  # Google's way of naming a page's other languages in a sitemap
 
 
 def lastmod(obj) -> dt.date | dt.datetime | None:
@@ -65,16 +66,23 @@ def entries(written: list[tuple[str, object]], output_path: str, exclude=()) -> 
     return sorted(found.items())
 
 
-def sitemap_xml(siteurl: str, pages: list[tuple[str, object]]) -> bytes:
+def sitemap_xml(siteurl: str, pages: list[tuple[str, object]], alternates=None, default_lang: str = "en") -> bytes:
     """The sitemap of these (url, lastmod) pairs, serialised by ElementTree
-    (URLs with & or < are escaped)."""
+    (URLs with & or < are escaped). alternates: url -> {lang: url} of the pages
+    that exist in more than one language; each lists all of them, itself
+    included, and the site's language as x-default (hreflang in sitemaps)."""
     ET.register_namespace("", NS)
+    ET.register_namespace("xhtml", XHTML)
     root = ET.Element(f"{{{NS}}}urlset")
     for url, when in pages:
         entry = ET.SubElement(root, f"{{{NS}}}url")
         ET.SubElement(entry, f"{{{NS}}}loc").text = f"{siteurl}/{url}"
         if when is not None:
             ET.SubElement(entry, f"{{{NS}}}lastmod").text = w3c(when)
+        group = (alternates or {}).get(url)
+        if group and default_lang in group:
+            for lang, other in [*sorted(group.items()), ("x-default", group[default_lang])]:
+                ET.SubElement(entry, f"{{{XHTML}}}link", rel="alternate", hreflang=lang, href=f"{siteurl}/{other}")
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
@@ -92,7 +100,7 @@ class Sitemap:
             return  # an old address: search engines follow it to the page, which the sitemap lists
         self.written.append((str(path), context.get("article") or context.get("page")))
 
-    def write(self, output: str, siteurl: str, exclude=()) -> None:
+    def write(self, output: str, siteurl: str, exclude=(), alternates=None, default_lang: str = "en") -> None:
         """output/sitemap.xml, once the build is done."""
         pages = entries(self.written, output, exclude)
-        Path(output, "sitemap.xml").write_bytes(sitemap_xml(siteurl, pages))
+        Path(output, "sitemap.xml").write_bytes(sitemap_xml(siteurl, pages, alternates, default_lang))

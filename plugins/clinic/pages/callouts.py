@@ -19,7 +19,10 @@ import xml.etree.ElementTree as etree
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from markupsafe import escape
+
 from ..model.rules import CALLOUT_TIERS, CALLOUTS_WITH_PHONE, CLINIC_PHONE
+from ..model.words import N_
 
 
 class CalloutTreeprocessor(Treeprocessor):
@@ -51,7 +54,7 @@ class CalloutTreeprocessor(Treeprocessor):
             if tier in CALLOUTS_WITH_PHONE:  # the advice is to call: the number is right there
                 call = etree.SubElement(div, "p")
                 call.set("class", "clinic-callout__call")
-                call.text = f"Call the clinic on {CLINIC_PHONE}"
+                call.text = CALL_LINE  # its {clinic_phone} becomes the number (pages/generator.py)
         return None
 
 
@@ -63,3 +66,20 @@ class CalloutExtension(Extension):
 
 def makeExtension(**kwargs):
     return CalloutExtension(**kwargs)
+
+
+# The words this extension writes, which the generator gives a translation's page
+# in its language: the Markdown reader does not know which file it reads.
+CALL_LINE = N_("Call the clinic on {clinic_phone}")
+
+
+def in_language(html: str, words) -> str:
+    """A translation's HTML with the callouts' own words in its language (words:
+    the language's gettext)."""
+    if "clinic-callout" not in html:
+        return html
+    for prefix, default_title in CALLOUT_TIERS.values():
+        html = html.replace(f'<span class="clinic-u-visually-hidden">{prefix} </span>',
+                            f'<span class="clinic-u-visually-hidden">{escape(words(prefix))} </span>')
+        html = html.replace(f"</span>{default_title}</h3>", f"</span>{escape(words(default_title))}</h3>")
+    return html.replace(CALL_LINE, str(escape(words(CALL_LINE))))

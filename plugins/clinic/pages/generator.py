@@ -26,8 +26,8 @@ from pelican.contents import Content
 from pelican.generators import Generator
 from pelican.utils import SafeDatetime
 
-from ..checks import calls, review, safety, validate
-from ..checks.sources import check_site, with_blocks_inline
+from ..checks import calls, review, safety, translations, validate
+from ..checks.sources import blocks_in, check_site, with_blocks_inline
 from ..model.blocks import ATTRIBUTE, PLACEHOLDER as PLACEHOLDER_RE
 from ..model import relations
 from ..model.paths import RealPaths, display_paths
@@ -35,8 +35,10 @@ from ..model.problems import Problem, StopBuild, stops_writing
 from ..model.rules import CLINIC_PHONE, CONTENT_KEYS, EMERGENCY_NUMBER, KINDS
 from ..model.stamps import digest
 from ..model.words import N_
-from . import filters, images, jsonld, logo, sections
+from . import callouts, filters, images, jsonld, logo, sections
 from .blocks import fill
+from . import languages as languages_
+from .languages import Language
 from .parts import Parts
 
 logger = logging.getLogger("clinic")
@@ -58,51 +60,76 @@ class ClinicGenerator(Generator):
         content_root = Path(settings["PATH"])
         real = RealPaths()
         shown_as = display_paths(content_root, real)
+        catalogs = self.build.catalogs
+        # a language without a catalog is reported once (settings) and not checked
+        languages = {lang: catalogs.of(lang).gettext for lang in clinic.translation_languages
+                     if lang in catalogs.by_lang}
         # The dev server (Pelican's content cache on) checks again only the files that changed.
         remembered = self.build.session.validated if settings.get("LOAD_CONTENT_CACHE") else None
         site = check_site(content_root, clinic.taxonomy_file, clinic.data_dir,
-                          settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"], shown_as, remembered, self.build.today)
+                          settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"], shown_as, remembered, self.build.today,
+                          languages)
         vocab, data, blocks, checked, problems = site.vocab, site.data, site.blocks, site.checked, site.problems
         if site.stop:  # a data file that cannot be read: its line alone, and no page written
             report(problems)
             raise StopBuild("a data file cannot be read")
         self.vocab, self.data, self.blocks = vocab, data, blocks
 
-        # Which Pelican object came from which file.
+        # Which Pelican object came from which file; a translation hangs from its page.
         objects = {}
         for key in CONTENT_KEYS:
             for obj in self.context.get(key, []) or []:
                 objects[real(obj.source_path)] = obj
-        # translations are not used on this site; a page in two languages is a duplicate address
+                for other in getattr(obj, "translations", None) or []:
+                    objects.setdefault(real(other.source_path), other)
         self.fill_blocks(objects.values(), blocks, data)
         metas = []
         sources_text = {}
         by_path = {}
         unread = set(site.unread)
-        for source in checked:
+        translated = {lang: [] for lang in languages}
+        for source in checked + site.translations:
             meta = source.meta
             obj = objects.get(real(source.path))
             if obj is None:
-                unread.add((meta.kind, meta.slug))
+                if not meta.lang:
+                    unread.add((meta.kind, meta.slug))
                 if not any(p.severity == "error" and p.path == meta.path for p in problems):
                     problems.append(Problem(meta.path, None, "file", "Pelican could not read this file",
                                             "see Pelican's message about it above"))
                 continue
-            metas.append(meta)
+            (translated[meta.lang] if meta.lang else metas).append(meta)
             # as the reader sees it: a sentence is matched to its line in the source
-            sources_text[meta.path] = with_blocks_inline(source.text, blocks).replace(
+            sources_text[meta.path] = with_blocks_inline(source.text, blocks_in(blocks, meta.lang)).replace(
                 EMERGENCY_NUMBER, str(data.clinic.get("emergency_number") or "")).replace(
                 CLINIC_PHONE, str(data.clinic.get("phone_display") or ""))
             by_path[meta.path] = obj
             obj.clinic = meta
             obj.kind = meta.kind
         problems += validate.validate_site(metas, unread)
+        found, stale = translations.check(
+            metas + [b.meta for b in blocks.values() if not b.meta.lang],
+            [m for ms in translated.values() for m in ms] + [b.meta for b in blocks.values() if b.meta.lang],
+            clinic.translation_stale, frozenset(unread))
+        problems += found
+        self.stale = {s.translation.path: s for s in stale}
+        if clinic.translation_stale == "hide":
+            for lang, ms in translated.items():
+                translated[lang] = [m for m in ms if m.path not in self.stale]
+            for path in self.stale:
+                if path in by_path:
+                    self.hide(by_path.pop(path))
         if any(stops_writing(p) for p in problems):
             report(problems)  # every problem found so far, then no page is written
             raise StopBuild("a problem that would write a page where it must not")
 
         index = relations.build_index(metas, vocab, clinic.related_limit)
         self.index, self.by_path = index, by_path
+        # each translation language: its words, its pages and the links between them
+        self.languages = {lang: Language(lang, vocab.in_language(lang), data.in_language(lang),
+                                         relations.build_index(ms, vocab, clinic.related_limit), ms,
+                                         catalogs.of(lang).gettext)
+                          for lang, ms in translated.items()}
 
         self.context.update(
             clinic=data.clinic,
@@ -122,32 +149,63 @@ class ClinicGenerator(Generator):
         # Links between pages start at SITEURL (the site's folder); what a page is
         # called on the web (canonical, og:url, print footer) starts at the address.
         self.context["site_address"] = self.build.address
+        # the site's own pages (home, A to Z, search ...) in the page's language:
+        # a page under /es/ links to /es/a-z/ (languages.py gives those pages theirs)
+        self.context["LANG_SITEURL"] = settings["SITEURL"]
+        self.context["lang_address"] = self.build.address
+        self.context["lang_root"] = ""
         self.context["clinic_featured"] = [
             by_path[m.path] for slug in clinic.featured_conditions
             for m in [index.by_kind_slug.get(("condition", slug))] if m and m.path in by_path]
         self.context["clinic_site_jsonld"] = jsonld.dumps(jsonld.clinic(data, self.build.address))
         self.metas, self.sources_text, self.problems = metas, sources_text, problems
 
+    @staticmethod
+    def hide(obj) -> None:
+        """Leave a translation out of the site (CLINIC_TRANSLATION_STALE = "hide"):
+        Pelican does not write a page without an address, and a link to it goes
+        to the page it translates."""
+        original = next((o for o in getattr(obj, "translations", []) if o.in_default_lang), None)
+        obj.override_save_as = ""
+        if original is not None:
+            obj.override_url = original.url
+            original.translations = [o for o in original.translations if o is not obj]
+
     def fill_blocks(self, objects, blocks, data) -> None:
         """Each page's shared blocks and the clinic's emergency number, in the HTML
         Pelican read (before it resolves links, so a block's {filename} links work
-        from any page). Done on every build, from the blocks as they are now."""
+        from any page). Done on every build, from the blocks as they are now. A
+        translation gets the blocks of its language, and its callouts' own words
+        in that language (the Markdown reader does not know a file's language)."""
         number = str(data.clinic.get("emergency_number") or "")
         phone = data.clinic.get("phone") or ""
         phone_link = str(Markup('<a href="{}">{}</a>').format(filters.tel(phone), data.clinic.get("phone_display") or phone))
         rendered = {}
+        default = self.settings["DEFAULT_LANG"]
         for obj in objects:
             html = getattr(obj, "_content", None)
-            if not html or (ATTRIBUTE not in html and EMERGENCY_NUMBER not in html and CLINIC_PHONE not in html):
+            if not html:
                 continue
-            for name in set(PLACEHOLDER_RE.findall(html)):
-                if name not in rendered and name in blocks:
-                    md = Markdown(**self.settings["MARKDOWN"])
-                    # the number first: heading ids are made from the text
-                    rendered[name] = md.convert(blocks[name].text.replace(EMERGENCY_NUMBER, number))
-            # the number in the text, then in the heading ids Markdown made from that text
-            obj._content = fill(html, rendered).replace(EMERGENCY_NUMBER, number).replace(
-                EMERGENCY_NUMBER.strip("{}"), number).replace(CLINIC_PHONE, phone_link)
+            lang = "" if getattr(obj, "lang", default) == default else obj.lang
+            words = self.build.catalogs.of(lang).gettext if lang else None
+            if lang:
+                html = callouts.in_language(html, words)
+            if ATTRIBUTE in html or EMERGENCY_NUMBER in html or CLINIC_PHONE in html:
+                mine = blocks_in(blocks, lang)
+                for name in set(PLACEHOLDER_RE.findall(html)):
+                    if (lang, name) not in rendered and name in mine:
+                        md = Markdown(**self.settings["MARKDOWN"])
+                        # the number first: heading ids are made from the text
+                        block_html = md.convert(mine[name].text.replace(EMERGENCY_NUMBER, number))
+                        rendered[lang, name] = callouts.in_language(block_html, words) if lang else block_html
+                # the number in the text, then in the heading ids Markdown made from that text
+                html = fill(html, {name: rendered[lang, name] for name in mine if (lang, name) in rendered}).replace(
+                    EMERGENCY_NUMBER, number).replace(EMERGENCY_NUMBER.strip("{}"), number).replace(
+                    CLINIC_PHONE, phone_link)
+            if lang:
+                html = languages_.mark_links_to_other_language(html, lang, default, words)
+            if html is not obj._content:
+                obj._content = html
 
     def check_page_text(self, metas, by_path) -> list:
         """Nothing in a page's text may run a script or load from another site, and
@@ -180,17 +238,28 @@ class ClinicGenerator(Generator):
             obj = by_path.get(meta.path)
             if obj is not None:
                 self.decorate(obj, meta, self.index)
+        languages = getattr(self, "languages", {})
+        for language in languages.values():
+            for meta in language.metas:
+                obj = by_path.get(meta.path)
+                if obj is not None:
+                    self.decorate(obj, meta, language.index, language)
+        self.context["clinic_alternates"] = self.build.alternates = self.alternates()
+        self.context["clinic_switch"] = [languages_.switch_to(code, f"{code}/", lang.words)
+                                         for code, lang in languages.items()]
+        self.build.lang_context = {code: self.language_context(lang) for code, lang in languages.items()}
         # The feed lists the newest and most recently updated articles first
         # (pages elsewhere sort by title, which ARTICLE_ORDER_BY gives them).
         latest = lambda a: getattr(a, "modified", None) or a.date  # noqa: E731
         self.context.get("articles", []).sort(key=latest, reverse=True)
         self.context["clinic_search_words"] = search_words(self.vocab, metas)
+        every = metas + [m for language in languages.values() for m in language.metas]
         problems = self.problems
-        problems += self.check_reviews(metas, self.data)
+        problems += self.check_reviews(every, self.data)
         problems += review.unoffered(metas, self.data.providers,
                                      "error" if self.build.settings.require_provider else "warning")
-        problems += self.check_readability(metas, by_path, self.sources_text)
-        problems += self.check_page_text(metas, by_path)
+        problems += self.check_readability(every, by_path, self.sources_text)
+        problems += self.check_page_text(every, by_path)
         report(problems)
         # Measured: the source texts are not needed again, and an article's
         # sections are cut from its HTML when its page is written (parts.py);
@@ -198,12 +267,64 @@ class ClinicGenerator(Generator):
         # build's memory. Only a body whose images were given sizes differs
         # from Pelican's and is kept.
         self.sources_text = {}
-        for meta in metas:
+        for meta in every:
             obj = by_path.get(meta.path)
             if obj is not None and meta.kind != "page":
                 if obj.body_html is not None and obj.body_html is obj.content:
                     obj.body_html = None
                 forget_content(obj)  # Pelican works it out again (about 0.1 ms) when the page is written
+
+    def alternates(self) -> dict:
+        """Every page that exists in more than one language, with its address in each."""
+        default = self.settings["DEFAULT_LANG"]
+        pairs = []
+        for obj in self.by_path.values():
+            if getattr(obj, "in_default_lang", True) and getattr(obj, "clinic", None) is not None:
+                group = {default: obj.href}
+                group.update({t.lang: t.href for t in getattr(obj, "translations", []) or []
+                              if t.status == "published" and getattr(t, "clinic", None) is not None})
+                pairs.append(group)
+        langs = getattr(self, "languages", {})
+        written = {code: set(self.site_pages(lang.vocab)) for code, lang in langs.items()}
+        for rel in self.site_pages(self.vocab):
+            pairs.append({default: rel, **{code: f"{code}/{rel}" for code in langs if rel in written[code]}})
+        return languages_.alternates(pairs)
+
+    def site_pages(self, vocab) -> list[str]:
+        """The addresses of the pages the site writes in each language with this
+        vocabulary (not the 404 page: it has none)."""
+        return (["", "search/", "a-z/", "browse/", "providers/"]
+                + [f"{k.folder}/" for k in KINDS.values() if k.name != "page"]
+                + [f"browse/{f}/" for f in vocab.facets]
+                + [f"browse/{f.slug}/{t}/" for f in vocab.facets.values() for t in f.terms]
+                + [f"providers/{p}/" for p in self.data.providers])
+
+    def language_context(self, language) -> dict:
+        """What a page in a translation language sees instead of the site's own
+        context (speed/writer.py gives it every page in that language)."""
+        code, data = language.code, language.data
+        s = self.settings
+        feed = s.get("TRANSLATION_FEED_ATOM") if s.get("FEED_ALL_ATOM") else None
+        return {
+            "vocabulary": language.vocab,
+            "clinic": data.clinic,
+            "clinic_locations": list(data.locations.values()),
+            "clinic_main_location": data.main_location,
+            "clinic_providers": list(data.providers.values()),
+            "clinic_index": language.index,
+            "clinic_featured": [self.by_path[m.path] for slug in self.build.settings.featured_conditions
+                                for m in [language.index.by_kind_slug.get(("condition", slug))]
+                                if m and m.path in self.by_path],
+            "clinic_site_jsonld": jsonld.dumps(jsonld.clinic(data, self.build.address)),
+            "clinic_search_words": search_words(language.vocab, language.metas),
+            "clinic_switch": [languages_.switch_to(s["DEFAULT_LANG"], "", self.build.catalogs.of(
+                s["DEFAULT_LANG"]).gettext)] + [languages_.switch_to(other, f"{other}/", lang.words)
+                                                for other, lang in self.languages.items() if other != code],
+            "LANG_SITEURL": f"{s['SITEURL']}/{code}",
+            "lang_address": f"{self.build.address}/{code}",
+            "lang_root": language.root,
+            "FEED_ALL_ATOM": feed.format(lang=code) if feed else None,
+        }
 
     def check_reviews(self, metas, data) -> list[Problem]:
         clinic = self.build.settings
@@ -213,35 +334,48 @@ class ClinicGenerator(Generator):
         return review.problems(rows, "error" if clinic.review_overdue == "error" else "warning")
 
     def check_readability(self, metas, by_path, sources_text) -> list[Problem]:
-        target = self.build.settings.readability_target
-        if target is None:
+        """Each medical page's reading level: Flesch-Kincaid grade in English, the
+        Fernandez Huerta reading ease in Spanish (each against its own target)."""
+        clinic = self.build.settings
+        target, ease_target = clinic.readability_target, clinic.readability_ease_target
+        if target is None and ease_target is None:
             return []
         levels = self.build.reading_levels()  # with what the second process measured
-        severity = "error" if self.build.settings.readability_fail else "warning"
+        severity = "error" if clinic.readability_fail else "warning"
         problems, rows = [], []
         for meta in metas:
             obj = by_path.get(meta.path)
-            if obj is None or not KINDS[meta.kind].medical:
+            spanish = meta.lang == "es"
+            if obj is None or not KINDS[meta.kind].medical or (target if not spanish else ease_target) is None \
+                    or (meta.lang and not spanish):  # a language textstat has no formula of ours for
                 continue
             source = sources_text.get(meta.path, "")
-            reading = levels.measure(obj.body_html, source) if obj.body_html is not None \
-                else levels.measure_unresolved(obj._content, source, lambda: obj.content)
+            lang = {"lang": meta.lang} if meta.lang else {}
+            reading = levels.measure(obj.body_html, source, **lang) if obj.body_html is not None \
+                else levels.measure_unresolved(obj._content, source, lambda: obj.content, **lang)
             obj.reading = reading
             rows.append((meta, reading))
-            if reading.grade > target:
-                words, line, _ = reading.longest[0] if reading.longest else (0, None, "")
+            words, line, _ = reading.longest[0] if reading.longest else (0, None, "")
+            fix = f"use shorter sentences and common words; the longest sentence has {words} words"
+            if not spanish and reading.grade > target:
                 problems.append(Problem(meta.path, line, "readability",
-                                        f"reads at grade {reading.grade}, above the target of {target}",
-                                        f"use shorter sentences and common words; the longest sentence has {words} words",
-                                        severity))
+                                        f"reads at grade {reading.grade}, above the target of {target}", fix, severity))
+            elif spanish and reading.ease < ease_target:
+                problems.append(Problem(meta.path, line, "readability",
+                                        f"has a reading ease of {reading.ease} (Fernandez Huerta), below the "
+                                        f"target of {ease_target}", fix, severity))
         self.build.readability_rows = rows  # for `make readability`
         return problems
 
     # -- what each article carries into its template -------------------------
-    def decorate(self, obj, meta, index):
-        vocab = self.vocab
+    def decorate(self, obj, meta, index, language=None):
+        """language: a translation's Language (its words, data and pages)."""
+        vocab = language.vocab if language else self.vocab
+        data = language.data if language else self.data
+        root = language.root if language else ""
         obj.kind = meta.kind
-        obj.kind_info = KINDS[meta.kind]
+        # a translation's sections have the titles of its language (the related-page boxes find them by role)
+        obj.kind_info = KINDS[meta.kind].translated(language.words) if language else KINDS[meta.kind]
         latest = max((d for d in (meta.modified, meta.last_reviewed) if d), default=None)
         if latest and meta.date and latest > meta.date:
             # the sitemap's lastmod and the feed's "updated" follow the last change or review
@@ -261,7 +395,14 @@ class ClinicGenerator(Generator):
             if terms:
                 facets.append((facet, terms))
         obj.facets = facets
-        obj.reviewer = self.data.providers.get(meta.reviewer)
+        obj.reviewer = data.providers.get(meta.reviewer)
+        obj.translator = data.providers.get(meta.translated_by)
+        obj.translation_checker = data.providers.get(meta.translation_reviewer)
+        obj.stale = getattr(self, "stale", {}).get(meta.path)  # the English page is newer: the page says so
+        obj.original = next((o for o in getattr(obj, "translations", []) or [] if o.in_default_lang), None) \
+            if language else None
+        original_meta = getattr(obj.original, "clinic", None)
+        obj.original_sources = {s.url for s in original_meta.sources} if original_meta else set()
         # Pelican's HTML before its links are resolved (obj._content) has the same
         # tags: an article without images keeps Pelican's own, resolved only when
         # something asks for it (its page, its reading level), so the dev server
@@ -283,19 +424,19 @@ class ClinicGenerator(Generator):
             if meta.kind == "condition" else []
         obj.treats_pages = pick(index.treats.get(meta.slug, [])) if meta.kind in ("procedure", "treatment") else []
         obj.related_pages = pick(index.related.get(meta.path, []))
-        obj.performed_by = [p for p in self.data.providers.values() if meta.slug in p.specialties] \
+        obj.performed_by = [p for p in data.providers.values() if meta.slug in p.specialties] \
             if meta.kind in ("procedure", "treatment") else []
-        kind = KINDS[meta.kind]
+        kind = obj.kind_info
         words = self.build.catalogs.of(getattr(obj, "lang", None) or self.settings["DEFAULT_LANG"]).gettext
-        obj.breadcrumbs = [(words(N_("Home")), "")] + \
-            ([] if meta.kind == "page" else [(words(kind.label), f"{kind.folder}/")])
+        obj.breadcrumbs = [(words(N_("Home")), root)] + \
+            ([] if meta.kind == "page" else [(words(kind.label), f"{root}{kind.folder}/")])
         if meta.kind != "page":  # pages show body_html whole
             obj.parts = Parts(lambda: obj.body_html if obj.body_html is not None else obj.content,
                               lambda parts: jsonld.dumps(self.structured_data(obj, meta, own_term, parts.sections))
                               if kind.medical else "")
 
     def structured_data(self, obj, meta, own_term, body_sections):
-        kind = KINDS[meta.kind]
+        kind = obj.kind_info
         site = self.build.address
         url = lambda rel: f"{site}/{rel}"  # noqa: E731
         return jsonld.medical_page(
@@ -312,33 +453,69 @@ class ClinicGenerator(Generator):
                 preparation=sections.first_paragraph(body_sections, kind.section("preparation")),
                 followup=sections.first_paragraph(body_sections, kind.section("followup")),
                 sources=meta.sources,
+                lang=meta.lang or self.settings["DEFAULT_LANG"],
+                translation_of=url(obj.original.href) if getattr(obj, "original", None) is not None else "",
+                translations=[url(t.href) for t in getattr(obj, "translations", []) or []
+                              if not meta.lang and getattr(t, "clinic", None) is not None
+                              and t.status == "published"],
             ),
             self.data, site)
 
     def generate_output(self, writer):
         self.write_robots()
-        vocab = self.vocab
         index = getattr(self, "index", None)
         if index is None:
             return
-        pick = lambda metas: [self.by_path[m.path] for m in metas if m.path in self.by_path]  # noqa: E731
         ctx = self.context.copy()
-        base = "browse/"
-        words = self.build.catalogs.of(self.settings["DEFAULT_LANG"]).gettext  # these pages are in the site's language
         # The topic pages are many on a large site: a second process writes every
         # second one (parallel_write.py); the rest of this method is written here.
-        terms = [f"{base}{facet.slug}/{t}/index.html" for facet in vocab.facets.values() for t in facet.terms]
-        shared = set(terms) | {f"{base}index.html"} | {f"{base}{f}/index.html" for f in vocab.facets}
+        terms = [f"browse/{facet.slug}/{t}/index.html" for facet in self.vocab.facets.values() for t in facet.terms]
+        shared = set(terms) | {"browse/index.html"} | {f"browse/{f}/index.html" for f in self.vocab.facets}
         shared_loop = getattr(writer, "share", None)  # speed/writer.py: a second process may write half
         if shared_loop is not None:
             shared_loop(terms[1::2], shared)
-        writer.write_file("browse/index.html", self.get_template("browse"), ctx,
-                          page_url="browse/", page_title=words(N_("Browse by topic")), facets=list(vocab.facets.values()),
-                          counts={(f, t): len(v) for (f, t), v in index.terms.items()})
+        # these pages are in the site's language
+        self.write_site_pages(writer, ctx, "", self.vocab, self.data, index,
+                              self.build.catalogs.of(self.settings["DEFAULT_LANG"]).gettext, {})
+        if shared_loop is not None:
+            writer.join_shared()
+        self.write_redirects(writer, ctx)
+        for code, language in getattr(self, "languages", {}).items():
+            self.write_language(writer, ctx, language)
+
+    def write_language(self, writer, ctx, language) -> None:
+        """The site's own pages in a translation language, under /es/: what Pelican
+        writes for the site's language (home, search, 404, the listing of each kind)
+        and what write_site_pages() does. Only its own pages are listed."""
+        code, root, words = language.code, language.root, language.words
+        lang = {"page_lang": code}
+        pages = [self.by_path[m.path] for m in language.metas if m.path in self.by_path]
+        articles = [p for p in pages if p.kind != "page"]
+        self.write_site_pages(writer, ctx, root, language.vocab, language.data, language.index, words, lang)
+        writer.write_file(f"{root}index.html", self.get_template("index"), ctx, page_url=root, **lang)
+        writer.write_file(f"{root}search/index.html", self.get_template("search"), ctx, page_url=f"{root}search/",
+                          **lang)
+        writer.write_file(f"{root}404.html", self.get_template("404"), ctx, page_url=f"{root}404.html", **lang)
+        for kind in KINDS.values():
+            if kind.name == "page":
+                continue
+            listed = sorted((a for a in articles if a.kind == kind.name), key=lambda a: a.title.lower())
+            category = SimpleNamespace(slug=kind.folder, name=words(kind.label), url=f"{root}{kind.folder}/")
+            writer.write_file(f"{root}{kind.folder}/index.html", self.get_template("category"), ctx,
+                              page_url=category.url, category=category, articles=listed, **lang)
+
+    def write_site_pages(self, writer, ctx, root, vocab, data, index, words, lang) -> None:
+        """The topic, A to Z and team pages of one language (root: "" or "es/")."""
+        pick = lambda metas: [self.by_path[m.path] for m in metas if m.path in self.by_path]  # noqa: E731
+        base = f"{root}browse/"
+        writer.write_file(f"{base}index.html", self.get_template("browse"), ctx,
+                          page_url=base, page_title=words(N_("Browse by topic")), facets=list(vocab.facets.values()),
+                          counts={(f, t): len(v) for (f, t), v in index.terms.items()}, **lang)
         for facet in vocab.facets.values():
             counts = {t: len(index.terms.get((facet.slug, t), [])) for t in facet.terms}
             writer.write_file(f"{base}{facet.slug}/index.html", self.get_template("facet"), ctx,
-                              page_url=f"{base}{facet.slug}/", page_title=facet.plural, facet=facet, counts=counts)
+                              page_url=f"{base}{facet.slug}/", page_title=facet.plural, facet=facet, counts=counts,
+                              **lang)
             for term in facet.terms.values():
                 pages = pick(index.terms.get((facet.slug, term.slug), []))
                 groups = []
@@ -349,26 +526,25 @@ class ClinicGenerator(Generator):
                 own = next((p for p in pages if getattr(p, "term", None) == term), None)
                 writer.write_file(f"{base}{facet.slug}/{term.slug}/index.html", self.get_template("term"), ctx,
                                   page_url=f"{base}{facet.slug}/{term.slug}/", page_title=term.label,
-                                  facet=facet, term=term, groups=groups, own_page=own)
-        if shared_loop is not None:
-            writer.join_shared()
+                                  facet=facet, term=term, groups=groups, own_page=own, **lang)
         listed = {key: KINDS[key[0]].term_facet for key, m in index.by_kind_slug.items()
                   if KINDS[key[0]].term_facet and m.path in self.by_path}
         letters = relations.letters_of(relations.a_to_z(vocab, listed))
         urls = {key: self.by_path[m.path].href for key, m in index.by_kind_slug.items() if key in listed}
-        writer.write_file("a-z/index.html", self.get_template("a_z"), ctx, page_url="a-z/",
-                          page_title=words(N_("Conditions and treatments A to Z")), letters=letters, page_urls=urls)
-        providers = list(self.data.providers.values())
+        writer.write_file(f"{root}a-z/index.html", self.get_template("a_z"), ctx, page_url=f"{root}a-z/",
+                          page_title=words(N_("Conditions and treatments A to Z")), letters=letters, page_urls=urls,
+                          **lang)
+        providers = list(data.providers.values())
         proc_pages = {slug: self.by_path[m.path] for (kind, slug), m in index.by_kind_slug.items()
                       if kind in ("procedure", "treatment") and m.path in self.by_path}
-        writer.write_file("providers/index.html", self.get_template("providers"), ctx, page_url="providers/",
-                          page_title=words(N_("Our team")), providers=providers)
+        writer.write_file(f"{root}providers/index.html", self.get_template("providers"), ctx,
+                          page_url=f"{root}providers/", page_title=words(N_("Our team")), providers=providers, **lang)
         for p in providers:
-            writer.write_file(f"providers/{p.slug}/index.html", self.get_template("provider"), ctx,
-                              page_url=f"providers/{p.slug}/", page_title=p.display_name, provider=p,
+            writer.write_file(f"{root}providers/{p.slug}/index.html", self.get_template("provider"), ctx,
+                              page_url=f"{root}providers/{p.slug}/", page_title=p.display_name, provider=p,
                               procedure_pages=[proc_pages[s] for s in p.specialties if s in proc_pages],
-                              provider_locations=[self.data.locations[s] for s in p.locations if s in self.data.locations])
-        self.write_redirects(writer, ctx)
+                              provider_locations=[data.locations[s] for s in p.locations if s in data.locations],
+                              **lang)
 
     def write_redirects(self, writer, ctx) -> None:
         """A page at each old address of a renamed page (its Moved-from line), so

@@ -18,9 +18,11 @@ from pathlib import Path
 
 from jinja2 import pass_context
 
+from ..model.words import N_
 from . import filters
 
 DOMAIN = "messages"
+DAY_RUN = N_("%(first)s to %(last)s")  # days in a row: Monday to Friday
 
 
 def catalog_dir(theme: str | Path) -> Path:
@@ -90,7 +92,21 @@ class Catalogs:
             lang = page_language(context)
             return english_clock(value) if lang == "en" else dates_in(lang, catalogs.country).clock(value)
 
-        env.filters.update(words=words, long_date=long_date, clock=clock)
+        @pass_context
+        def days(context, hours) -> str:
+            """An opening-hours line's days: "Monday to Friday", "lunes a viernes"."""
+            lang = page_language(context)
+            if lang == "en":
+                return hours.days_label
+            names = dates_in(lang, catalogs.country).day_names()
+            run = hours.days_run
+            if run:
+                text = catalogs.of(lang).gettext(DAY_RUN) % {"first": names[run[0]], "last": names[run[1]]}
+            else:
+                text = ", ".join(names[d] for d in hours.days)
+            return text[:1].upper() + text[1:]
+
+        env.filters.update(words=words, long_date=long_date, clock=clock, days=days)
         env.globals["page_language"] = pass_context(page_language)
 
 
@@ -115,6 +131,14 @@ class dates_in:  # noqa: N801 - reads as dates_in(lang, catalogs.country).date(v
         elif isinstance(value, str):
             value = dt.date.fromisoformat(value)
         return format_date(value, format="long", locale=self.locale)
+
+    def day_names(self) -> dict[str, str]:
+        """Monday ... Sunday (as content/clinic/locations.yaml names them) in this language."""
+        from babel.dates import get_day_names
+
+        from ..model.clinicdata import DAYS
+        names = get_day_names("wide", context="format", locale=self.locale)
+        return {day: names[i] for i, day in enumerate(DAYS)}
 
     def clock(self, value) -> str:
         import datetime as dt

@@ -42,6 +42,9 @@ class PageFacts:
     preparation: str = ""
     followup: str = ""
     sources: list = field(default_factory=list)  # validate.Source
+    lang: str = "en"
+    translation_of: str = ""  # a translation: the address of the page it translates
+    translations: list = field(default_factory=list)  # the addresses of its translations
 
 
 def clinic_id(siteurl: str) -> str:
@@ -140,7 +143,7 @@ def main_entity(f: PageFacts) -> dict | None:
 def medical_page(f: PageFacts, data, siteurl: str) -> dict:
     page = {
         "@context": CONTEXT, "@type": "MedicalWebPage", "@id": f.url, "url": f.url, "name": f.title,
-        "description": f.summary, "inLanguage": "en",
+        "description": f.summary, "inLanguage": f.lang,
         "audience": {"@type": "MedicalAudience", "audienceType": "Patient"},
         "publisher": {"@id": clinic_id(siteurl)},
     }
@@ -168,4 +171,8 @@ def medical_page(f: PageFacts, data, siteurl: str) -> dict:
             for i, (name, url) in enumerate(f.breadcrumbs)]}
     if f.sources:
         page["citation"] = [citation(s) for s in f.sources]
+    if f.translation_of:
+        page["translationOfWork"] = {"@id": f.translation_of}
+    if f.translations:
+        page["workTranslation"] = [{"@id": url} for url in f.translations]
     return page

@@ -72,6 +72,11 @@ class ClinicWriter(Writer):
 
     def write_file(self, name, template, context, *args, **kwargs):
         build = self.build
+        # a page in a translation language sees that language's words and pages (pages/languages.py)
+        shown = kwargs.get("article") or kwargs.get("page")
+        lang = kwargs.get("page_lang") or (None if shown is None or shown.in_default_lang else shown.lang)
+        if lang in build.lang_context:
+            context = {**context, **build.lang_context[lang]}
         sharing, pages = build.sharing, build.incremental
         sharing.before_write(self, name, kwargs, context)
         elsewhere = sharing.elsewhere(self, name)
@@ -133,7 +138,17 @@ class ClinicWriter(Writer):
                    feed_title=None):
         """Every feed newest first, so the newest page is always in it (pages/feeds.py).
         A feed is read away from the site: its links start at the live address,
-        where the pages' own links start at SITEURL (the site's folder)."""
+        where the pages' own links start at SITEURL (the site's folder).
+        One feed per language: the site's feed (FEED_ALL_ATOM) holds its own
+        language, where Pelican's "all" feed would mix in every translation, and
+        each translation language has its own (TRANSLATION_FEED_ATOM); Pelican's
+        copy of the site's feed under the translation name is not written."""
+        default = self.settings.get("DEFAULT_LANG")
+        by_lang = self.settings.get("TRANSLATION_FEED_ATOM")
+        if path and by_lang and path == str(by_lang).format(lang=default):
+            return None
+        if path and path == self.settings.get("FEED_ALL_ATOM"):
+            elements = [e for e in elements if getattr(e, "in_default_lang", True)]
         if path:
             self.build.feeds_written.add(os.path.normpath(os.path.join(self.output_path, path)))
         if self.build.address:

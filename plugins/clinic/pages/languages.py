@@ -1,0 +1,90 @@
+"""The site in each translation language (CLINIC_TRANSLATION_LANGUAGES).
+
+A translation is a Pelican translation (bunions.es.md beside bunions.md), at
+/es/conditions/bunions/. Around the translated pages the generator writes the
+site's own pages again in each language under /es/ (home, listings, A to Z,
+topics, team, search, 404), from the same templates: what differs is the
+context, which the writer gives every page in that language (speed/writer.py):
+the taxonomy's and the clinic's words in that language, the pages that exist
+in it, and LANG_SITEURL, where the site's own pages in that language start.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from markupsafe import escape
+
+from ..model.article import ArticleMeta
+from ..model.clinicdata import ClinicData
+from ..model.relations import Index
+from ..model.rules import MARKDOWN_SUFFIXES
+from ..model.vocabulary import Vocabulary
+from ..model.words import N_
+
+# Shown on a page that has no translation, in the language it offers.
+NOT_TRANSLATED = N_("%(language)s: home page")
+NOT_TRANSLATED_WHY = N_("(this page has not been translated)")
+# After a link in a translation to a page that has none in its language.
+IN_DEFAULT_LANGUAGE = N_("(in English)")
+# A {filename} link to a Markdown source, as Pelican's reader leaves it before resolving it.
+SOURCE_LINK = re.compile(r'<a href="\{filename\}(?P<path>[^"#]*?)(?P<anchor>#[^"]*)?"(?P<rest>[^>]*)>(?P<text>.*?)</a>', re.S)
+
+
+@dataclass
+class Language:
+    """One translation language of one build: its words, data and pages."""
+
+    code: str
+    vocab: Vocabulary
+    data: ClinicData
+    index: Index
+    metas: list[ArticleMeta]  # its published translations' metadata
+    words: Callable[[str], str]  # its catalog's gettext
+
+    @property
+    def root(self) -> str:
+        return f"{self.code}/"
+
+
+def language_name(code: str) -> str:
+    """A language's name in that language, as a reader looks for it: "Español", "English"."""
+    from babel import Locale
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+def switch_to(code: str, root: str, words: Callable[[str], str]) -> dict:
+    """The language switcher's link to one language: its name, its home page
+    (where a page without a translation sends the reader) and what that link
+    says, all in that language."""
+    name = language_name(code)
+    return {"code": code, "name": name, "home": root, "home_label": words(NOT_TRANSLATED) % {"language": name},
+            "why": words(NOT_TRANSLATED_WHY)}
+
+
+def alternates(pairs: list[dict[str, str]]) -> dict[str, dict[str, str]]:
+    """Each page's address (from the site's root: "conditions/bunions/") -> the
+    same page in every language it exists in: the hreflang links and the
+    switcher. pairs: one {lang: address} per page that exists in more than one."""
+    table: dict[str, dict[str, str]] = {}
+    for group in pairs:
+        if len(group) > 1:
+            for address in group.values():
+                table[address] = group
+    return table
+
+
+def mark_links_to_other_language(html: str, lang: str, default: str, words: Callable[[str], str]) -> str:
+    """In a translation, a link to a page in the site's language (one with no
+    translation yet) says so: hreflang for browsers and search engines, and
+    "(en inglés)" for the reader, who would not expect a page in English."""
+    def mark(found: re.Match) -> str:
+        path = found.group("path")
+        if f".{lang}." in path.rsplit("/", 1)[-1] or not path.lower().endswith(MARKDOWN_SUFFIXES):
+            return found.group(0)
+        return (f'<a href="{{filename}}{path}{found.group("anchor") or ""}" hreflang="{default}"{found.group("rest")}>'
+                f'{found.group("text")} <span class="clinic-link-language">{escape(words(IN_DEFAULT_LANGUAGE))}</span></a>')
+    return SOURCE_LINK.sub(mark, html) if "{filename}" in html else html

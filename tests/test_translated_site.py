@@ -1,0 +1,350 @@
+"""The site in Spanish (issue 23): every page under /es/ is in Spanish, names its
+English page and the English page names it, the switcher goes to the same
+page, the review of each translation is shown, and a translation older than
+its page says so, or stops the publish, or is left out, as the setting says."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, live_site, pages_in, published, tree_hash
+
+SITE = "https://clinic.test"
+
+
+def spanish_pages(site) -> list[str]:
+    return [p for p in site.html_files() if p.startswith("es/")]
+
+
+def english_words() -> dict[str, str]:
+    """Every word of the theme and the code in English -> its Spanish, where they differ."""
+    from babel.messages.pofile import read_po
+    with open(ROOT / "theme/translations/es/LC_MESSAGES/messages.po", "rb") as f:
+        catalog = read_po(f)
+    return {m.id: m.string for m in catalog if m.id and isinstance(m.id, str) and m.string and m.string != m.id}
+
+
+def shown_text(soup) -> list[str]:
+    """The text a reader sees or hears, except what is marked as in another language."""
+    found = []
+    for node in soup.find_all(string=True):
+        if node.parent.name in ("script", "style", "title") or any(
+                p.get("lang") not in (None, "es") for p in node.parents if getattr(p, "get", None)):
+            continue
+        text = " ".join(node.split())
+        if text:
+            found.append(text)
+    for tag in soup.find_all(attrs={"aria-label": True}):
+        found.append(tag["aria-label"])
+    return found
+
+
+def alternates_of(soup) -> dict[str, str]:
+    return {link["hreflang"]: link["href"] for link in soup.find_all("link", rel="alternate", hreflang=True)}
+
+
+# --- every Spanish page -------------------------------------------------------------
+
+def test_every_spanish_page_is_in_spanish(site):
+    """<html lang="es">, and no interface word, topic name or clinic word left in
+    English (a word that is the same in both languages, like a name, is fine)."""
+    import yaml
+    english = english_words()
+    single = {w for w in english if "%(" not in w and "{" not in w and len(w) > 3}
+    taxonomy = yaml.safe_load((ROOT / "tests/fixture_content/taxonomy.yaml").read_text(encoding="utf-8"))["facets"]
+    labels = {t["label"] for f in taxonomy.values() for t in f["terms"] if t.get("es", {}).get("label") != t["label"]}
+    labels |= {f["label"] for f in taxonomy.values()} | {f["plural"] for f in taxonomy.values()}
+    pages = spanish_pages(site)
+    assert len(pages) > 40
+    for rel in pages:
+        soup = site.soup(rel)
+        assert soup.html["lang"] == "es", rel
+        left = [t for t in shown_text(soup) if t in single or t in labels]
+        assert left == [], (rel, left)
+
+
+def test_the_spanish_site_has_its_own_pages_and_lists_only_spanish_ones(site):
+    for rel in ["es/index.html", "es/search/index.html", "es/404.html", "es/a-z/index.html", "es/browse/index.html",
+                "es/providers/index.html", "es/conditions/index.html", "es/contact/index.html",
+                "es/appointments/index.html", "es/privacy/index.html", "es/disclaimer/index.html",
+                "es/accessibility/index.html", "es/about/index.html"]:
+        assert (site.output / rel).is_file(), rel
+    translated = published("conditions", lang="es")
+    untranslated = sorted(set(published("conditions")) - set(translated))
+    assert translated and untranslated
+    listing = site.soup("es/conditions/index.html")
+    cards = [a["href"] for a in listing.select("main .clinic-card__title a")]
+    assert sorted(cards) == sorted(f"/es/conditions/{s}/" for s in translated)
+    # a page without a translation is absent from /es/, and no Spanish list names it
+    for slug in untranslated:
+        assert not (site.output / "es/conditions" / slug).exists()
+    for rel in spanish_pages(site):
+        main = site.soup(rel).find("main")
+        for a in main.find_all("a", href=True) if main else []:
+            href = a["href"]
+            if re.match(r"^/(conditions|procedures|treatments|guides)/", href):
+                assert a.get("hreflang") == "en", (rel, href)  # only a link that says it goes to English
+
+
+def test_hreflang_pairs_point_at_each_other(site):
+    paired = 0
+    for rel in site.html_files():
+        alternates = alternates_of(site.soup(rel))
+        if not alternates:
+            continue
+        assert set(alternates) == {"en", "es", "x-default"}, rel
+        assert alternates["x-default"] == alternates["en"]
+        here = SITE + "/" + re.sub(r"index\.html$", "", rel)
+        assert here in (alternates["en"], alternates["es"]), rel
+        for lang in ("en", "es"):
+            other = alternates[lang].removeprefix(SITE + "/")
+            other_soup = site.soup(other + "index.html" if not other.endswith(".html") else other)
+            assert alternates_of(other_soup) == alternates, (rel, lang)
+            assert other_soup.html["lang"] == lang
+        paired += 1
+    assert paired >= 2 * len(published("conditions", lang="es"))
+    # the 404 page names no other page as itself
+    assert alternates_of(site.soup("es/404.html")) == {}
+
+
+def test_the_switcher_goes_to_the_same_page_or_says_it_goes_home(site):
+    translated = published("conditions", lang="es")[0]
+    untranslated = sorted(set(published("conditions")) - set(published("conditions", lang="es")))[0]
+    [to_es] = {a["href"] for a in site.soup(f"conditions/{translated}/index.html").select("a.clinic-language")}
+    assert to_es == f"/es/conditions/{translated}/"
+    link = site.soup(f"conditions/{untranslated}/index.html").select("a.clinic-language")[0]
+    assert link["href"] == "/es/" and link["lang"] == "es" and link["hreflang"] == "es"
+    assert "página de inicio" in link.get_text() and "no se ha traducido" not in link.get_text()
+    assert "traducida" in link.get_text()
+    back = site.soup(f"es/conditions/{translated}/index.html").select("a.clinic-language")[0]
+    assert back["href"] == f"/conditions/{translated}/" and back["lang"] == "en" and back.get_text() == "English"
+
+
+def test_a_translation_shows_who_translated_and_checked_it_and_its_structured_data(site):
+    slug = published("conditions", lang="es")[0]
+    soup = site.soup(f"es/conditions/{slug}/index.html")
+    stamp = soup.select_one(".clinic-review-stamp").get_text(" ", strip=True)
+    assert "Traducido por" in stamp and "Traducción revisada por" in stamp
+    original = soup.select_one(".clinic-review-stamp a[hreflang=en]")
+    assert original["href"] == f"/conditions/{slug}/"
+    assert soup.select_one(".clinic-translation-notice") is None  # up to date
+    data = json.loads(soup.find("script", type="application/ld+json").string)
+    assert data["inLanguage"] == "es" and data["translationOfWork"] == {"@id": f"{SITE}/conditions/{slug}/"}
+    english = json.loads(site.soup(f"conditions/{slug}/index.html").find("script", type="application/ld+json").string)
+    assert english["inLanguage"] == "en" and {"@id": f"{SITE}/es/conditions/{slug}/"} in english["workTranslation"]
+    # the sections have their Spanish titles, and the callouts speak Spanish to a screen reader
+    titles = [h.get_text() for h in soup.select(".clinic-section > h2")]
+    assert titles[0] == "Información general" and "Cuándo pedir ayuda" in titles and "Overview" not in titles
+    hidden = {s.get_text().strip() for s in soup.select(".clinic-callout__title .clinic-u-visually-hidden")}
+    assert hidden and hidden <= {"Información:", "Consejo no urgente:", "Consejo urgente:", "Emergencia:"}
+    assert all(c.get_text().startswith("Llame a la clínica al") for c in soup.select(".clinic-callout__call"))
+
+
+def test_the_sitemap_and_the_feeds_name_both_languages(site):
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    root = ET.parse(site.output / "sitemap.xml").getroot()
+    entries = {u.find("s:loc", ns).text: {x.get("hreflang"): x.get("href") for x in u.findall("x:link", ns)}
+               for u in root.findall("s:url", ns)}
+    slug = published("conditions", lang="es")[0]
+    pair = {"en": f"{SITE}/conditions/{slug}/", "es": f"{SITE}/es/conditions/{slug}/",
+            "x-default": f"{SITE}/conditions/{slug}/"}
+    assert entries[f"{SITE}/es/conditions/{slug}/"] == pair == entries[f"{SITE}/conditions/{slug}/"]
+    untranslated = sorted(set(published("conditions")) - set(published("conditions", lang="es")))[0]
+    assert entries[f"{SITE}/conditions/{untranslated}/"] == {}
+    feed = ET.parse(site.output / "feeds/all-es.atom.xml").getroot()
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    links = [e.find("a:link", atom).get("href") for e in feed.findall("a:entry", atom)]
+    assert links and all(link.startswith(f"{SITE}/es/") for link in links)
+    english = ET.parse(site.output / "feeds/all.atom.xml").getroot()
+    assert not [e for e in english.findall("a:entry", atom) if "/es/" in e.find("a:link", atom).get("href")]
+
+
+def test_opening_hours_and_dates_are_written_the_spanish_way(site):
+    footer = site.soup("es/index.html").select_one(".clinic-location__hours").get_text(" ", strip=True)
+    footer = footer.replace("\u202f", " ")  # Babel's narrow no-break space before a.m.
+    assert footer.startswith("Lunes a viernes: de 8:00 a.m. a 5:00 p.m."), footer
+    slug = published("conditions", lang="es")[0]
+    dates = site.soup(f"es/conditions/{slug}/index.html").select_one(".clinic-review-stamp__dates").get_text()
+    assert re.search(r"\d{1,2} de [a-z]+ de \d{4}", dates), dates
+
+
+# --- a translation older than its page -------------------------------------------------
+
+def make_stale(fs) -> tuple[str, str]:
+    """Say the Spanish bunions page was made from an older review of the English one."""
+    fs.edit("conditions/bunions.es.md", "Translated-from: 2026-12-06", "Translated-from: 2026-10-01")
+    return "content/conditions/bunions.es.md", "content/conditions/bunions.md"
+
+
+def test_a_stale_translation_shows_a_notice_and_the_report_lists_it(fixture_site, capsys):
+    spanish, english = make_stale(fixture_site)
+    built = fixture_site.html()
+    assert built.status == 0, built.log
+    warnings = [line for line in built.lines if "Translated-from" in line]
+    assert len(warnings) == 1 and spanish in warnings[0] and english in warnings[0] and "66 days later" in warnings[0]
+    notice = built.soup("es/conditions/bunions/index.html").select_one(".clinic-translation-notice")
+    assert "6 de diciembre de 2026" in notice.get_text()
+    assert notice.find("a", hreflang="en")["href"] == "/conditions/bunions/"
+    import reports
+    settings = reports.load_settings(fixture_site.content, "2026-12-06")
+    reports.review_report(settings)
+    out = capsys.readouterr().out
+    [line] = [row for row in out.splitlines() if spanish in row and "days behind" in row]
+    assert line.startswith("out of date (66 days behind)") and "2026-10-01" in line and english in line
+
+
+def test_a_stale_translation_stops_the_publish_when_the_setting_says_error(fixture_site):
+    spanish, english = make_stale(fixture_site)
+    before = live_site(fixture_site)
+    built = fixture_site.publish(CLINIC_TRANSLATION_STALE="error")
+    assert built.status != 0
+    errors = [line for line in built.lines if line.startswith("content/")]
+    assert len(errors) == 1 and errors[0].startswith(spanish + ":") and english in errors[0], built.log
+    assert tree_hash(fixture_site.output) == before
+
+
+def test_a_stale_translation_is_left_out_when_the_setting_says_hide(fixture_site):
+    spanish, _ = make_stale(fixture_site)
+    fixture_site.edit("conditions/plantar-fasciitis.es.md", "\n## Síntomas",
+                      "\nVea también [juanetes]({filename}/conditions/bunions.es.md).\n\n## Síntomas")
+    built = fixture_site.publish(CLINIC_TRANSLATION_STALE="hide")
+    assert built.status == 0, built.log
+    assert [line for line in built.lines if spanish in line and "left out" in line]
+    assert not (fixture_site.output / "es/conditions/bunions").exists()
+    soup = built.soup("conditions/bunions/index.html")
+    assert alternates_of(soup) == {}
+    assert soup.select_one("a.clinic-language")["href"] == "/es/"
+    listing = [a["href"] for a in built.soup("es/conditions/index.html").select("main .clinic-card__title a")]
+    assert listing and "/es/conditions/bunions/" not in listing
+    # a Spanish page that linked to it now links to the English page, saying so
+    links = [a for a in built.soup("es/conditions/plantar-fasciitis/index.html").find_all("a", href=True)
+             if a["href"].rstrip("/").endswith("conditions/bunions")]
+    assert links and all(a["href"] == "/conditions/bunions/" for a in links)
+
+
+# --- mistakes: one clear line each, and the live site kept ---------------------------------
+
+def publish_fails_with_one_line(fs, *starts) -> str:
+    before = live_site(fs)
+    built = fs.publish()
+    assert built.status != 0
+    errors = [line for line in built.lines if line.startswith(("content/", "pelicanconf.py", "publishconf.py"))
+              and "(warning)" not in line]
+    assert len(errors) == 1, built.log
+    assert errors[0].startswith(starts), errors
+    assert tree_hash(fs.output) == before
+    return errors[0]
+
+
+def test_a_translation_without_its_page(fixture_site):
+    fixture_site.write("pages/team.es.md", fixture_site.read("pages/about.es.md"))
+    line = publish_fails_with_one_line(fixture_site, "content/pages/team.es.md: file name:")
+    assert "content/pages/team.md, which does not exist" in line
+
+
+def test_a_language_the_site_does_not_publish(fixture_site):
+    fixture_site.write("conditions/bunions.fr.md", fixture_site.read("conditions/bunions.es.md"))
+    line = publish_fails_with_one_line(fixture_site, "content/conditions/bunions.fr.md: file name:")
+    assert "'fr' is not a language of this site" in line and "CLINIC_TRANSLATION_LANGUAGES" in line
+
+
+def test_a_language_line_in_the_metadata(fixture_site):
+    fixture_site.edit("conditions/bunions.es.md", "Translated-by:", "Lang: es\nTranslated-by:")
+    line = publish_fails_with_one_line(fixture_site, "content/conditions/bunions.es.md:")
+    assert "Lang: is taken from the file's name" in line and "bunions.es.md" in line
+
+
+def test_a_translation_about_other_topics(fixture_site):
+    fixture_site.edit("conditions/bunions.es.md", "Regions: forefoot, toes", "Regions: heel")
+    line = publish_fails_with_one_line(fixture_site, "content/conditions/bunions.es.md:")
+    assert "Regions: is not the same as in content/conditions/bunions.md" in line
+
+
+def test_a_translation_without_its_translator(fixture_site):
+    fixture_site.edit("conditions/bunions.es.md", "Translated-by: avery-sample\n", "")
+    line = publish_fails_with_one_line(fixture_site, "content/conditions/bunions.es.md: Translated-by: is missing")
+    assert "provider slug" in line
+
+
+def test_a_translation_with_the_english_section_titles(fixture_site):
+    fixture_site.edit("conditions/bunions.es.md", "## Síntomas", "## Symptoms")
+    line = publish_fails_with_one_line(fixture_site, "content/conditions/bunions.es.md: body:")
+    assert "section '## Síntomas' is missing" in line and "Symptoms" in line
+
+
+def test_a_language_without_a_catalog(fixture_site):
+    line = publish_fails_with_one_line_settings(fixture_site, CLINIC_TRANSLATION_LANGUAGES=["es", "fr"])
+    assert "'fr' has no catalog" in line and "pybabel init -l fr" in line
+
+
+def publish_fails_with_one_line_settings(fs, **settings) -> str:
+    before = live_site(fs)
+    built = fs.publish(**settings)
+    assert built.status != 0
+    errors = [line for line in built.lines if ": " in line and "CLINIC_" in line.split(":")[1]]
+    assert len(errors) == 1 and len([x for x in built.lines if x.startswith(("content/", "pelicanconf"))]) == 1, \
+        built.log
+    assert tree_hash(fs.output) == before
+    return errors[0]
+
+
+def test_the_spanish_words_of_a_term_are_checked(fixture_site):
+    fixture_site.edit("taxonomy.yaml", "        es:\n          label: Juanetes\n", "        es:\n          lable: Juanetes\n")
+    line = publish_fails_with_one_line(fixture_site, "content/taxonomy.yaml:")
+    assert "es.lable: is not a field of a translation" in line
+
+
+# --- in the browser --------------------------------------------------------------------
+
+@pytest.mark.browser
+def test_spanish_search_finds_juanete_on_the_spanish_bunions_page(browser, browser_site):
+    page = browser.new_page()
+    page.goto(f"{browser_site.url}/es/search/?q=juanete")
+    page.wait_for_function("document.querySelector('.clinic-search__results li') !== null")
+    links = page.eval_on_selector_all(".clinic-search__results a", "els => els.map(e => e.getAttribute('href'))")
+    status = page.text_content(".clinic-search__status")
+    page.close()
+    # found, near the top (the bunion operation's title says "juanete" too, so it may come first)
+    assert "/es/conditions/bunions/" in links[:2], links
+    assert all(link.startswith("/es/") for link in links), links
+    assert re.search(r"(\d+ páginas?|1 página) encontrada|Se encontr", status), status
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["/es/", "/es/conditions/bunions/", "/es/search/?q=juanete"])
+def test_spanish_pages_have_no_axe_violations(browser, browser_site, path):
+    from test_accessibility import COLOUR_RULES, WIDTHS, axe
+    found = {}
+    for width in sorted(WIDTHS):
+        ctx = browser.new_context(viewport={"width": WIDTHS[width], "height": 900})
+        page = ctx.new_page()
+        page.goto(browser_site.url + path)
+        if "search" in path:
+            page.wait_for_selector(".clinic-search__results li")
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            violations = axe(page, COLOUR_RULES if scheme == "dark" else None)
+            if violations:
+                found[f"{width}-{scheme}"] = violations
+        ctx.close()
+    assert found == {}, json.dumps(found, indent=1)
+
+
+def test_pages_in_finds_each_language():
+    """The helper the checks of the shipped content use to tell pages from translations."""
+    folder = ROOT / "tests/fixture_content/conditions"
+    assert {p.name for p in pages_in(folder, "es")} == {p.name for p in folder.glob("*.es.md")}
+    assert all("." not in p.stem for p in pages_in(folder))
+
+
+def test_the_file_name_pattern_is_the_same_in_pelican_and_the_checks():
+    from clinic.model.rules import TRANSLATION_NAME
+    settings = (ROOT / "pelicanconf.py").read_text(encoding="utf-8")
+    pattern = re.search(r'^FILENAME_METADATA = r"(.+)"$', settings, re.M).group(1)
+    assert pattern == TRANSLATION_NAME.pattern
+    assert Path  # noqa: B018
