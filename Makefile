@@ -11,7 +11,7 @@ OUTPUTDIR := output
 PORT ?= 8000
 N ?= 100
 
-.PHONY: help pins translations html clean regenerate serve devserver publish test screenshots bench readability review-report new-condition new-procedure rsync_upload rollback s3_upload github
+.PHONY: help pins translations html clean regenerate serve devserver publish test screenshots bench readability review-report new-condition new-procedure new-treatment new-translation rsync_upload rollback s3_upload github
 
 help:
 	@echo 'Commands for the clinic site:'
@@ -28,6 +28,7 @@ help:
 	@echo '  make review-report    review dates of every medical page, most urgent first'
 	@echo '  make new-condition SLUG=heel-bursitis TITLE="Heel bursitis"   start a new condition page'
 	@echo '  make new-procedure SLUG=... TITLE="..."   start a new procedure page (also new-treatment)'
+	@echo '  make new-translation SLUG=bunions LANG=es   start the translation of a page or shared block, to translate in place'
 	@echo '  make bench N=1000     measure build speed on N generated articles (FEATURES=1: what each feature costs)'
 	@echo '  make rsync_upload     publish, then copy output/ to the server over SSH as a new release (DRY_RUN=1 to preview)'
 	@echo '  make rollback         make the release before the live one live again (after make rsync_upload)'
@@ -130,6 +131,12 @@ new-procedure: $(DEPS)
 
 new-treatment: $(DEPS)
 	$(PYTHON) tools/new_article.py treatment "$(SLUG)" "$(TITLE)"
+
+# LANG is also the shell's locale (LANG=C.UTF-8), which make reads as a variable
+# too: only a LANG given on make's command line is the language to translate into
+# (and, as make would hand it on as the locale, the tool runs without it).
+new-translation: $(DEPS)
+	$(if $(findstring command line,$(origin LANG)),env -u LANG )$(PYTHON) tools/new_translation.py "$(SLUG)" "$(if $(findstring command line,$(origin LANG)),$(LANG))"
 
 bench: $(TEST_DEPS)
 	$(PYTHON) tools/bench.py --n $(N) $(if $(FEATURES),--features)
