@@ -235,13 +235,17 @@ def test_callout_tiers_differ_without_colour(browser):
 
 
 def test_every_condition_page_has_a_when_to_get_help_callout(site):
-    pages = list((site.output / "conditions").glob("*/index.html"))
-    assert pages and len(pages) == len(published("conditions"))
-    for page in pages:
-        soup = site.soup(page.relative_to(site.output).as_posix())
-        section = soup.find("h2", string="When to get help").find_parent("section")
-        tiers = {c["class"][1] for c in section.select(".clinic-callout")}
-        assert tiers & {"clinic-callout--urgent", "clinic-callout--emergency"}, page
+    from clinic.pages.i18n import Catalogs
+    spanish = Catalogs(ROOT / "theme").of("es").gettext
+    # the English pages, and the Spanish ones under /es/ with the section's Spanish title
+    for root, lang, heading in (("", "", "When to get help"), ("es/", "es", spanish("When to get help"))):
+        pages = list((site.output / root / "conditions").glob("*/index.html"))
+        assert pages and len(pages) == len(published("conditions", lang=lang)), root
+        for page in pages:
+            soup = site.soup(page.relative_to(site.output).as_posix())
+            section = soup.find("h2", string=heading).find_parent("section")
+            tiers = {c["class"][1] for c in section.select(".clinic-callout")}
+            assert tiers & {"clinic-callout--urgent", "clinic-callout--emergency"}, page
 
 
 def test_missing_help_callout_warns(fixture_site):

@@ -204,19 +204,27 @@ def test_related_articles_fast_ranking_matches_the_pairwise_one(tmp_path):
     and on small random sites with tied titles it must pick exactly what the plain
     pairwise scoring picks."""
     sys.path.insert(0, str(ROOT / "plugins"))
-    from clinic.checks.sources import load_site_data, source_files
+    from clinic.checks.sources import load_site_data, name_of, source_files
     from clinic.model.paths import files_under  # noqa: F401
     from clinic.model import relations
     from clinic.checks import validate
     from clinic.model.rules import KINDS
+    from clinic.pages.i18n import Catalogs
 
     gen = benchgen.generate(tmp_path / "site", 60, seed=5)
     settings = {"PATH": str(gen.content), "ARTICLE_PATHS": ["conditions", "procedures", "treatments", "guides"],
                 "PAGE_PATHS": ["pages"]}
     content = Path(settings["PATH"])
-    vocab, data, _ = load_site_data(content, "taxonomy.yaml", "clinic", str)
-    metas = [validate.validate_article(str(p), p.read_text(), KINDS[kind], p.stem, vocab, data.providers)[0]
-             for p, kind in source_files(content, settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"])]
+    languages = {"es": Catalogs(ROOT / "theme").of("es").gettext}
+    vocab, data, _ = load_site_data(content, "taxonomy.yaml", "clinic", str, tuple(languages))
+    # one index per language, as the build makes them: the English pages, and the translations (bunions.es.md)
+    by_lang: dict[str, list] = {}
+    for p, kind in source_files(content, settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"]):
+        slug, lang, _ = name_of(p, languages, str(p))
+        by_lang.setdefault(lang, []).append(validate.validate_article(
+            str(p), p.read_text(), KINDS[kind].translated(languages[lang]) if lang else KINDS[kind], slug, vocab,
+            data.providers, lang=lang)[0])
+    metas = by_lang.pop("")
 
     def both(metas, limit):
         metas = sorted((m for m in metas if m.status == "published" and m.kind != "page"),
@@ -236,6 +244,9 @@ def test_related_articles_fast_ranking_matches_the_pairwise_one(tmp_path):
     for limit in (1, 5, 20):
         fast, slow = both(metas, limit)
         assert fast == slow
+        for translated in by_lang.values():
+            fast, slow = both(translated, limit)
+            assert fast == slow
     rng = random.Random(11)
     for _ in range(300):
         small = []

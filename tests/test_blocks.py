@@ -8,20 +8,26 @@ from __future__ import annotations
 import io
 
 import reports
-from conftest import live_site, tree_hash
+from conftest import live_site, pages_in, tree_hash
 
 BLOCK = "blocks/after-surgery-warning-signs.md"
+BLOCK_ES = "blocks/after-surgery-warning-signs.es.md"  # its Spanish translation, which the Spanish pages include
 USES = "{block}after-surgery-warning-signs"
 
 
-def pages_using(fixture_site) -> list[str]:
-    return sorted(p.relative_to(fixture_site.content).as_posix() for p in fixture_site.content.rglob("*.md")
-                  if USES in p.read_text(encoding="utf-8"))
+def pages_using(fixture_site, lang: str = "") -> list[str]:
+    """The pages of one language ("" = English) that include the block: a
+    translation's '{block}name' line includes the block's translation."""
+    return sorted(p.relative_to(fixture_site.content).as_posix()
+                  for folder in sorted(fixture_site.content.iterdir()) if folder.is_dir()
+                  for p in pages_in(folder, lang) if USES in p.read_text(encoding="utf-8"))
 
 
 def built_page(rel: str) -> str:
+    """Where a source file's page is written: procedures/bunionectomy.es.md -> es/procedures/bunionectomy/."""
     folder, name = rel.removesuffix(".md").split("/")
-    return f"{folder}/{name}/index.html"
+    slug, _, lang = name.partition(".")
+    return f"{lang}/{folder}/{slug}/index.html" if lang else f"{folder}/{slug}/index.html"
 
 
 def test_an_unknown_block_is_one_line_with_the_closest_name(fixture_site):
@@ -39,15 +45,19 @@ def test_an_unknown_block_is_one_line_with_the_closest_name(fixture_site):
 
 
 def test_an_edit_to_a_block_reaches_every_page_that_uses_it(fixture_site):
-    pages = pages_using(fixture_site)
-    assert len(pages) >= 2
+    pages, pages_es = pages_using(fixture_site), pages_using(fixture_site, "es")
+    assert len(pages) >= 2 and pages_es
     assert fixture_site.publish().status == 0
     fixture_site.edit(BLOCK, "    - you faint\n", "    - you faint\n    - your lips or face swell\n")
+    fixture_site.edit(BLOCK_ES, "    - se desmaya\n", "    - se desmaya\n    - se le hinchan los labios o la cara\n")
     result = fixture_site.publish()
     assert result.status == 0, result.log
     for rel in pages:
         html = (fixture_site.output / built_page(rel)).read_text(encoding="utf-8")
-        assert "your lips or face swell" in html, rel
+        assert "your lips or face swell" in html and "se le hinchan" not in html, rel
+    for rel in pages_es:  # a translation includes the block's translation, never the English block
+        html = (fixture_site.output / built_page(rel)).read_text(encoding="utf-8")
+        assert "se le hinchan los labios o la cara" in html and "your lips or face swell" not in html, rel
 
 
 def test_the_emergency_number_comes_from_the_clinic_data(fixture_site):
@@ -96,6 +106,13 @@ def test_the_dev_server_shows_a_block_edit_on_every_page(fixture_site, tmp_path)
     pages = r.same_as_fresh()
     for rel in pages_using(fixture_site):
         assert b"your lips or face swell" in pages[built_page(rel)], rel
+    # and the Spanish block: the Spanish pages that include it, in the same way
+    fixture_site.edit(BLOCK_ES, "    - se desmaya\n", "    - se desmaya\n    - se le hinchan los labios o la cara\n")
+    r.touch(fixture_site.content / BLOCK_ES)
+    pages = r.same_as_fresh()
+    assert pages_using(fixture_site, "es")
+    for rel in pages_using(fixture_site, "es"):
+        assert "se le hinchan los labios o la cara".encode() in pages[built_page(rel)], rel
 
 
 def test_no_built_page_shows_the_placeholder(site):

@@ -9,15 +9,19 @@ import xml.etree.ElementTree as ET
 
 import feedparser
 
-from conftest import CONTENT, ROOT
+from conftest import ARTICLE_FOLDERS, CONTENT, ROOT, pages_in
 
-NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "xhtml": "http://www.w3.org/1999/xhtml"}
+LANGS = ("es",)  # the site's translation languages (CLINIC_TRANSLATION_LANGUAGES): each has its pages under /<lang>/
 
 
 def page_urls(site) -> set[str]:
+    """Every page a visitor can land on, in every language: not the 404 page
+    or the search page (of any language), nor the search index."""
     urls = set()
     for rel in site.html_files():
-        if rel in ("404.html", "search/index.html") or rel.startswith("pagefind/"):
+        if rel.startswith("pagefind/") or any(rel == f"{root}{name}" for root in ("", *(f"{x}/" for x in LANGS))
+                                             for name in ("404.html", "search/index.html")):
             continue
         urls.add("https://clinic.test/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel))
     return urls
@@ -28,6 +32,38 @@ def test_sitemap_lists_every_page_and_nothing_else(site):
     locs = [u.find("s:loc", NS).text for u in root.findall("s:url", NS)]
     assert len(locs) == len(set(locs))
     assert set(locs) == page_urls(site)
+    assert "https://clinic.test/es/conditions/bunions/" in locs and "https://clinic.test/es/" in locs
+
+
+def test_sitemap_names_each_page_in_its_other_language(site):
+    """A page that exists in English and in Spanish (a translated article or
+    page, and the site's own pages under /es/) lists both addresses, itself
+    included, with English as x-default; a page in one language lists none."""
+    root = ET.parse(site.output / "sitemap.xml").getroot()
+    locs = {u.find("s:loc", NS).text for u in root.findall("s:url", NS)}
+    base = "https://clinic.test/"
+    paired = 0
+    for u in root.findall("s:url", NS):
+        loc = u.find("s:loc", NS).text
+        rel = loc[len(base):]
+        lang = next((x for x in LANGS if rel.startswith(f"{x}/") or rel == x), "en")
+        english = base + (rel[len(lang) + 1:] if lang != "en" else rel)
+        others = {x: f"{base}{x}/{english[len(base):]}" for x in LANGS}
+        alternates = [(a.get("rel"), a.get("hreflang"), a.get("href")) for a in u.findall("xhtml:link", NS)]
+        in_both = english in locs and any(o in locs for o in others.values())
+        if not in_both:
+            assert alternates == [], loc
+            continue
+        expected = [("alternate", "en", english)] + [("alternate", x, o) for x, o in sorted(others.items()) if o in locs]
+        assert sorted(alternates) == sorted(expected + [("alternate", "x-default", english)]), loc
+        paired += 1
+    # every translation in the content is one of them, on both sides
+    for folder in ARTICLE_FOLDERS + ("pages",):
+        for p in pages_in(CONTENT / folder, "es"):
+            slug = p.name.split(".")[0]
+            rel = f"{slug}/" if folder == "pages" else f"{folder}/{slug}/"
+            assert f"{base}{rel}" in locs and f"{base}es/{rel}" in locs, rel
+    assert paired > 2 * len(pages_in(CONTENT / "conditions", "es"))
 
 
 def set_dates(fs, rel: str, **dates) -> None:
@@ -62,18 +98,20 @@ def test_sitemap_dates_a_page_only_by_the_date_of_its_own_content(site):
     root = ET.parse(site.output / "sitemap.xml").getroot()
     dated = {u.find("s:loc", NS).text: u.find("s:lastmod", NS) for u in root.findall("s:url", NS)}
     articles = {url for url in dated
-                if re.fullmatch(r"https://clinic\.test/(conditions|procedures|treatments|guides)/[a-z0-9-]+/", url)}
-    sources = [p for folder in ("conditions", "procedures", "treatments", "guides")
-               for p in (CONTENT / folder).glob("*.md")]
+                if re.fullmatch(r"https://clinic\.test/(es/)?(conditions|procedures|treatments|guides)/[a-z0-9-]+/", url)}
+    # each article in English, and each translation of one (at /es/...): a page with content of its own
+    sources = [p for folder in ARTICLE_FOLDERS for lang in ("", *LANGS) for p in pages_in(CONTENT / folder, lang)]
     assert articles and len(articles) == len(sources)
+    assert any("/es/" in url for url in articles)
     assert {url for url, when in dated.items() if when is not None} == articles
     for url in articles:  # the day of the last change or review, in the clinic's time zone
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT00:00:00-0[45]:00", dated[url].text), (url, dated[url].text)
     for url in ("https://clinic.test/", "https://clinic.test/privacy/", "https://clinic.test/a-z/",
-                "https://clinic.test/browse/condition/bunions/"):
+                "https://clinic.test/browse/condition/bunions/", "https://clinic.test/es/",
+                "https://clinic.test/es/privacy/", "https://clinic.test/es/browse/condition/bunions/"):
         assert url in dated and dated[url] is None
-    for u in root.findall("s:url", NS):
-        assert [child.tag.split("}")[1] for child in u] in (["loc"], ["loc", "lastmod"])
+    for u in root.findall("s:url", NS):  # then a page's other languages (test_sitemap_names_each_page_...)
+        assert re.fullmatch(r"loc( lastmod)?( link)*", " ".join(child.tag.split("}")[1] for child in u)), u
 
 
 def test_sitemap_core_escapes_addresses_and_leaves_out_what_is_not_a_page():

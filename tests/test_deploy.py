@@ -334,6 +334,9 @@ def second_version(site, tmp_path) -> Path:
     (fs.content / "guides" / "foot-surgery-for-chronic-pain.md").unlink()
     fs.edit("guides/recovery-after-foot-surgery.md", "({filename}/guides/foot-surgery-for-chronic-pain.md)",
             "(/guides/)")
+    # its Spanish translation links to the removed guide too: to the Spanish list of guides now
+    fs.edit("guides/recovery-after-foot-surgery.es.md", "({filename}/guides/foot-surgery-for-chronic-pain.md)",
+            "(/es/guides/)")
     fs.edit("conditions/bunions.md", "Title: Bunions\n", "Title: Bunions (hallux valgus)\n")
     built = run_build("publish", fs.content, tmp_path / "next" / "output")
     assert built.status == 0, built.log

@@ -254,6 +254,16 @@ def test_a_rebuild_renders_only_what_an_edit_changes_and_matches_a_build_from_sc
     r.same_as_fresh()
     assert _times(fixture_site.output) == before
 
+    # 1b. the text of a translation (bunions.es.md): only its own page, under /es/, is rendered again
+    fixture_site.edit("conditions/bunions.es.md", "\n## Información general\n",
+                      "\n## Información general\n\nUna frase editada.\n")
+    r.touch(fixture_site.content / "conditions/bunions.es.md")
+    pages = r.same_as_fresh()
+    assert "Una frase editada.".encode() in pages["es/" + page]
+    after = _times(fixture_site.output)
+    rendered = sorted(name for name in after if after[name] != before.get(name))
+    assert rendered == ["es/" + page], rendered
+
     # 2. its title (the metadata): every page that lists it shows the new one
     fixture_site.edit("conditions/bunions.md", "Title: Bunions", "Title: Bunions and bunionettes")
     r.touch(bunions)

@@ -204,8 +204,10 @@ class BuildsInAnyOrder(RuleBasedStateMachine):
         self.edited(rel)
 
     def edit_a_sentence(self, which: int) -> None:
-        rel = self.articles[which % len(self.articles)]
-        self.fs.write(rel, self.fs.read(rel).rstrip("\n") + f"\n\nOne more plain sentence, number {self.step}.\n")
+        rel = self.articles[which % len(self.articles)]  # an English page, or a translation (bunions.es.md)
+        sentence = f"Una frase más, la número {self.step}." if rel.endswith(".es.md") else \
+            f"One more plain sentence, number {self.step}."
+        self.fs.write(rel, self.fs.read(rel).rstrip("\n") + f"\n\n{sentence}\n")
         self.edited(rel)
 
     def add_a_page(self, which: int) -> None:

@@ -22,7 +22,7 @@ import benchgen
 from clinic.speed import parallel_read
 from clinic.checks import readability, validate
 from clinic.outputs import search_index
-from conftest import CONTENT, ROOT, published, published_articles, tree_hash
+from conftest import ARTICLE_FOLDERS, CONTENT, ROOT, pages_in, published, published_articles, tree_hash
 
 ON = {"CLINIC_PARALLEL_READ": True, "CLINIC_PARALLEL_READ_MIN": 0,
       "CLINIC_PARALLEL_WRITE": True, "CLINIC_PARALLEL_WRITE_MIN": 0}
@@ -93,10 +93,11 @@ def site_files(folder):
 
 
 def shipped_counts() -> tuple[int, int]:
-    """The shipped site's articles and topic (term) pages, whatever the clinic has written."""
+    """The shipped site's articles and topic (term) pages, whatever the clinic has written:
+    the pages in the site's language, which the two processes share (their
+    translations, and the topic pages under /es/, are written by the first)."""
     import yaml
-    articles = sum(1 for folder in ("conditions", "procedures", "treatments", "guides")
-                   for _ in (CONTENT / folder).glob("*.md"))
+    articles = published_articles()
     facets = yaml.safe_load((CONTENT / "taxonomy.yaml").read_text(encoding="utf-8"))["facets"]
     return articles, sum(len(f["terms"]) for f in facets.values())
 
@@ -111,10 +112,14 @@ def test_the_worker_writes_the_same_site(tmp_path):
     articles, terms = shipped_counts()
     assert parallel["forks"] == [articles // 2, terms // 2]
     assert parallel["stats"]["worker"] >= articles // 2  # most articles (blocks of 4) went through the worker
-    # every article's reading level was measured there, and none of it changed a byte (below)
-    assert parallel["stats"]["readings"] == articles
+    # every article's reading level was measured there (every Markdown file of the article folders,
+    # translations included, goes through the worker), and none of it changed a byte (below)
+    files = sum(len(pages_in(CONTENT / folder, lang)) for folder in ARTICLE_FOLDERS for lang in ("", "es"))
+    assert parallel["stats"]["readings"] == files
     assert site_files(tmp_path / "serial") == site_files(tmp_path / "parallel")
-    assert search_index.indexed_pages(tmp_path / "serial") == search_index.indexed_pages(tmp_path / "parallel") >= published_articles() + len(published("pages"))
+    # the index holds every page in both languages (the Spanish ones in a language of their own)
+    assert search_index.indexed_pages(tmp_path / "serial") == search_index.indexed_pages(tmp_path / "parallel") >= \
+        published_articles() + len(published("pages")) + sum(len(published(f, lang="es")) for f in ARTICLE_FOLDERS + ("pages",))
 
 
 def test_broken_files_get_the_same_messages_with_the_worker(tmp_path):
@@ -227,9 +232,10 @@ def test_broken_links_get_the_same_messages_from_the_pages_as_written(tmp_path):
     # does not (make html) reads every page back. The same lines either way.
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
-    articles = sorted(p for folder in ("conditions", "procedures", "treatments", "guides")
-                      for p in (content / folder).glob("*.md"))
-    for path in articles:  # one broken link on every article page, one on a single page
+    articles = [p for folder in ARTICLE_FOLDERS for p in pages_in(content / folder)]
+    translations = [p for folder in ARTICLE_FOLDERS for p in pages_in(content / folder, "es")]
+    assert translations
+    for path in articles + translations:  # one broken link on every article page, in both languages, one on a single page
         path.write_text(path.read_text().replace("\n## ", "\n[More](/no-such-page/)\n\n## ", 1))
     articles[3].write_text(articles[3].read_text().replace("\n## ", "\n[Old](/conditions/gone/)\n\n## ", 1))
     record = tmp_path / "gathered.txt"
@@ -244,7 +250,7 @@ def test_broken_links_get_the_same_messages_from_the_pages_as_written(tmp_path):
     assert int(record.read_text().split()[-1]) >= 70, "the pages' links were gathered as they were written"
     assert link_lines(parallel["log"]) == link_lines(serial["log"]) == link_lines(read_back.stdout) == [
         f"output/{articles[0].parent.name}/{articles[0].stem}/index.html: link: '/no-such-page/' leads to no file "
-        f"in the site (and on {len(articles) - 1} more pages) "
+        f"in the site (and on {len(articles) + len(translations) - 1} more pages) "
         "(a link on many pages comes from a template in theme/templates/)",
         f"output/{articles[3].parent.name}/{articles[3].stem}/index.html: link: '/conditions/gone/' leads to no "
         "file in the site (fix the link in the page's source, or add the missing page)"]

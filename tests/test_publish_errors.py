@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import live_site, tree_hash
+from conftest import ROOT, live_site, tree_hash
 
 BUNIONS = "conditions/bunions.md"
 
@@ -158,18 +158,32 @@ CASES = {
 END_TO_END = {"misspelt key", "invalid utf-8", "two files, one address", "broken plain link", "broken taxonomy yaml"}
 
 
+def site_languages() -> dict:
+    """The site's translation languages and the words of each (its catalog), as the build gives them to the checks."""
+    from clinic.pages.i18n import Catalogs
+
+    catalogs = Catalogs(ROOT / "theme")
+    return {"es": catalogs.of("es").gettext}
+
+
 def checked_sources(fs) -> list[str]:
-    """What the build's checks of the source files say (checks/sources.py and
-    validate.validate_site), without Pelican: milliseconds instead of a build."""
-    from clinic.checks import validate
+    """What the build's checks of the source files say (checks/sources.py,
+    validate.validate_site and translations.check), without Pelican:
+    milliseconds instead of a build."""
+    from clinic.checks import translations, validate
     from clinic.checks.sources import check_site
     from clinic.model.paths import RealPaths, display_paths
 
     shown = display_paths(fs.content, RealPaths())
     site = check_site(fs.content, "taxonomy.yaml", "clinic", ["conditions", "procedures", "treatments", "guides",
-                                                              "pages"], shown)
-    problems = site.problems + validate.validate_site([c.meta for c in site.checked], site.unread)
-    return [p.format() for p in problems]
+                                                              "pages"], shown, languages=site_languages())
+    metas = [c.meta for c in site.checked]
+    problems = site.problems + validate.validate_site(metas, site.unread)
+    # and each translation against its page, pages and blocks alike (checks/translations.py), as the build does
+    found, _ = translations.check(metas + [b.meta for b in site.blocks.values() if not b.meta.lang],
+                                  [c.meta for c in site.translations] + [b.meta for b in site.blocks.values() if b.meta.lang],
+                                  "warn", frozenset(site.unread), problems)
+    return [p.format() for p in problems + found]
 
 
 @pytest.mark.parametrize("case", sorted(set(CASES) - END_TO_END))
@@ -288,7 +302,7 @@ def test_checks_remembered_between_builds_give_what_a_fresh_check_gives(fixture_
     """The dev server checks again only the files that changed (validate.Remembered);
     a change to a file, to the taxonomy, to the providers or to the content files
     must each give the answer a fresh check gives."""
-    from clinic.checks.sources import load_site_data, source_files
+    from clinic.checks.sources import load_site_data, name_of, source_files
     from clinic.model.paths import files_under  # noqa: F401
     from clinic.checks import validate
     from clinic.model.rules import KINDS
@@ -296,8 +310,15 @@ def test_checks_remembered_between_builds_give_what_a_fresh_check_gives(fixture_
     settings = {"PATH": str(fixture_site.content), "ARTICLE_PATHS": ["conditions", "procedures", "treatments", "guides"],
                 "PAGE_PATHS": ["pages"]}
     content = Path(settings["PATH"])
-    vocab, data, _ = load_site_data(content, "taxonomy.yaml", "clinic", str)
-    files = [(p, kind, p.read_text(encoding="utf-8")) for p, kind in source_files(content, settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"])]
+    languages = site_languages()
+    vocab, data, _ = load_site_data(content, "taxonomy.yaml", "clinic", str, tuple(languages))
+    files = []  # each file as the build checks it: a translation (bunions.es.md) by its own kind, in its language
+    for p, kind in source_files(content, settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"]):
+        slug, lang, probs = name_of(p, languages, p.name)
+        assert probs == [], p.name
+        files.append((p, KINDS[kind].translated(languages[lang]) if lang else KINDS[kind], slug, lang,
+                      p.read_text(encoding="utf-8")))
+    assert any(lang for _, _, _, lang, _ in files), "the fixture has translations"
     content_files = files_under(fixture_site.content)
     remembered = validate.Remembered()
     calls = []
@@ -306,11 +327,11 @@ def test_checks_remembered_between_builds_give_what_a_fresh_check_gives(fixture_
     def checked(vocab, providers, content_files, texts=None):
         remembered.begin(vocab, providers, content_files)
         out = []
-        for p, kind, text in files:
+        for p, kind, slug, lang, text in files:
             text = (texts or {}).get(p.name, text)
-            fresh = real(p.name, text, KINDS[kind], p.stem, vocab, providers, content_files, p.parent.name)
-            kept = remembered.validate_article(p.name, text, KINDS[kind], p.stem, vocab, providers, content_files,
-                                               p.parent.name)
+            fresh = real(p.name, text, kind, slug, vocab, providers, content_files, p.parent.name, lang=lang)
+            kept = remembered.validate_article(p.name, text, kind, slug, vocab, providers, content_files,
+                                               p.parent.name, lang=lang)
             assert kept[0] == fresh[0] and kept[1] == fresh[1], p.name
             out.append(kept)
         return out
@@ -327,7 +348,7 @@ def test_checks_remembered_between_builds_give_what_a_fresh_check_gives(fixture_
         checked(vocab, data.providers, content_files)
         assert calls == [], "nothing changed: nothing is checked again"
         # one file edited: only it is checked again
-        bunions = next(text for p, _, text in files if p.name == "bunions.md")
+        bunions = next(text for p, *_, text in files if p.name == "bunions.md")
         assert "Title: Bunions" in bunions
         checked(vocab, data.providers, content_files, {"bunions.md": bunions.replace("Title: Bunions", "Title: Bunion")})
         assert calls == ["bunions.md"]

@@ -14,12 +14,15 @@ def searched_site(request):
     return request.getfixturevalue("browser_site" if request.param == "one index" else "parted_site")
 
 
-def search(browser, site, query="", page=None, **filters):
+def search(browser, site, query="", page=None, lang_root="", **filters):
+    """lang_root: "/es" for the search page of the site in Spanish."""
     page = page or browser.new_page()
     params = "&".join([f"q={query}"] + [f"{k}={v}" for k, v in filters.items()])
-    page.goto(f"{site.url}/search/?{params}")
+    page.goto(f"{site.url}{lang_root}/search/?{params}")
     page.wait_for_selector(".clinic-search__status:not(:empty)")
-    page.wait_for_function("!document.querySelector('.clinic-search__status').textContent.startsWith('Searching')")
+    # "Searching…" in the page's language (its data-say-searching)
+    page.wait_for_function("document.querySelector('.clinic-search__status').textContent !== "
+                           "document.querySelector('.clinic-search').dataset.saySearching")
     links = page.eval_on_selector_all(".clinic-search__results a", "els => els.map(e => e.getAttribute('href'))")
     return page, links
 
@@ -98,6 +101,10 @@ def test_only_the_content_is_indexed(browser, searched_site):
     # (in parts, a part with no page that says "placeholder" would ignore that word: search.js keeps
     # only the pages with every word)
     assert set(links) == {"/contact/", "/appointments/"}
+    # each language is searched on its own (Pagefind's index of each <html lang>): the Spanish
+    # search page finds the Spanish pages only, and the English one (above) the English only
+    _, links = search(browser, searched_site, "Placeholder Road", page=page, lang_root="/es")
+    assert set(links) == {"/es/contact/", "/es/appointments/"}
     page.goto(searched_site.url + "/search/")
     content = page.evaluate("""async () => {
         const pf = await import('/pagefind/pagefind.js');
@@ -135,11 +142,15 @@ def test_a_large_sites_index_comes_in_parts_that_the_search_page_merges(browser,
     page.goto(parted_site.url + "/search/")
     parts = page.locator(".clinic-search").get_attribute("data-pagefind-parts").split()
     page.close()
-    entries = [out / "pagefind" / "pagefind-entry.json"] + [out / url.strip("/") / "pagefind-entry.json" for url in parts]
+    # every bundle: the English search page merges the English ones, the Spanish page the Spanish ones
+    entries = [folder / "pagefind-entry.json" for folder in search_index.bundles_in(out)]
+    assert {out / url.strip("/") / "pagefind-entry.json" for url in parts} < set(entries)
     counts = [sum(lang["page_count"] for lang in json.loads(e.read_text())["languages"].values()) for e in entries]
     assert len(parts) >= 2 and parts[0] == "/pagefind/part-2/", parts
     assert all(0 < c <= 8 for c in counts), counts
-    assert sum(counts) == search_index.indexed_pages(out) >= published_articles() + len(published("pages"))
+    # every page in both languages (Pagefind indexes each by its <html lang>)
+    spanish = sum(len(published(f, lang="es")) for f in ("conditions", "procedures", "treatments", "guides", "pages"))
+    assert sum(counts) == search_index.indexed_pages(out) >= published_articles() + len(published("pages")) + spanish
     # each part's hashed folders get the long cache on Netlify and Cloudflare, by folder not by file
     rules = (out / "_headers").read_text()
     assert "/pagefind/part-2/fragment/*" in rules and "/pagefind/part-2/index/*" in rules

@@ -254,14 +254,20 @@ def test_settle_puts_any_order_of_pagefind_output_in_one_and_removes_what_is_lef
         path.write_bytes(pagefind_runs._pack([label, values[::-1]]))
         path.rename(path.with_name(path.stem[:-1] + "0.pf_filter"))
     entry = json.loads((bundle / "pagefind-entry.json").read_text())
-    (lang,) = entry["languages"].values()
-    meta_path = bundle / f"pagefind.{lang['hash']}.pf_meta"
-    meta = pagefind_runs._read(meta_path)
-    meta[3] = [[name, file[:-1] + "0"] for name, file in meta[3][::-1]]
-    meta_path.write_bytes(pagefind_runs._pack(meta))
+    # one index per language (English, and the Spanish pages by their <html lang>), each with its metadata
+    assert sorted(entry["languages"]) == ["en", "es"]
+    for lang in entry["languages"].values():
+        meta_path = bundle / f"pagefind.{lang['hash']}.pf_meta"
+        meta = pagefind_runs._read(meta_path)
+        meta[3] = [[name, file[:-1] + "0"] for name, file in meta[3][::-1]]
+        meta_path.write_bytes(pagefind_runs._pack(meta))
+    # the languages in the entry file in the other order (a HashMap's too)
+    entry["languages"] = dict(reversed(list(entry["languages"].items())))
+    (bundle / "pagefind-entry.json").write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
     # left by an earlier index in the same folder
     (bundle / "fragment" / "en_0000000.pf_fragment").write_bytes(b"old")
     (bundle / "pagefind.en_0000000000.pf_meta").write_bytes(b"old")
+    (bundle / "pagefind.es_0000000000.pf_meta").write_bytes(b"old")
     assert files_of(bundle) != settled
     pagefind_runs.settle(bundle)
     assert files_of(bundle) == settled

@@ -4,6 +4,7 @@ tests' own content and on the clinic's content/ alike."""
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -15,22 +16,45 @@ from clinic.model.rules import KINDS
 from conftest import CONTENT, ROOT, SHIPPED, published
 
 
-CONDITION_SECTIONS = list(KINDS["condition"].sections)
-PROCEDURE_SECTIONS = list(KINDS["procedure"].sections)
+# The site's translation languages (CLINIC_TRANSLATION_LANGUAGES): bunions.es.md is the
+# Spanish bunions page, at es/conditions/bunions/, in the words of the theme's Spanish catalog.
+LANGS = ("es",)
+
+
+@functools.lru_cache(maxsize=None)
+def words_of(lang: str):
+    """The words of a language (its catalog's gettext); English: the words themselves."""
+    if not lang:
+        return lambda message: message
+    from clinic.pages.i18n import Catalogs
+    return Catalogs(ROOT / "theme").of(lang).gettext
+
+
+def sections(kind: str, lang: str = "") -> list[str]:
+    """A kind's section titles in a language: a Spanish page has them in Spanish."""
+    return list(KINDS[kind].translated(words_of(lang)).sections if lang else KINDS[kind].sections)
 
 
 class Source:
     """What a content folder holds, read independently of the site's own parser:
-    the property tests work out what every page must show from this."""
+    the property tests work out what every page must show from this. lang: its
+    translations into that language instead (bunions.es.md), each the page of
+    its English page at /<lang>/<folder>/<slug>/."""
 
-    def __init__(self, root: Path):
-        self.root = root
+    def __init__(self, root: Path, lang: str = ""):
+        self.root, self.lang = root, lang
         self.conditions, self.procedures, self.treatments, self.guides, self.pages = (
-            published(f, root) for f in ("conditions", "procedures", "treatments", "guides", "pages"))
+            published(f, root, lang) for f in ("conditions", "procedures", "treatments", "guides", "pages"))
         self.taxonomy = yaml.safe_load((root / "taxonomy.yaml").read_text())["facets"]
+        self.prefix = f"{lang}/" if lang else ""  # where its pages are, from the site's root
+        self.words = words_of(lang)
+
+    def in_languages(self) -> list["Source"]:
+        """This content in the site's language, then in each translation language."""
+        return [self] + [Source(self.root, lang) for lang in LANGS]
 
     def meta_of(self, kind_folder: str, slug: str) -> dict:
-        text = (self.root / kind_folder / f"{slug}.md").read_text()
+        text = (self.root / kind_folder / (f"{slug}.{self.lang}.md" if self.lang else f"{slug}.md")).read_text()
         head = text.split("\n\n", 1)[0]
         out, key = {}, None
         for line in head.splitlines():
@@ -58,62 +82,85 @@ def hrefs(soup) -> set[str]:
 
 def test_every_page_is_written(built):
     site, src = built
-    for folder, slugs in (("conditions", src.conditions), ("procedures", src.procedures), ("treatments", src.treatments),
-                          ("guides", src.guides)):
-        for slug in slugs:
-            assert (site.output / folder / slug / "index.html").is_file(), f"{folder}/{slug}"
-        assert (site.output / folder / "index.html").is_file()
-    for slug in src.pages:
-        assert (site.output / slug / "index.html").is_file(), slug
-    for rel in ("index.html", "a-z/index.html", "search/index.html", "404.html", "browse/index.html",
-                "providers/index.html", "sitemap.xml", "robots.txt", "feeds/all.atom.xml"):
+    for each in src.in_languages():  # each translation at /es/<folder>/<slug>/, with the site's own pages under /es/
+        root = site.output / each.prefix
+        for folder, slugs in (("conditions", each.conditions), ("procedures", each.procedures),
+                              ("treatments", each.treatments), ("guides", each.guides)):
+            for slug in slugs:
+                assert (root / folder / slug / "index.html").is_file(), f"{each.prefix}{folder}/{slug}"
+            assert (root / folder / "index.html").is_file()
+        for slug in each.pages:
+            assert (root / slug / "index.html").is_file(), each.prefix + slug
+        for rel in ("index.html", "a-z/index.html", "search/index.html", "404.html", "browse/index.html",
+                    "providers/index.html"):
+            assert (root / rel).is_file(), each.prefix + rel
+    for rel in ("sitemap.xml", "robots.txt", "feeds/all.atom.xml"):
         assert (site.output / rel).is_file(), rel
+
+
+def _lead(words, message: str) -> str:
+    """The words of a message before its first placeholder: "Medically reviewed by"."""
+    return words(message).split("%(")[0].strip()
 
 
 def test_condition_pages_have_the_sections_in_order_and_the_medical_furniture(built):
     site, src = built
-    for slug in src.conditions:
-        soup = site.soup(f"conditions/{slug}/index.html")
-        body = soup.select_one(".clinic-article__body")
-        assert [h.get_text(strip=True) for h in body.find_all("h2")] == CONDITION_SECTIONS, slug
-        assert len(soup.find_all("h1")) == 1
-        stamp = soup.select_one(".clinic-review-stamp").get_text(" ", strip=True)
-        assert "Medically reviewed by" in stamp and "Last reviewed:" in stamp and "Next review due:" in stamp
-        assert "not advice about your own health" in soup.select_one(".clinic-disclaimer").get_text()
-        assert soup.select_one("a.clinic-skip-link")["href"] == "#maincontent"
-        assert soup.find("main", id="maincontent") is not None
-        assert soup.select(".clinic-sources__list li"), f"{slug} lists no sources"
+    for each in src.in_languages():  # a translation: its sections and furniture in its language
+        words = each.words
+        for slug in each.conditions:
+            soup = site.soup(f"{each.prefix}conditions/{slug}/index.html")
+            body = soup.select_one(".clinic-article__body")
+            assert [h.get_text(strip=True) for h in body.find_all("h2")] == sections("condition", each.lang), slug
+            assert len(soup.find_all("h1")) == 1
+            stamp = soup.select_one(".clinic-review-stamp").get_text(" ", strip=True)
+            for message in ("Medically reviewed by %(reviewer)s, %(role)s.", "Last reviewed: %(date)s.",
+                            "Next review due: %(date)s."):
+                assert _lead(words, message) in stamp, (each.prefix, slug, message)
+            disclaimer = soup.select_one(".clinic-disclaimer").get_text(" ", strip=True)
+            assert words("It is not advice about your own health.") in disclaimer, (each.prefix, slug)
+            assert soup.select_one("a.clinic-skip-link")["href"] == "#maincontent"
+            assert soup.find("main", id="maincontent") is not None
+            assert soup.select(".clinic-sources__list li"), f"{each.prefix}{slug} lists no sources"
 
 
 def test_procedure_pages_have_their_sections(built):
     site, src = built
-    for slug in src.procedures:
-        soup = site.soup(f"procedures/{slug}/index.html")
-        body = soup.select_one(".clinic-article__body")
-        assert [h.get_text(strip=True) for h in body.find_all("h2")] == PROCEDURE_SECTIONS, slug
+    for each in src.in_languages():
+        for slug in each.procedures:
+            soup = site.soup(f"{each.prefix}procedures/{slug}/index.html")
+            body = soup.select_one(".clinic-article__body")
+            assert [h.get_text(strip=True) for h in body.find_all("h2")] == sections("procedure", each.lang), slug
 
 
 def test_relations_appear_on_both_sides(built):
     site, src = built
-    """A procedure's `Treats:` line puts it on the condition page, and the condition on the procedure page."""
-    pairs = 0
-    for folder, slugs in (("procedures", src.procedures), ("treatments", src.treatments)):
-        for slug in slugs:
-            treats = [t.strip() for t in src.meta_of(folder, slug)["treats"].split(",") if t.strip()]
-            assert treats
-            proc = site.soup(f"{folder}/{slug}/index.html")
-            for condition in treats:
-                assert f"/conditions/{condition}/" in hrefs(proc.select_one(".clinic-related-box"))
-                cond = site.soup(f"conditions/{condition}/index.html")
-                section = "Surgical options" if folder == "procedures" else "Non-surgical treatment"
-                box = next(s for s in cond.select("section.clinic-section") if s.h2.get_text() == section)
-                assert f"/{folder}/{slug}/" in hrefs(box), (slug, condition)
-                pairs += 1
-    assert pairs >= len(src.procedures) + len(src.treatments)
+    """A procedure's `Treats:` line puts it on the condition page, and the condition on the procedure page.
+    In a translation language, between the pages that language has (a condition without a translation
+    has no page there to be listed on)."""
+    for each in src.in_languages():
+        pairs = 0
+        for folder, slugs in (("procedures", each.procedures), ("treatments", each.treatments)):
+            for slug in slugs:
+                treats = [t.strip() for t in each.meta_of(folder, slug)["treats"].split(",") if t.strip()]
+                assert treats
+                proc = site.soup(f"{each.prefix}{folder}/{slug}/index.html")
+                for condition in treats:
+                    if condition not in each.conditions:
+                        assert each.lang, (slug, condition)  # in English every condition it treats has its page
+                        continue
+                    assert f"/{each.prefix}conditions/{condition}/" in hrefs(proc.select_one(".clinic-related-box"))
+                    cond = site.soup(f"{each.prefix}conditions/{condition}/index.html")
+                    section = each.words("Surgical options" if folder == "procedures" else "Non-surgical treatment")
+                    box = next(s for s in cond.select("section.clinic-section") if s.h2.get_text() == section)
+                    assert f"/{each.prefix}{folder}/{slug}/" in hrefs(box), (each.prefix, slug, condition)
+                    pairs += 1
+        if not each.lang:
+            assert pairs >= len(each.procedures) + len(each.treatments)
 
 
 def expected_term_pages(src: Source) -> dict[tuple[str, str], set[str]]:
-    """Which pages each term page should list, worked out from the source files."""
+    """Which pages each term page should list, worked out from the source files
+    (a translation language's term pages list its own pages only)."""
     expected: dict[tuple[str, str], set[str]] = {}
     types = {t["slug"]: t["type"] for t in src.taxonomy["procedure"]["terms"]}
     keys = {"regions": "region", "symptoms": "symptom", "conditions": "condition", "procedures": "procedure"}
@@ -122,7 +169,7 @@ def expected_term_pages(src: Source) -> dict[tuple[str, str], set[str]]:
                           ("guides", src.guides)):
         for slug in slugs:
             meta = src.meta_of(folder, slug)
-            url = f"/{folder}/{slug}/"
+            url = f"/{src.prefix}{folder}/{slug}/"
             for key, facet in keys.items():
                 for term in filter(None, (t.strip() for t in meta.get(key, "").split(","))):
                     expected.setdefault((facet, term), set()).add(url)
@@ -134,8 +181,10 @@ def expected_term_pages(src: Source) -> dict[tuple[str, str], set[str]]:
                 treats = [t.strip() for t in meta["treats"].split(",")]
                 treats_of[slug] = treats
                 for c in treats:
-                    curl = f"/conditions/{c}/"
                     expected.setdefault(("condition", c), set()).add(url)
+                    if c not in src.conditions:  # a condition without a page in this language is listed nowhere
+                        continue
+                    curl = f"/{src.prefix}conditions/{c}/"
                     expected.setdefault(("procedure", slug), set()).add(curl)
                     expected.setdefault(("treatment-type", types[slug]), set()).add(curl)
     return expected
@@ -143,15 +192,18 @@ def expected_term_pages(src: Source) -> dict[tuple[str, str], set[str]]:
 
 def test_term_pages_list_exactly_the_right_articles(built):
     site, src = built
-    expected = expected_term_pages(src)
-    for facet, data in src.taxonomy.items():
-        facet_page = site.soup(f"browse/{facet}/index.html")
-        for term in data["terms"]:
-            slug = term["slug"]
-            assert f"/browse/{facet}/{slug}/" in hrefs(facet_page)
-            soup = site.soup(f"browse/{facet}/{slug}/index.html")
-            listed = {a["href"] for a in soup.select("main .clinic-card__title a")}
-            assert listed == expected.get((facet, slug), set()), (facet, slug)
+    for each in src.in_languages():  # /es/browse/...: the same topics, listing the Spanish pages
+        expected = expected_term_pages(each)
+        for facet, data in each.taxonomy.items():
+            facet_page = site.soup(f"{each.prefix}browse/{facet}/index.html")
+            for term in data["terms"]:
+                if _term_words(term, each.lang) is None:
+                    continue  # a term without words in this language has no page in it
+                slug = term["slug"]
+                assert f"/{each.prefix}browse/{facet}/{slug}/" in hrefs(facet_page)
+                soup = site.soup(f"{each.prefix}browse/{facet}/{slug}/index.html")
+                listed = {a["href"] for a in soup.select("main .clinic-card__title a")}
+                assert listed == expected.get((facet, slug), set()), (each.prefix, facet, slug)
 
 
 def _same(name: str) -> str:
@@ -160,31 +212,49 @@ def _same(name: str) -> str:
     return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
+def _term_words(term: dict, lang: str) -> dict | None:
+    """A term's label and other names in a language (its es: block); None when it
+    has none there (such a term is left out of that language's pages)."""
+    if not lang:
+        return term
+    words = term.get(lang) or {}
+    return words if {"label", "description"} <= set(words) else None
+
+
 def test_a_to_z_holds_every_condition_and_treatment_once_with_its_other_names(built):
     site, src = built
-    soup = site.soup("a-z/index.html")
+    for each in src.in_languages():  # /es/a-z/: the Spanish pages, by their Spanish names
+        _check_a_to_z(site, each)
+
+
+def _check_a_to_z(site, src: Source) -> None:
+    soup = site.soup(f"{src.prefix}a-z/index.html")
     items = [li.get_text(" ", strip=True) for li in soup.select(".clinic-az-list li")]
     pages = [("conditions", "condition", slug) for slug in src.conditions] + \
             [(folder, "procedure", slug) for folder, slugs in (("procedures", src.procedures),
                                                                 ("treatments", src.treatments)) for slug in slugs]
+    another_name = src.words("%(name)s: another name for %(target)s")
     expected_names = []
     for folder, facet, slug in pages:
-        term = next(t for t in src.taxonomy[facet]["terms"] if t["slug"] == slug)
-        url = f"/{folder}/{slug}/"
+        term = _term_words(next(t for t in src.taxonomy[facet]["terms"] if t["slug"] == slug), src.lang)
+        if term is None:
+            continue
+        url = f"/{src.prefix}{folder}/{slug}/"
         assert any(li.select_one(f'a[href="{url}"]') and li.a.get_text() == term["label"]
                    for li in soup.select(".clinic-az-list li")), term["label"]
         names = {_same(term["label"])}
         expected_names.append(term["label"])
         for syn in term.get("synonyms", []):
+            said = another_name.replace("%(name)s", syn).split("%(target)s")[0]
             listed = [li for li in soup.select(".clinic-az-list li")
-                      if li.get_text(" ", strip=True).startswith(f"{syn}: another name for ")]
+                      if li.get_text(" ", strip=True).startswith(said)]
             if _same(syn) in names:
                 assert listed == [], f"{syn!r} is {term['label']!r} written differently: listed once"
                 continue
             names.add(_same(syn))
             expected_names.append(syn)
             assert any(li.a["href"] == url and li.a.get_text() == term["label"] for li in listed), (syn, items[:5])
-    assert len(items) == len(expected_names)
+    assert len(items) == len(expected_names), src.prefix
     letters = soup.select(".clinic-az-nav li")
     assert [li.get_text(strip=True)[-1] for li in letters][:26] == [chr(c) for c in range(ord("A"), ord("Z") + 1)]
     starts = {name[:1].upper() for name in expected_names}
@@ -207,20 +277,22 @@ def test_header_and_footer_come_from_the_clinic_data(built):
     site, src = built
     clinic = yaml.safe_load((src.root / "clinic/clinic.yaml").read_text())
     locations = yaml.safe_load((src.root / "clinic/locations.yaml").read_text())["locations"]
-    for rel in ("index.html", f"conditions/{src.conditions[0]}/index.html", "a-z/index.html"):
-        soup = site.soup(rel)
-        assert soup.select_one(".clinic-header__name span").get_text(strip=True) == clinic["name"]
-        phone = soup.select_one(".clinic-header__phone")
-        assert phone["href"] == "tel:" + re.sub(r"[^\d+]", "", clinic["phone"])
-        assert clinic["phone_display"] in phone.get_text()
-        assert soup.select_one('.clinic-header a[href$="/appointments/"]')
-        footer = soup.select_one("footer").get_text(" ", strip=True)
-        for loc in locations:
-            assert loc["street"] in footer and loc["phone_display"] in footer
-        for page in ("disclaimer", "privacy", "accessibility"):
-            assert f"/{page}/" in hrefs(soup.select_one("footer"))
-        if clinic.get("sample"):
-            assert "made up" in soup.select_one(".clinic-sample-notice").get_text()
+    for each in src.in_languages():  # under /es/: the clinic's words in Spanish where clinic.yaml gives them
+        name = (clinic.get(each.lang) or {}).get("name", clinic["name"]) if each.lang else clinic["name"]
+        for rel in ("index.html", *(f"conditions/{c}/index.html" for c in each.conditions[:1]), "a-z/index.html"):
+            soup = site.soup(each.prefix + rel)
+            assert soup.select_one(".clinic-header__name span").get_text(strip=True) == name
+            phone = soup.select_one(".clinic-header__phone")
+            assert phone["href"] == "tel:" + re.sub(r"[^\d+]", "", clinic["phone"])
+            assert clinic["phone_display"] in phone.get_text()
+            assert soup.select_one('.clinic-header a[href$="/appointments/"]')
+            footer = soup.select_one("footer").get_text(" ", strip=True)
+            for loc in locations:
+                assert loc["street"] in footer and loc["phone_display"] in footer
+            for page in ("disclaimer", "privacy", "accessibility"):  # in the page's language where it has one
+                assert f"/{each.prefix if page in each.pages else ''}{page}/" in hrefs(soup.select_one("footer"))
+            if clinic.get("sample"):
+                assert each.words("names and numbers are made up.") in soup.select_one(".clinic-sample-notice").get_text()
 
 
 def test_no_unrendered_template_syntax_anywhere(built):

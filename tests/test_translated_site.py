@@ -5,6 +5,7 @@ its page says so, or stops the publish, or is left out, as the setting says."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -133,7 +134,9 @@ def test_a_translation_shows_who_translated_and_checked_it_and_its_structured_da
     original = soup.select_one(".clinic-review-stamp a[hreflang=en]")
     assert original["href"] == f"/conditions/{slug}/"
     assert soup.select_one(".clinic-translation-notice") is None  # up to date
-    data = json.loads(soup.find("script", type="application/ld+json").string)
+    scripts = soup.find_all("script", type="application/ld+json")
+    assert len(scripts) == 1, (site.output, [str(s)[:80] for s in soup.find_all("script")])
+    data = json.loads(scripts[0].string)
     assert data["inLanguage"] == "es" and data["translationOfWork"] == {"@id": f"{SITE}/conditions/{slug}/"}
     english = json.loads(site.soup(f"conditions/{slug}/index.html").find("script", type="application/ld+json").string)
     assert english["inLanguage"] == "en" and {"@id": f"{SITE}/es/conditions/{slug}/"} in english["workTranslation"]
@@ -181,7 +184,7 @@ def make_stale(fs) -> tuple[str, str]:
     return "content/conditions/bunions.es.md", "content/conditions/bunions.md"
 
 
-def test_a_stale_translation_shows_a_notice_and_the_report_lists_it(fixture_site, capsys):
+def test_a_stale_translation_shows_a_notice_and_the_report_lists_it(fixture_site):
     spanish, english = make_stale(fixture_site)
     built = fixture_site.html()
     assert built.status == 0, built.log
@@ -192,8 +195,9 @@ def test_a_stale_translation_shows_a_notice_and_the_report_lists_it(fixture_site
     assert notice.find("a", hreflang="en")["href"] == "/conditions/bunions/"
     import reports
     settings = reports.load_settings(fixture_site.content, "2026-12-06")
-    reports.review_report(settings)
-    out = capsys.readouterr().out
+    printed = io.StringIO()
+    reports.review_report(settings, out=printed)
+    out = printed.getvalue()
     [line] = [row for row in out.splitlines() if spanish in row and "days behind" in row]
     assert line.startswith("out of date (66 days behind)") and "2026-10-01" in line and english in line
 
@@ -348,3 +352,22 @@ def test_the_file_name_pattern_is_the_same_in_pelican_and_the_checks():
     pattern = re.search(r'^FILENAME_METADATA = r"(.+)"$', settings, re.M).group(1)
     assert pattern == TRANSLATION_NAME.pattern
     assert Path  # noqa: B018
+
+
+def test_a_large_sites_search_bundles_keep_each_language_apart():
+    """Each search page merges the bundles of its own language only: a bundle
+    without that language would be searched in another one. The first bundle,
+    which every search page loads, holds each language, within the limit."""
+    from clinic.outputs.search_index import plan_languages
+    pages = [f"conditions/c{i:02}/index.html" for i in range(20)] + \
+            [f"es/conditions/c{i:02}/index.html" for i in range(11)] + ["about/index.html"]
+    parts, merged = plan_languages(pages, 8, ("es",))
+    assert all(0 < len(part) <= 8 for part in parts)
+    assert sorted(p for part in parts for p in part) == sorted(pages)
+    assert any(p.startswith("es/") for p in parts[0]) and any(not p.startswith("es/") for p in parts[0])
+    for lang, numbers in merged.items():
+        for n in numbers:
+            assert all(p.startswith("es/") == (lang == "es") for p in parts[n])
+    assert sorted(merged) == ["", "es"] and set(merged[""]).isdisjoint(merged["es"])
+    # a site in one language is planned as before
+    assert plan_languages(pages[:20], 8, ("es",))[0] == [pages[:7], pages[7:14], pages[14:20]]

@@ -59,9 +59,11 @@ def test_no_render_blocking_javascript_and_search_script_only_on_the_search_page
         soup = site.soup(rel)
         for script in soup.find_all("script", src=True):
             assert script.has_attr("defer") or script.get("type") == "module", (rel, script)
-            if "search." in script["src"]:
-                assert rel == "search/index.html", rel
+            if "search." in script["src"]:  # the search page of each language: /search/, /es/search/
+                assert re.fullmatch(r"(es/)?search/index\.html", rel), rel
         assert not soup.find("script", src=re.compile("pagefind")), "Pagefind loads only when a search runs"
+    for rel in ("search/index.html", "es/search/index.html"):
+        assert any("search." in s["src"] for s in site.soup(rel).find_all("script", src=True)), rel
 
 
 def test_html_is_minified_and_text_files_are_precompressed(site):

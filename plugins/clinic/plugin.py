@@ -54,7 +54,11 @@ def plan_search(generators) -> None:
     search index will have, so the search page can name them."""
     g = _generator(generators)
     if g is not None:
-        g.context["clinic_search_parts"] = g.build.search.plan_bundles(g.context, g.settings.get("SITEURL", ""))
+        parts = g.build.search.plan_bundles(g.context, g.settings.get("SITEURL", ""),
+                                            g.build.settings.translation_languages)
+        g.context["clinic_search_parts"] = parts.get("", [])
+        for lang, context in g.build.lang_context.items():
+            context["clinic_search_parts"] = parts.get(lang, [])
 
 
 def join_article_writers(generator, writer=None) -> None:

@@ -45,9 +45,12 @@ def original_path(meta: ArticleMeta) -> str:
 
 
 def check(originals: list[ArticleMeta], translations: list[ArticleMeta], stale_mode: str = "warn",
-          unread: frozenset = frozenset()) -> tuple[list[Problem], list[Stale]]:
+          unread: frozenset = frozenset(), found: list[Problem] = ()) -> tuple[list[Problem], list[Stale]]:
     """Every translation has its page, says the same about the same topics, is
-    published only with it, and is not older than its page's last review."""
+    published only with it, and is not older than its page's last review.
+    found: the problems already found; a field wrong in the page is its own
+    line, not a second one for each translation that copied it."""
+    wrong = {(p.path, p.field.lower()) for p in found if p.severity == "error"}
     problems: list[Problem] = []
     stale: list[Stale] = []
     by_key = {key(m): m for m in originals}
@@ -63,7 +66,7 @@ def check(originals: list[ArticleMeta], translations: list[ArticleMeta], stale_m
         for field in SAME_TOPICS:
             mine = t.treats if field == "treats" else t.terms.get(TERM_KEYS[field], [])
             theirs = o.treats if field == "treats" else o.terms.get(TERM_KEYS[field], [])
-            if sorted(mine) != sorted(theirs):
+            if sorted(mine) != sorted(theirs) and (o.path, field) not in wrong:
                 problems.append(Problem(t.path, t.line_of.get(field), field.capitalize(),
                                         f"is not the same as in {o.path} ({', '.join(theirs) or 'none'})",
                                         f"a translation is about the same topics as its page: copy the line from "

@@ -73,6 +73,8 @@ def settle(bundle: Path) -> None:
         keep["fragment"] |= {f"{page[0]}.pf_fragment" for page in meta[1]}
         keep["index"] |= {f"{chunk[-1]}.pf_index" for chunk in meta[2]}
         keep["meta"].add(f"pagefind.{info['hash']}.pf_meta")
+    # Pagefind lists a site's languages in no fixed order
+    entry["languages"] = dict(sorted(entry["languages"].items()))
     _write(bundle / ENTRY, json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     for folder, suffix in (("filter", ".pf_filter"), ("fragment", ".pf_fragment"), ("index", ".pf_index")):
         for old in (bundle / folder).glob(f"*{suffix}"):

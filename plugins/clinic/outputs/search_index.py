@@ -75,6 +75,34 @@ def plan(save_as: list[str], per_index: int, max_glob: int = MAX_GLOB) -> list[l
         count += 1
 
 
+def plan_languages(save_as: list[str], per_index: int, languages=(), max_glob: int = MAX_GLOB) \
+        -> tuple[list[list[str]], dict[str, list[int]]]:
+    """plan(), for a site in several languages (a translation's page is under
+    es/): each language's pages in their own bundles, since a search page
+    merges the bundles of its language only (Pagefind would search a bundle
+    without that language in another one). The first bundle, which every
+    search page loads, holds the first part of every language. Returns the
+    bundles and, for each language ("" = the site's), the numbers of the
+    others it merges."""
+    by_lang: dict[str, list[str]] = {}
+    for page in sorted({p.replace("\\", "/") for p in save_as}):
+        top = page.split("/", 1)[0]
+        by_lang.setdefault(top if top in languages and "/" in page else "", []).append(page)
+    if len(by_lang) <= 1 or sum(map(len, by_lang.values())) <= per_index:
+        parts = plan(save_as, per_index, max_glob)  # one bundle holds every language's own index
+        return parts, {lang: list(range(1, len(parts))) for lang in by_lang}
+    # The first bundle stays within per_index: one page of each other language is
+    # enough for it to hold that language's index, and the site's own language
+    # keeps the rest of the room (each bundle ranks its own pages).
+    first, rest = [], []
+    for lang, pages in sorted(by_lang.items()):
+        share = max(1, per_index - (len(by_lang) - 1)) if lang == "" else 1
+        first += pages[:share]
+        rest += [(lang, part) for part in plan(pages[share:], per_index, max_glob)]
+    merged = {lang: [i for i, (owner, _) in enumerate(rest, start=1) if owner == lang] for lang in by_lang}
+    return [sorted(first)] + [part for _, part in rest], merged
+
+
 @lru_cache(maxsize=1)
 def executable() -> str:
     """The Pagefind binary that pagefind[bin] installs, started directly:
@@ -208,17 +236,21 @@ class SearchIndex:
         self.memory = memory
         self.glob: str | None = None
         self.parts: list[list[str]] = []
+        self.merged: dict[str, list[int]] = {}  # language -> the bundles its search page merges
         self.running: tuple[subprocess.Popen, object] | None = None
 
     # -- the plan, from Pelican's context --------------------------------------------
-    def plan_bundles(self, context, siteurl: str) -> list[str]:
-        """Before any page is written: how many bundles the index will have; the
-        addresses of the others, for the search page to merge (clinic_search_parts)."""
-        self.parts = plan(searchable_pages(context), self.per_index)
-        return self.part_urls(siteurl)
+    def plan_bundles(self, context, siteurl: str, languages=()) -> dict[str, list[str]]:
+        """Before any page is written: how many bundles the index will have; for
+        each language ("" = the site's), the addresses of the others its search
+        page merges (clinic_search_parts)."""
+        self.parts, self.merged = plan_languages(searchable_pages(context), self.per_index, languages)
+        return {lang: self.part_urls(siteurl, lang) for lang in self.merged}
 
-    def part_urls(self, siteurl: str) -> list[str]:
-        return [f"{siteurl}/{folder}/" for folder in bundles(len(self.parts))[1:]]
+    def part_urls(self, siteurl: str, lang: str = "") -> list[str]:
+        folders = bundles(len(self.parts))
+        wanted = self.merged.get(lang, range(1, len(folders))) if self.merged else range(1, len(folders))
+        return [f"{siteurl}/{folders[i]}/" for i in wanted]
 
     def pages_written(self, context, start: bool) -> None:
         """Every searchable page is on disk: Pagefind may read only their folders,

@@ -110,7 +110,7 @@ class ClinicGenerator(Generator):
         found, stale = translations.check(
             metas + [b.meta for b in blocks.values() if not b.meta.lang],
             [m for ms in translated.values() for m in ms] + [b.meta for b in blocks.values() if b.meta.lang],
-            clinic.translation_stale, frozenset(unread))
+            clinic.translation_stale, frozenset(unread), problems)
         problems += found
         self.stale = {s.translation.path: s for s in stale}
         if clinic.translation_stale == "hide":

@@ -204,7 +204,8 @@ def plan_build(pages: Pages, context, settings, today: str, real) -> None:
     stamp = site_stamp(sources, files, settings, today)
     own = {}
     for key in CONTENT_KEYS:
-        for obj in context.get(key, []) or []:
+        # a translation (bunions.es.md) hangs from its page, not from Pelican's lists
+        for obj in [o for page in context.get(key, []) or [] for o in (page, *(getattr(page, "translations", None) or []))]:
             save_as = getattr(obj, "save_as", None)
             found = own_by_file.get(real(obj.source_path)) if obj.source_path else None
             if save_as:
