@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-# Theme files named with 10 hex digits of their content, and Pagefind's hashed index files.
-FINGERPRINT = re.compile(r"^theme/.+\.[0-9a-f]{10}\.(css|js)$|^pagefind/(fragment|index|filter)/|\.pf_meta$")
+# Theme files named with 10 hex digits of their content, and Pagefind's hashed index files, in
+# the first bundle (pagefind/) or in any other part of an index in parts (pagefind/part-2/: a
+# larger site's, and a site in two languages, whose search pages each merge their own language's).
+FINGERPRINT = re.compile(r"^theme/.+\.[0-9a-f]{10}\.(css|js)$|^pagefind/(part-\d+/)?(fragment|index|filter)/|\.pf_meta$")
 TEXT = "; charset=utf-8"
 EXPECTED_TYPES = {
     "html": "text/html" + TEXT, "css": "text/css" + TEXT, "js": "text/javascript" + TEXT,

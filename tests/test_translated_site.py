@@ -371,3 +371,19 @@ def test_a_large_sites_search_bundles_keep_each_language_apart():
     assert sorted(merged) == ["", "es"] and set(merged[""]).isdisjoint(merged["es"])
     # a site in one language is planned as before
     assert plan_languages(pages[:20], 8, ("es",))[0] == [pages[:7], pages[7:14], pages[14:20]]
+
+
+def test_a_clinic_page_without_a_translation_is_linked_in_english(fixture_site):
+    """The Spanish footer links to the English privacy page, saying so, until it is translated."""
+    (fixture_site.content / "pages/privacy.es.md").unlink()
+    built = fixture_site.publish()
+    assert built.status == 0, built.log
+    [link] = [a for a in built.soup("es/index.html").select("footer a") if a["href"].endswith("/privacy/")]
+    assert link["href"] == "/privacy/" and link["hreflang"] == "en"
+    assert built.soup("index.html").select_one('footer a[href="/privacy/"]').get("hreflang") is None
+
+
+def test_a_name_with_an_accent_is_listed_under_its_letter():
+    from clinic.model.relations import AZEntry
+    assert AZEntry("Órtesis de prueba", ("treatment", "x"), True, "Plantillas").letter == "O"
+    assert AZEntry("3D scan", ("treatment", "x"), True, "Plantillas").letter == "#"

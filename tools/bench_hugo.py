@@ -68,6 +68,12 @@ class HugoSite:
     searchable: list[str] = field(default_factory=list)  # top-level output folders holding data-pagefind-body pages
 
 
+
+def english(paths) -> list:
+    """The pages in the site's language: the reference site has no translations
+    (bunions.es.md), so the comparison is of the same generated articles."""
+    return sorted(p for p in paths if "." not in p.stem)
+
 def read_pelican(text: str) -> tuple[dict[str, str], str]:
     """Metadata (lower-case keys; indented lines continue a value) and body of a Pelican Markdown file."""
     head, _, body = text.partition("\n\n")
@@ -184,7 +190,7 @@ def convert(content: Path, dest: Path, theme: Path = THEME) -> HugoSite:
     # Read every article first: a procedure's conditions add terms to the condition's page.
     articles = []
     for folder, (section, _, _, own_facet) in KINDS.items():
-        for path in sorted((content / folder).glob("*.md")):
+        for path in english((content / folder).glob("*.md")):
             meta, body = read_pelican(path.read_text(encoding="utf-8"))
             terms: dict[str, list[str]] = {}
             if own_facet:  # an article is about its own term (as checks/validate.py has it)
@@ -234,7 +240,7 @@ def convert(content: Path, dest: Path, theme: Path = THEME) -> HugoSite:
         if (out / section).is_dir():
             (out / section / "_index.md").write_text(_front({"title": title}), encoding="utf-8")
 
-    for path in sorted((content / PAGES).glob("*.md")):
+    for path in english((content / PAGES).glob("*.md")):
         meta, body = read_pelican(path.read_text(encoding="utf-8"))
         if meta.get("status") == "draft":
             continue
@@ -246,7 +252,7 @@ def convert(content: Path, dest: Path, theme: Path = THEME) -> HugoSite:
         site.pages[f"{path.stem}/index.html"] = front["title"]
         site.searchable.append(path.stem)
 
-    blocks = sorted((content / BLOCKS).glob("*.md"))
+    blocks = english((content / BLOCKS).glob("*.md"))
     if blocks:  # a headless section: the block shortcode renders them into the pages that name them
         (out / BLOCKS).mkdir()
         hidden = {"render": "never", "list": "never"}

@@ -498,7 +498,7 @@ class Generated:
     content: Path
     conditions: list[str]  # slugs of generated conditions
     procedures: list[str]
-    real_articles: int  # articles copied from the real content/
+    real_articles: int  # articles copied from the real content/ (in the site's language)
     words: dict[str, int]  # content-relative path -> words of body text
 
     @property
@@ -511,7 +511,7 @@ def generate(dest: Path, n: int, seed: int = 1, source: Path = ROOT / "content")
     content = Path(dest) / "content"
     shutil.copytree(source, content, ignore=shutil.ignore_patterns(".*", "*~", "*.swp"))
     real = sum(1 for folder in ("conditions", "procedures", "treatments", "guides")
-               for _ in (content / folder).glob("*.md"))
+               for p in (content / folder).glob("*.md") if "." not in p.stem)  # translations aside
     rng = random.Random(seed)
     tax_path = content / "taxonomy.yaml"
     tax = yaml.safe_load(tax_path.read_text(encoding="utf-8"))

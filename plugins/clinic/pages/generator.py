@@ -154,6 +154,7 @@ class ClinicGenerator(Generator):
         self.context["LANG_SITEURL"] = settings["SITEURL"]
         self.context["lang_address"] = self.build.address
         self.context["lang_root"] = ""
+        self.context["page_href"] = languages_.page_href(settings["SITEURL"])
         self.context["clinic_featured"] = [
             by_path[m.path] for slug in clinic.featured_conditions
             for m in [index.by_kind_slug.get(("condition", slug))] if m and m.path in by_path]
@@ -323,6 +324,10 @@ class ClinicGenerator(Generator):
             "LANG_SITEURL": f"{s['SITEURL']}/{code}",
             "lang_address": f"{self.build.address}/{code}",
             "lang_root": language.root,
+            # the clinic's own pages (contact, about ...) in this language where translated
+            "page_href": languages_.page_href(s["SITEURL"], language.root,
+                                              {self.by_path[m.path].href for m in language.metas
+                                               if m.path in self.by_path}, s["DEFAULT_LANG"]),
             "FEED_ALL_ATOM": feed.format(lang=code) if feed else None,
         }
 

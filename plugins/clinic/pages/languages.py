@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from ..model.article import ArticleMeta
 from ..model.clinicdata import ClinicData
@@ -63,6 +63,19 @@ def switch_to(code: str, root: str, words: Callable[[str], str]) -> dict:
     name = language_name(code)
     return {"code": code, "name": name, "home": root, "home_label": words(NOT_TRANSLATED) % {"language": name},
             "why": words(NOT_TRANSLATED_WHY)}
+
+
+def page_href(siteurl: str, root: str = "", have=frozenset(), default: str = "en"):
+    """The href of one of the clinic's own pages (contact/, about/ ...) from a
+    page in a language: its translation when there is one, else the page
+    itself, saying it is in the site's language (hreflang)."""
+    def href(rel: str) -> Markup:
+        if not root:
+            return Markup('href="{}/{}"').format(siteurl, rel)
+        if f"{root}{rel}" in have:
+            return Markup('href="{}/{}{}"').format(siteurl, root, rel)
+        return Markup('href="{}/{}" hreflang="{}"').format(siteurl, rel, default)
+    return href
 
 
 def alternates(pairs: list[dict[str, str]]) -> dict[str, dict[str, str]]:

@@ -39,7 +39,10 @@ class Parts:
 
     @cached_property
     def jsonld(self) -> str:
-        return self._jsonld_of(self)
+        try:
+            return self._jsonld_of(self)
+        except AttributeError as exc:  # Jinja would read it as "no such attribute" and leave the data out
+            raise RuntimeError(f"structured data: {exc!r}") from exc
 
     def release(self) -> None:
         """Forget what was worked out; asking again works it out again."""
