@@ -387,3 +387,15 @@ def test_a_name_with_an_accent_is_listed_under_its_letter():
     from clinic.model.relations import AZEntry
     assert AZEntry("Órtesis de prueba", ("treatment", "x"), True, "Plantillas").letter == "O"
     assert AZEntry("3D scan", ("treatment", "x"), True, "Plantillas").letter == "#"
+
+
+def test_the_drawings_on_spanish_pages_are_labelled_in_spanish(site):
+    """A drawing's labels are words on the page too: a Spanish page shows the Spanish drawing."""
+    shown = set()
+    for rel in spanish_pages(site):
+        for img in site.soup(rel).select("main img[src$='.svg']"):
+            shown.add(img["src"].lstrip("/"))
+    assert shown
+    for src in shown:
+        svg = (site.output / src).read_text(encoding="utf-8")
+        assert re.search(r'<svg[^>]*\blang="es"', svg), src
