@@ -298,10 +298,8 @@ def test_header_and_footer_come_from_the_clinic_data(built):
 def test_no_unrendered_template_syntax_anywhere(built):
     site, src = built
     for rel in site.html_files():
-        soup = site.soup(rel)
-        for block in soup.find_all("script", type="application/ld+json"):
-            block.decompose()  # JSON may legitimately contain "}}"
-        text = str(soup)
+        # JSON may legitimately contain "}}"; the parsed page is shared (conftest): left as it is
+        text = re.sub(r'<script type="application/ld\+json">.*?</script>', "", str(site.soup(rel)), flags=re.S)
         for marker in ("{{", "}}", "{%", "%}", "{filename}", "{static}", "{emergency_number}", "!!! "):
             assert marker not in text, f"{marker!r} in {rel}"
 
