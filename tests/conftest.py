@@ -65,8 +65,8 @@ ARTICLE_FOLDERS = ("conditions", "procedures", "treatments", "guides")
 def pages_in(folder: Path, lang: str = "") -> list[Path]:
     """The Markdown files of one folder in one language: bunions.md is the
     page, bunions.es.md its Spanish translation ("" = the site's language)."""
-    return sorted(p for p in Path(folder).glob("*.md")
-                  if (p.stem.rpartition(".")[2] if "." in p.stem else "") == lang)
+    from clinic.model.rules import language_of
+    return sorted(p for p in Path(folder).glob("*.md") if language_of(p.name) == lang)
 
 
 def published(folder: str, content: Path = CONTENT, lang: str = "") -> list[str]:

@@ -170,7 +170,7 @@ def checked_sources(fs) -> list[str]:
     """What the build's checks of the source files say (checks/sources.py,
     validate.validate_site and translations.check), without Pelican:
     milliseconds instead of a build."""
-    from clinic.checks import translations, validate
+    from clinic.checks import validate
     from clinic.checks.sources import check_site
     from clinic.model.paths import RealPaths, display_paths
 
@@ -180,9 +180,7 @@ def checked_sources(fs) -> list[str]:
     metas = [c.meta for c in site.checked]
     problems = site.problems + validate.validate_site(metas, site.unread)
     # and each translation against its page, pages and blocks alike (checks/translations.py), as the build does
-    found, _ = translations.check(metas + [b.meta for b in site.blocks.values() if not b.meta.lang],
-                                  [c.meta for c in site.translations] + [b.meta for b in site.blocks.values() if b.meta.lang],
-                                  "warn", frozenset(site.unread), problems)
+    found, _ = site.check_translations("warn", problems)
     return [p.format() for p in problems + found]
 
 

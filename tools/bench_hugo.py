@@ -37,6 +37,10 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "plugins"))
+
+from clinic.model.rules import language_of  # noqa: E402
+
 THEME = Path(__file__).resolve().parent / "bench_hugo_theme"
 THEME_NAME = "clinic"
 
@@ -72,7 +76,7 @@ class HugoSite:
 def english(paths) -> list:
     """The pages in the site's language: the reference site has no translations
     (bunions.es.md), so the comparison is of the same generated articles."""
-    return sorted(p for p in paths if "." not in p.stem)
+    return sorted(p for p in paths if not language_of(p.name))
 
 def read_pelican(text: str) -> tuple[dict[str, str], str]:
     """Metadata (lower-case keys; indented lines continue a value) and body of a Pelican Markdown file."""

@@ -28,6 +28,10 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "plugins"))
+
+from clinic.model.rules import language_of  # noqa: E402
+
 WORD = re.compile(r"[A-Za-z0-9']+")
 WORDS_MIN, WORDS_MAX = 600, 900
 
@@ -511,7 +515,7 @@ def generate(dest: Path, n: int, seed: int = 1, source: Path = ROOT / "content")
     content = Path(dest) / "content"
     shutil.copytree(source, content, ignore=shutil.ignore_patterns(".*", "*~", "*.swp"))
     real = sum(1 for folder in ("conditions", "procedures", "treatments", "guides")
-               for p in (content / folder).glob("*.md") if "." not in p.stem)  # translations aside
+               for p in (content / folder).glob("*.md") if not language_of(p.name))  # translations aside
     rng = random.Random(seed)
     tax_path = content / "taxonomy.yaml"
     tax = yaml.safe_load(tax_path.read_text(encoding="utf-8"))

@@ -30,7 +30,6 @@ sys.path.insert(0, str(ROOT / "plugins"))
 
 from pelican.settings import read_settings  # noqa: E402
 
-from clinic.checks import translations  # noqa: E402
 from clinic.checks.links import INTERNAL, MD_LINK  # noqa: E402
 from clinic.checks.sources import check_site, name_of  # noqa: E402
 from clinic.checks.validate import CALLOUT, FENCE, ISO_DATE  # noqa: E402
@@ -324,7 +323,7 @@ def main(argv=None) -> int:
 
     # the same check as the build's, on the new file: how much is left to translate
     shown = display_paths(content, RealPaths())
-    languages = {code: catalogs.of(code).gettext for code in clinic.translation_languages}
+    languages = catalogs.gettexts(clinic.translation_languages)
     site = check_site(content, clinic.taxonomy_file, clinic.data_dir, settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"],
                       shown, today=today, languages=languages)
     mine = problems_of(site, shown(target))
@@ -339,9 +338,7 @@ def main(argv=None) -> int:
 def problems_of(site, path: str) -> list:
     """Every problem the build's checks find in one file: its own, and the
     translation's against its English page (translations.check)."""
-    english = [c.meta for c in site.checked] + [b.meta for b in site.blocks.values() if not b.meta.lang]
-    translated = [c.meta for c in site.translations] + [b.meta for b in site.blocks.values() if b.meta.lang]
-    found, _ = translations.check(english, translated)
+    found, _ = site.check_translations()
     return [p for p in site.problems + found if p.path == path]
 
 

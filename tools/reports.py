@@ -69,16 +69,15 @@ def translation_words(settings, clinic) -> dict:
     from clinic.pages.i18n import Catalogs
     catalogs = Catalogs(settings["THEME"] if Path(settings["THEME"]).is_absolute() else ROOT / settings["THEME"],
                         clinic.country)
-    return {lang: catalogs.of(lang).gettext for lang in clinic.translation_languages}
+    return catalogs.gettexts(clinic.translation_languages)
 
 
 def translations_report(site, clinic, out) -> None:
     """Each translation against the page it translates: out of date when that page
     was reviewed or changed after the translation was made (CLINIC_TRANSLATION_STALE)."""
     from clinic.checks import translations
-    english = [c.meta for c in site.checked] + [b.meta for b in site.blocks.values() if not b.meta.lang]
     translated = [c.meta for c in site.translations] + [b.meta for b in site.blocks.values() if b.meta.lang]
-    _, stale = translations.check(english, translated, clinic.translation_stale)
+    _, stale = site.check_translations(clinic.translation_stale)
     behind = {s.translation.path: s for s in stale}
     rows = sorted(((f"out of date ({behind[m.path].days_behind} days behind)" if m.path in behind else "up to date",
                     str(m.translated_from or "missing"),

@@ -18,7 +18,7 @@ from ..model.paths import files_under
 from ..model.problems import STOPS_WRITING, Problem
 from ..model.rules import BLOCK_FOLDER, BLOCK_KIND, KIND_BY_FOLDER, KINDS, MARKDOWN_SUFFIXES, TRANSLATION_NAME
 from ..model.vocabulary import Vocabulary, build as build_vocabulary
-from . import validate
+from . import translations, validate
 
 
 def load_site_data(content: Path, taxonomy_file: str, data_dir: str, shown: Callable[[Path], str],
@@ -190,6 +190,14 @@ class SiteCheck:
     unread: set[tuple[str, str]]  # (kind, slug) of the files that could not be (validate_site)
     stop: bool = False  # a data file could not be read: every other check would be against nothing
     translations: list[Checked] = field(default_factory=list)  # the translations that could be read
+
+    def check_translations(self, stale_mode: str = "warn", found=()) -> tuple[list[Problem], list]:
+        """Each translation, of a page or a shared block, against what it translates
+        (checks/translations.py): the build, the review report and the scaffold ask the same."""
+        blocks = list(self.blocks.values())
+        return translations.check([c.meta for c in self.checked] + [b.meta for b in blocks if not b.meta.lang],
+                                  [c.meta for c in self.translations] + [b.meta for b in blocks if b.meta.lang],
+                                  stale_mode, frozenset(self.unread), found)
 
 
 def check_site(content: Path, taxonomy_file: str, data_dir: str, folders, shown: Callable[[Path], str],

@@ -36,6 +36,15 @@ KEY_HELP = {
 # bunions.md. The same pattern is pelicanconf.py's FILENAME_METADATA (a test
 # keeps them equal), which gives Pelican the slug and the language.
 TRANSLATION_NAME = re.compile(r"(?P<slug>[^.]+)(?:\.(?P<lang>[a-z]{2}))?$")
+
+
+def language_of(filename: str) -> str:
+    """The language a source file's name gives it: "es" for bunions.es.md, ""
+    for bunions.md (the site's own language, as for a name that is not one)."""
+    found = TRANSLATION_NAME.fullmatch(filename.rsplit(".", 1)[0] if "." in filename else filename)
+    return (found.group("lang") or "") if found else ""
+
+
 # The keys every translation has besides its kind's own.
 TRANSLATION_KEYS = ("translated-by", "translation-reviewed-by", "translated-from")
 

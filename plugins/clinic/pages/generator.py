@@ -26,7 +26,7 @@ from pelican.contents import Content
 from pelican.generators import Generator
 from pelican.utils import SafeDatetime
 
-from ..checks import calls, review, safety, translations, validate
+from ..checks import calls, review, safety, validate
 from ..checks.sources import blocks_in, check_site, with_blocks_inline
 from ..model.blocks import ATTRIBUTE, PLACEHOLDER as PLACEHOLDER_RE
 from ..model import relations
@@ -61,9 +61,7 @@ class ClinicGenerator(Generator):
         real = RealPaths()
         shown_as = display_paths(content_root, real)
         catalogs = self.build.catalogs
-        # a language without a catalog is reported once (settings) and not checked
-        languages = {lang: catalogs.of(lang).gettext for lang in clinic.translation_languages
-                     if lang in catalogs.by_lang}
+        languages = catalogs.gettexts(clinic.translation_languages)
         # The dev server (Pelican's content cache on) checks again only the files that changed.
         remembered = self.build.session.validated if settings.get("LOAD_CONTENT_CACHE") else None
         site = check_site(content_root, clinic.taxonomy_file, clinic.data_dir,
@@ -107,10 +105,7 @@ class ClinicGenerator(Generator):
             obj.clinic = meta
             obj.kind = meta.kind
         problems += validate.validate_site(metas, unread)
-        found, stale = translations.check(
-            metas + [b.meta for b in blocks.values() if not b.meta.lang],
-            [m for ms in translated.values() for m in ms] + [b.meta for b in blocks.values() if b.meta.lang],
-            clinic.translation_stale, frozenset(unread), problems)
+        found, stale = site.check_translations(clinic.translation_stale, problems)
         problems += found
         self.stale = {s.translation.path: s for s in stale}
         if clinic.translation_stale == "hide":
@@ -166,7 +161,7 @@ class ClinicGenerator(Generator):
         """Leave a translation out of the site (CLINIC_TRANSLATION_STALE = "hide"):
         Pelican does not write a page without an address, and a link to it goes
         to the page it translates."""
-        original = next((o for o in getattr(obj, "translations", []) if o.in_default_lang), None)
+        original = languages_.original_of(obj)
         obj.override_save_as = ""
         if original is not None:
             obj.override_url = original.url
@@ -404,8 +399,7 @@ class ClinicGenerator(Generator):
         obj.translator = data.providers.get(meta.translated_by)
         obj.translation_checker = data.providers.get(meta.translation_reviewer)
         obj.stale = getattr(self, "stale", {}).get(meta.path)  # the English page is newer: the page says so
-        obj.original = next((o for o in getattr(obj, "translations", []) or [] if o.in_default_lang), None) \
-            if language else None
+        obj.original = languages_.original_of(obj) if language else None
         original_meta = getattr(obj.original, "clinic", None)
         obj.original_sources = {s.url for s in original_meta.sources} if original_meta else set()
         # Pelican's HTML before its links are resolved (obj._content) has the same

@@ -60,6 +60,11 @@ class Catalogs:
     def of(self, lang: str) -> gettext.NullTranslations:
         return self.by_lang.get(lang, self.english)
 
+    def gettexts(self, languages) -> dict:
+        """Each of these languages that has a catalog -> its gettext, as the checks
+        take them (a language without one is reported once, by the settings)."""
+        return {lang: self.of(lang).gettext for lang in languages if lang in self.by_lang}
+
     def install(self, env) -> None:
         """Jinja's i18n extension, with functions that follow the page's language."""
         catalogs = self

@@ -78,6 +78,11 @@ def page_href(siteurl: str, root: str = "", have=frozenset(), default: str = "en
     return href
 
 
+def original_of(obj):
+    """The page a translation translates (Pelican's translations of it hold it), or None."""
+    return next((o for o in getattr(obj, "translations", None) or [] if o.in_default_lang), None)
+
+
 def alternates(pairs: list[dict[str, str]]) -> dict[str, dict[str, str]]:
     """Each page's address (from the site's root: "conditions/bunions/") -> the
     same page in every language it exists in: the hreflang links and the

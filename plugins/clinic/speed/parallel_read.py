@@ -37,7 +37,7 @@ from pelican.readers import MarkdownReader
 from pelican.utils import pelican_open
 
 from ..checks import readability, validate
-from ..model.rules import TRANSLATION_NAME
+from ..model.rules import language_of
 from .forking import fork_is_safe
 
 # Every article file is offered to the worker, in blocks of this many, each
@@ -85,8 +85,7 @@ def _reading(path: str, html: str):
     if text is None:
         return None
     # a translation (bunions.es.md) is measured in its language, as the build measures it
-    found = TRANSLATION_NAME.fullmatch(os.path.basename(path).rsplit(".", 1)[0])
-    lang = (found.group("lang") if found else None) or "en"
+    lang = language_of(os.path.basename(path)) or "en"
     if lang not in readability.LANGUAGES:
         return None
     return _worker["levels"].measure_keyed(html, text, lang=lang)
