@@ -399,3 +399,26 @@ def test_the_drawings_on_spanish_pages_are_labelled_in_spanish(site):
     for src in shown:
         svg = (site.output / src).read_text(encoding="utf-8")
         assert re.search(r'<svg[^>]*\blang="es"', svg), src
+
+
+def test_switching_a_language_off_is_a_settings_change(tmp_path):
+    """A clinic that stops publishing in Spanish sets CLINIC_TRANSLATION_LANGUAGES
+    to [] and moves its translations aside: the `es:` words in the taxonomy and
+    the clinic's data stay for when it switches back, and are no mistake."""
+    from conftest import FixtureSite
+
+    fs = FixtureSite(tmp_path, translations=False)
+    assert "\n    es:" in fs.read("taxonomy.yaml") and "\n    es:" in fs.read("clinic/providers.yaml")
+    assert not list(fs.content.rglob("*.es.md"))
+    built = fs.publish()
+    assert built.status == 0 and built.lines[-1] == f"Published to {fs.output}/ (no problems).", built.log
+    assert not (fs.output / "es").exists()
+    assert 'hreflang="es"' not in (fs.output / "conditions/bunions/index.html").read_text(encoding="utf-8")
+    # a key that is no language is still a mistake, with its line
+    before = tree_hash(fs.output)
+    line = fs.line_of("clinic/providers.yaml", lambda text: text == "    es:")
+    fs.edit("clinic/providers.yaml", "\n    es:", "\n    esp:")
+    built = fs.publish()
+    assert built.status != 0 and built.lines[0].startswith(f"content/clinic/providers.yaml:{line}: providers[0].esp: "
+                                                           "is not a known field"), built.log
+    assert len(built.lines) == 2 and tree_hash(fs.output) == before

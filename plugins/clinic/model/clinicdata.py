@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .problems import Problem, did_you_mean
+from .rules import words_of_a_language
 from .vocabulary import SLUG, Vocabulary, words_in
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -115,7 +116,7 @@ class ClinicData:
 
 def _unknown(data: dict, known: set, path: str, where: str) -> list[Problem]:
     return [Problem(path, None, f"{where}{k}", "is not a known field", did_you_mean(str(k), known, "fields"))
-            for k in data if k not in known]
+            for k, v in data.items() if k not in known and not words_of_a_language(k, v)]
 
 
 def _missing(data: dict, required, path: str, where: str) -> list[Problem]:

@@ -35,7 +35,16 @@ KEY_HELP = {
 # A translation is a file beside its page: bunions.es.md is the Spanish
 # bunions.md. The same pattern is pelicanconf.py's FILENAME_METADATA (a test
 # keeps them equal), which gives Pelican the slug and the language.
-TRANSLATION_NAME = re.compile(r"(?P<slug>[^.]+)(?:\.(?P<lang>[a-z]{2}))?$")
+LANGUAGE_CODE = r"[a-z]{2}"
+TRANSLATION_NAME = re.compile(rf"(?P<slug>[^.]+)(?:\.(?P<lang>{LANGUAGE_CODE}))?$")
+
+
+def words_of_a_language(key, value) -> bool:
+    """`es:` holding a mapping, in the taxonomy or the clinic's data: the words of
+    one language. A language the site does not publish (yet, or any more) keeps
+    its words for when it does: switching a language off is a settings change,
+    not a file edit."""
+    return isinstance(key, str) and re.fullmatch(LANGUAGE_CODE, key) is not None and isinstance(value, dict)
 
 
 def language_of(filename: str) -> str:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from .problems import Problem, closest, did_you_mean
-from .rules import FILL_IN
+from .rules import FILL_IN, words_of_a_language
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FACET_KEYS = {"label", "plural", "key", "description", "terms"}
@@ -135,8 +135,8 @@ def build(data, path: str, languages=()) -> tuple[Vocabulary, list[Problem]]:
         for lang in languages:
             facet_words[lang], probs = words_in(fdata, lang, FACET_WORDS, path, where, f"facet {fslug!r}")
             problems += probs
-        for k in fdata:
-            if k not in FACET_KEYS and k not in languages:
+        for k, v in fdata.items():
+            if k not in FACET_KEYS and k not in languages and not words_of_a_language(k, v):
                 problems.append(Problem(path, None, f"{where}.{k}", "is not a known facet field",
                                         did_you_mean(k, FACET_KEYS, "fields")))
         for k in ("label", "plural", "key", "description"):
@@ -148,8 +148,8 @@ def build(data, path: str, languages=()) -> tuple[Vocabulary, list[Problem]]:
             if not isinstance(tdata, dict):
                 problems.append(Problem(path, None, twhere, "is not a mapping", "give it slug, label and description"))
                 continue
-            for k in tdata:
-                if k not in TERM_KEYS and k not in languages:
+            for k, v in tdata.items():
+                if k not in TERM_KEYS and k not in languages and not words_of_a_language(k, v):
                     problems.append(Problem(path, None, f"{twhere}.{k}", "is not a known term field",
                                             did_you_mean(k, TERM_KEYS, "fields")))
             slug = str(tdata.get("slug") or "")
