@@ -7,8 +7,13 @@ from __future__ import annotations
 
 import io
 
+import pytest
 import reports
+
 from conftest import live_site, pages_in, tree_hash
+
+# the translations are tested in test_translated_site.py; these builds do without them
+pytestmark = pytest.mark.english_only
 
 BLOCK = "blocks/after-surgery-warning-signs.md"
 BLOCK_ES = "blocks/after-surgery-warning-signs.es.md"  # its Spanish translation, which the Spanish pages include
@@ -44,6 +49,7 @@ def test_an_unknown_block_is_one_line_with_the_closest_name(fixture_site):
     assert tree_hash(fixture_site.output) == before
 
 
+@pytest.mark.with_translations  # and the block's translation reaches the Spanish pages
 def test_an_edit_to_a_block_reaches_every_page_that_uses_it(fixture_site):
     pages, pages_es = pages_using(fixture_site), pages_using(fixture_site, "es")
     assert len(pages) >= 2 and pages_es
@@ -93,6 +99,7 @@ def test_the_review_report_lists_blocks_and_old_sources(fixture_site):
                and line.endswith("content/blocks/after-surgery-warning-signs.md") for line in old.splitlines())
 
 
+@pytest.mark.with_translations
 def test_the_dev_server_shows_a_block_edit_on_every_page(fixture_site, tmp_path):
     """Pelican's content cache keeps the pages that include a block unread when
     only the block changes; the block is filled in on every build, so a rebuild

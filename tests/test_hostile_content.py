@@ -17,6 +17,9 @@ from pelican.settings import read_settings
 from clinic.checks import safety
 from conftest import ROOT, live_site, tree_hash
 
+# the translations are tested in test_translated_site.py; these builds do without them
+pytestmark = pytest.mark.english_only
+
 BUNIONS = "conditions/bunions.md"
 OWN = "https://clinic.test"
 

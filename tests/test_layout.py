@@ -8,6 +8,9 @@ import pytest
 
 from conftest import published
 
+# the translations are tested in test_translated_site.py; these builds do without them
+pytestmark = pytest.mark.english_only
+
 PHONE, WIDE = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
 
 

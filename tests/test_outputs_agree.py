@@ -7,6 +7,10 @@ from __future__ import annotations
 import gzip
 
 import brotli
+import pytest
+
+# the translations are tested in test_translated_site.py; these builds do without them
+pytestmark = pytest.mark.english_only
 
 
 def copies(folder):

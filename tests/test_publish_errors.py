@@ -10,6 +10,9 @@ import pytest
 
 from conftest import ROOT, live_site, tree_hash
 
+# the translations are tested in test_translated_site.py; these builds do without them
+pytestmark = pytest.mark.english_only
+
 BUNIONS = "conditions/bunions.md"
 
 
@@ -184,6 +187,7 @@ def checked_sources(fs) -> list[str]:
     return [p.format() for p in problems + found]
 
 
+@pytest.mark.with_translations  # no build: the checks see the translations too, at no cost
 @pytest.mark.parametrize("case", sorted(set(CASES) - END_TO_END))
 def test_bad_input_is_found_by_the_checks_with_a_clear_message(fixture_site, case):
     change, expected = CASES[case]
@@ -296,6 +300,7 @@ def test_a_publish_replaces_the_site_and_deletes_the_old_one_in_the_background(f
     assert not list(fs.base.glob("output.staging-*"))
 
 
+@pytest.mark.with_translations
 def test_checks_remembered_between_builds_give_what_a_fresh_check_gives(fixture_site):
     """The dev server checks again only the files that changed (validate.Remembered);
     a change to a file, to the taxonomy, to the providers or to the content files

@@ -20,6 +20,9 @@ from conftest import ROOT, build, published, published_articles
 import new_article
 import reports
 
+# the translations are tested in test_translated_site.py; these builds do without them
+pytestmark = pytest.mark.english_only
+
 D = dt.date
 
 

@@ -10,6 +10,9 @@ import pytest
 from clinic.model import settings as settings_model
 from conftest import live_site, tree_hash
 
+# the translations are tested in test_translated_site.py; these builds do without them
+pytestmark = pytest.mark.english_only
+
 
 def lines_of(log: str) -> list[str]:
     return [line for line in log.splitlines() if line.strip() and not line.startswith(("Done:", "pages and"))]

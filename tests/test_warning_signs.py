@@ -115,6 +115,9 @@ from hypothesis import given, settings as hsettings, strategies as st  # noqa: E
 
 from clinic.checks import calls  # noqa: E402
 
+# the translations are tested in test_translated_site.py; these builds do without them
+pytestmark = pytest.mark.english_only
+
 _WORDS = ["call", "Call", "us", "the", "clinic", "your", "surgeon", "surgeon's", "surgeon&#39;s", "office",
           "doctor's", "555-010-0100", "today", "&amp;", "\n", "  "]
 _TAGS = ["<p>", "</p>", "<li>", "</li>", "<ul>", "</ul>", "<em>", "</em>", '<a href="tel:+15550100100">', "</a>",

@@ -8,9 +8,13 @@ import re
 
 import brotli
 from pelican.settings import read_settings
+import pytest
 from PIL import Image
 
 from conftest import ROOT
+
+# the translations are tested in test_translated_site.py; these builds do without them
+pytestmark = pytest.mark.english_only
 
 KB = 1000
 
