@@ -12,6 +12,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT, free_port
 
 
@@ -104,6 +106,7 @@ def test_changes_show_up_and_a_bad_file_does_not_spin(fixture_site):
         server.stop()
 
 
+@pytest.mark.english_only
 def test_a_warning_is_reported_by_every_build_in_one_process(fixture_site):
     # Pelican's loggers drop a message they logged before in the same process;
     # the dev server builds many times in one process (tools/build.py resets that).
@@ -202,7 +205,7 @@ class Rebuilds:
         self.site, self.run_build = site, run_build
         self.theme = base / "theme"
         shutil.copytree(ROOT / "theme", self.theme)
-        self.settings = dict(DEV, CACHE_PATH=str(base / "cache"), THEME=str(self.theme))
+        self.settings = dict(site.settings, **DEV, CACHE_PATH=str(base / "cache"), THEME=str(self.theme))
         self.base, self.fresh_count = base, 0
         self.session = site.session  # the dev server's, kept between its rebuilds
 
@@ -305,6 +308,7 @@ def test_a_rebuild_renders_only_what_an_edit_changes_and_matches_a_build_from_sc
     assert "a-z/index.html" in r.same_as_fresh()
 
 
+@pytest.mark.english_only  # the languages are rebuilt in the test above
 def test_a_rebuild_renders_again_a_page_replaced_in_output(fixture_site, tmp_path):
     """`make publish` swaps a new output/ into place: every page there is a new
     file, and the dev server's next rebuild must not keep any of them."""
@@ -317,6 +321,7 @@ def test_a_rebuild_renders_again_a_page_replaced_in_output(fixture_site, tmp_pat
     assert r.rebuild()["conditions/hammertoes/index.html"] == good
 
 
+@pytest.mark.english_only  # the languages are rebuilt in the test above
 def test_a_rebuild_with_the_pages_shared_between_two_processes_matches_a_build_from_scratch(fixture_site, tmp_path):
     """The second page writer (parallel_write.py) on a site this small: its pages
     count as written only once it has ended well."""
