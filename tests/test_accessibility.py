@@ -172,11 +172,14 @@ def test_controls_are_at_least_24_by_24(browser, browser_site):
 
 @pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
 def test_reflow_at_320_and_200_percent_zoom(browser, browser_site, kind):
-    for width, scale in ((320, 1), (640, 2)):  # 1280 px at 200 % zoom is 640 CSS pixels
-        ctx, page = open_page(browser, browser_site, PAGE_TYPES[kind], width, device_scale_factor=scale)
+    # 1280 px at 200 % zoom is 640 CSS pixels at twice the pixel density: one page,
+    # laid out again at each width (a new viewport reflows it without a reload)
+    ctx, page = open_page(browser, browser_site, PAGE_TYPES[kind], 320, device_scale_factor=2)
+    for width in (320, 640):
+        page.set_viewport_size({"width": width, "height": 900})
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        ctx.close()
         assert overflow <= 0, f"{kind} scrolls sideways by {overflow}px at {width}px"
+    ctx.close()
 
 
 TEXT_SPACING = """* { line-height: 1.5 !important; letter-spacing: 0.12em !important;
@@ -185,9 +188,10 @@ TEXT_SPACING = """* { line-height: 1.5 !important; letter-spacing: 0.12em !impor
 
 @pytest.mark.parametrize("kind", ["home", "condition", "procedure", "search-results", "contact"])
 def test_text_spacing_overrides_do_not_clip(browser, browser_site, kind):
-    for width in WIDTHS.values():
-        ctx, page = open_page(browser, browser_site, PAGE_TYPES[kind], width)
-        page.add_style_tag(content=TEXT_SPACING)
+    ctx, page = open_page(browser, browser_site, PAGE_TYPES[kind], WIDTHS["phone"])
+    page.add_style_tag(content=TEXT_SPACING)
+    for width in WIDTHS.values():  # the page laid out again at each width, the spacing kept
+        page.set_viewport_size({"width": width, "height": 900})
         clipped = page.evaluate("""() => [...document.querySelectorAll('body *')]
             .filter(e => e.checkVisibility() && getComputedStyle(e).clip !== 'rect(0px, 0px, 0px, 0px)')
             .filter(e => { const s = getComputedStyle(e);
@@ -195,8 +199,8 @@ def test_text_spacing_overrides_do_not_clip(browser, browser_site, kind):
                        (s.overflowY === 'hidden' && e.scrollHeight > e.clientHeight + 1); })
             .map(e => e.outerHTML.slice(0, 80))""")
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        ctx.close()
         assert clipped == [] and overflow <= 0, (kind, width, clipped, overflow)
+    ctx.close()
 
 
 def test_reduced_motion_is_honoured(browser, browser_site):
