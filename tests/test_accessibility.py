@@ -50,7 +50,7 @@ def open_page(browser, site, path, width=1280, scheme="light", requests=None, **
         ctx.on("request", lambda r: requests.append(r.url))
     page = ctx.new_page()
     page.goto(site.url + path)
-    if path.startswith("/search/"):
+    if "search/?q=" in path:  # the results, in either language
         page.wait_for_selector(".clinic-search__results li")
     return ctx, page
 
@@ -71,18 +71,16 @@ def axe(page, rules: list[str] | None = None) -> list[dict]:
             for v in result["violations"]]
 
 
-@pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
-def test_no_axe_violations(browser, browser_site, kind):
-    """axe on each page type at phone and desktop width, light and dark: the page
+def axe_at_each_width(browser, site, path: str, shots: str = "") -> tuple[dict, list[str], tuple]:
+    """axe on one page at phone and desktop width, light and dark: the page
     loaded once and laid out again at each width (the theme's layout is CSS
     alone: no script reads the width), then checked in each colour scheme (the
     browser applies prefers-color-scheme at once), with axe loaded once; in
-    the dark scheme, the rules about colour. The same load proves the page
-    private: no request to another site, no cookie, no storage."""
-    if SCREENSHOTS:
-        ARTIFACTS.mkdir(exist_ok=True)
+    the dark scheme, the rules about colour. Gives the violations by width and
+    scheme, every request the page made, and its cookies and storage.
+    shots: with SCREENSHOTS=1, the name its screenshots are saved under."""
     found, requests = {}, []
-    ctx, page = open_page(browser, browser_site, PAGE_TYPES[kind], WIDTHS["phone"], "light", requests)
+    ctx, page = open_page(browser, site, path, WIDTHS["phone"], "light", requests)
     for width in WIDTHS:
         page.set_viewport_size({"width": WIDTHS[width], "height": 900})
         backgrounds = set()
@@ -92,14 +90,23 @@ def test_no_axe_violations(browser, browser_site, kind):
             violations = axe(page, COLOUR_RULES if scheme == "dark" else None)
             if violations:
                 found[f"{width}-{scheme}"] = violations
-            if SCREENSHOTS:
-                page.screenshot(path=str(ARTIFACTS / f"{kind}-{width}-{scheme}.png"), full_page=True)
-        assert len(backgrounds) == 2, f"{kind} at {width}: the dark scheme did not apply"
-    # private: nothing loaded from another site, no cookie, nothing stored. The
-    # requests are counted when made, and the page has been checked several times
-    # over by now: waiting for the network to idle would see no more of them.
+            if SCREENSHOTS and shots:
+                ARTIFACTS.mkdir(exist_ok=True)
+                page.screenshot(path=str(ARTIFACTS / f"{shots}-{width}-{scheme}.png"), full_page=True)
+        assert len(backgrounds) == 2, f"{path} at {width}: the dark scheme did not apply"
+    # the requests are counted when made, and the page has been checked several times
+    # over by now: waiting for the network to idle would see no more of them
     kept = (ctx.cookies(), page.evaluate("[localStorage.length, sessionStorage.length]"))
     ctx.close()
+    return found, requests, kept
+
+
+@pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
+def test_no_axe_violations(browser, browser_site, kind):
+    """axe on each page type at phone and desktop width, light and dark. The
+    same load proves the page private: no request to another site, no cookie,
+    no storage."""
+    found, requests, kept = axe_at_each_width(browser, browser_site, PAGE_TYPES[kind], shots=kind)
     assert found == {}, json.dumps(found, indent=1)
     own = urlsplit(browser_site.url).netloc
     assert [u for u in requests if urlsplit(u).scheme not in ("data", "blob") and urlsplit(u).netloc != own] == []

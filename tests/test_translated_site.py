@@ -322,20 +322,8 @@ def test_spanish_search_finds_juanete_on_the_spanish_bunions_page(browser, brows
 @pytest.mark.browser
 @pytest.mark.parametrize("path", ["/es/", "/es/conditions/bunions/", "/es/search/?q=juanete"])
 def test_spanish_pages_have_no_axe_violations(browser, browser_site, path):
-    from test_accessibility import COLOUR_RULES, WIDTHS, axe
-    found = {}
-    for width in sorted(WIDTHS):
-        ctx = browser.new_context(viewport={"width": WIDTHS[width], "height": 900})
-        page = ctx.new_page()
-        page.goto(browser_site.url + path)
-        if "search" in path:
-            page.wait_for_selector(".clinic-search__results li")
-        for scheme in ("light", "dark"):
-            page.emulate_media(color_scheme=scheme)
-            violations = axe(page, COLOUR_RULES if scheme == "dark" else None)
-            if violations:
-                found[f"{width}-{scheme}"] = violations
-        ctx.close()
+    from test_accessibility import axe_at_each_width
+    found, _, _ = axe_at_each_width(browser, browser_site, path)
     assert found == {}, json.dumps(found, indent=1)
 
 
