@@ -325,6 +325,27 @@ def test_github_outside_a_repository_is_one_clear_line(project):
                    "is not a git repository")
 
 
+def test_a_release_that_went_live_without_being_written_down_stays_for_rollback(project, tmp_path):
+    """An upload stopped after `current` moved to its release but before the
+    release was written in releases.txt: the next upload writes it down, so
+    `make rollback` goes back to it and a later upload does not take it for
+    one that was stopped (and delete it)."""
+    need("rsync")
+    out, www = project / "output", tmp_path / "www"
+    upload = lambda: run("rsync", out, SSH_HOST="", SSH_TARGET_DIR=str(www))  # noqa: E731
+    assert upload().returncode == 0 and upload().returncode == 0
+    history = www / "releases.txt"
+    first, second = history.read_text().split()
+    history.write_text(first + "\n")  # stopped between the two steps
+    third = upload()
+    assert third.returncode == 0 and "Removed" not in third.stdout, third.stdout
+    assert history.read_text().split()[:2] == [first, second]
+    back = run("rollback", out, SSH_HOST="", SSH_TARGET_DIR=str(www))
+    assert back.returncode == 0 and os.readlink(www / "current") == f"releases/{second}", back.stdout
+    later = upload()
+    assert later.returncode == 0 and "Removed" not in later.stdout and second in releases_of(www), later.stdout
+
+
 # --- an upload cut off midway: the served site still works, old or new ---------------------
 
 def second_version(tmp_path) -> Path:

@@ -138,9 +138,11 @@ class Server:
                               "check SSH_HOST, SSH_USER, SSH_PORT and SSH_TARGET_DIR")
         return done.stdout
 
-    def releases(self) -> tuple[list[str], str | None, list[str]]:
-        """The release folders (oldest first), the one `current` points to, and
-        those that went live, in order (an upload stopped midway left the others)."""
+    def releases(self) -> tuple[list[str], str | None, list[str], bool]:
+        """The release folders (oldest first), the one `current` points to, those
+        that went live, in order (an upload stopped midway left the others), and
+        whether `current` went live without being written down (an upload stopped
+        between the two)."""
         d = shlex.quote(self.dir)
         out = self.run(f"mkdir -p {d}/{RELEASES} && ls -1 {d}/{RELEASES} && echo '--' && "
                        f"(readlink {d}/{CURRENT} || true) && echo '--' && (cat {d}/{HISTORY} 2>/dev/null || true)")
@@ -148,9 +150,10 @@ class Server:
         names = sorted(n for n in names.split() if n)
         current = current.strip().rsplit("/", 1)[-1] or None
         live = [r for r in history.split() if r in names]
-        if current in names and current not in live:
-            live.append(current)  # stopped between going live and being written down
-        return names, current, live
+        unrecorded = current in names and current not in live
+        if unrecorded:
+            live.append(current)
+        return names, current, live, unrecorded
 
     def went_live(self, release: str) -> None:
         self.run(f"echo {shlex.quote(release)} >> {shlex.quote(self.dir)}/{HISTORY}")
@@ -209,7 +212,11 @@ def rsync(settings: dict, output: Path, dry: bool) -> None:
         raise UploadError("rsync is not installed: install it (apt-get install rsync, or brew install rsync)")
     if server.host and shutil.which("ssh") is None:
         raise UploadError("ssh is not installed: install it (apt-get install openssh-client)")
-    releases, current, live = server.releases()
+    releases, current, live, unrecorded = server.releases()
+    if unrecorded:
+        # written down now: once `current` moves on, `make rollback` must still find it,
+        # and the next upload must not take it for one that was stopped
+        server.went_live(current)
     unfinished = [r for r in releases if r not in live]
     if unfinished:
         server.remove(unfinished)
@@ -230,7 +237,7 @@ def rsync(settings: dict, output: Path, dry: bool) -> None:
 
 def rollback(settings: dict, dry: bool) -> None:
     server = Server(settings)
-    _, current, live = server.releases()
+    _, current, live, _ = server.releases()
     if current not in live or live.index(current) == 0:
         raise UploadError(f"there is no release before {current or 'the current one'} in "
                           f"{server.where}/{RELEASES}/ to go back to")
