@@ -152,6 +152,27 @@ CASES = {
     "location open on a day that is not one": (
         lambda fs: fs.edit("clinic/locations.yaml", "days: [Monday,", "days: [Mondy,"),
         ["content/clinic/locations.yaml:@@days: [Mondy@@ locations[0].hours[0].days: 'Mondy' is not a day (did you mean 'Monday'"]),
+    # a translation (bunions.es.md): checked like its page, and against it
+    "translation without its page": (
+        lambda fs: fs.write("pages/team.es.md", fs.read("pages/about.es.md")),
+        ["content/pages/team.es.md: file name:", "content/pages/team.md, which does not exist"]),
+    "translation in a language the site does not publish": (
+        lambda fs: fs.write("conditions/bunions.fr.md", fs.read("conditions/bunions.es.md")),
+        ["content/conditions/bunions.fr.md: file name: 'fr' is not a language of this site",
+         "add 'fr' to CLINIC_TRANSLATION_LANGUAGES"]),
+    "language line in a translation": (
+        lambda fs: fs.edit("conditions/bunions.es.md", "Translated-by:", "Lang: es\nTranslated-by:"),
+        ["content/conditions/bunions.es.md:@Lang: Lang: is taken from the file's name", "bunions.es.md"]),
+    "translation about other topics": (
+        lambda fs: fs.edit("conditions/bunions.es.md", "Regions: forefoot, toes", "Regions: heel"),
+        ["content/conditions/bunions.es.md:@Regions: Regions: is not the same as in content/conditions/bunions.md"]),
+    "translation without its translator": (
+        lambda fs: fs.edit("conditions/bunions.es.md", "Translated-by: avery-sample\n", ""),
+        ["content/conditions/bunions.es.md: Translated-by: is missing", "provider slug"]),
+    "spanish words of a term misspelt": (
+        lambda fs: fs.edit("taxonomy.yaml", "        es:\n          label: Juanetes\n",
+                           "        es:\n          lable: Juanetes\n"),
+        ["content/taxonomy.yaml:@lable: ", "es.lable: is not a field of a translation"]),
 }
 
 

@@ -232,6 +232,8 @@ def test_a_stale_translation_is_left_out_when_the_setting_says_hide(fixture_site
 
 
 # --- mistakes: one clear line each, and the live site kept ---------------------------------
+# A translation's mistakes in its own file are rows of the bad-input table
+# (test_publish_errors.py CASES, on the pure checks); a whole publish proves the wiring here.
 
 def publish_fails_with_one_line(fs, *starts) -> str:
     before = live_site(fs)
@@ -243,36 +245,6 @@ def publish_fails_with_one_line(fs, *starts) -> str:
     assert errors[0].startswith(starts), errors
     assert tree_hash(fs.output) == before
     return errors[0]
-
-
-def test_a_translation_without_its_page(fixture_site):
-    fixture_site.write("pages/team.es.md", fixture_site.read("pages/about.es.md"))
-    line = publish_fails_with_one_line(fixture_site, "content/pages/team.es.md: file name:")
-    assert "content/pages/team.md, which does not exist" in line
-
-
-def test_a_language_the_site_does_not_publish(fixture_site):
-    fixture_site.write("conditions/bunions.fr.md", fixture_site.read("conditions/bunions.es.md"))
-    line = publish_fails_with_one_line(fixture_site, "content/conditions/bunions.fr.md: file name:")
-    assert "'fr' is not a language of this site" in line and "CLINIC_TRANSLATION_LANGUAGES" in line
-
-
-def test_a_language_line_in_the_metadata(fixture_site):
-    fixture_site.edit("conditions/bunions.es.md", "Translated-by:", "Lang: es\nTranslated-by:")
-    line = publish_fails_with_one_line(fixture_site, "content/conditions/bunions.es.md:")
-    assert "Lang: is taken from the file's name" in line and "bunions.es.md" in line
-
-
-def test_a_translation_about_other_topics(fixture_site):
-    fixture_site.edit("conditions/bunions.es.md", "Regions: forefoot, toes", "Regions: heel")
-    line = publish_fails_with_one_line(fixture_site, "content/conditions/bunions.es.md:")
-    assert "Regions: is not the same as in content/conditions/bunions.md" in line
-
-
-def test_a_translation_without_its_translator(fixture_site):
-    fixture_site.edit("conditions/bunions.es.md", "Translated-by: avery-sample\n", "")
-    line = publish_fails_with_one_line(fixture_site, "content/conditions/bunions.es.md: Translated-by: is missing")
-    assert "provider slug" in line
 
 
 def test_a_translation_with_the_english_section_titles(fixture_site):
@@ -295,12 +267,6 @@ def publish_fails_with_one_line_settings(fs, **settings) -> str:
         built.log
     assert tree_hash(fs.output) == before
     return errors[0]
-
-
-def test_the_spanish_words_of_a_term_are_checked(fixture_site):
-    fixture_site.edit("taxonomy.yaml", "        es:\n          label: Juanetes\n", "        es:\n          lable: Juanetes\n")
-    line = publish_fails_with_one_line(fixture_site, "content/taxonomy.yaml:")
-    assert "es.lable: is not a field of a translation" in line
 
 
 # --- in the browser --------------------------------------------------------------------
