@@ -39,7 +39,7 @@ from clinic.model.blocks import LINE as BLOCK_LINE  # noqa: E402
 from clinic.model.paths import RealPaths, display_paths, files_under  # noqa: E402
 from clinic.model.problems import did_you_mean  # noqa: E402
 from clinic.model.rules import (BLOCK_FOLDER, BLOCK_KIND, FILL_IN, KIND_BY_FOLDER, MARKDOWN_SUFFIXES,  # noqa: E402
-                                TRANSLATION_KEYS, Kind)
+                                TRANSLATION_KEYS, Kind, is_language_code)
 from clinic.model.vocabulary import SLUG  # noqa: E402
 
 USAGE = "usage: make new-translation SLUG=bunions LANG=es (SLUG: the English page's file name without .md)"
@@ -241,7 +241,7 @@ def main(argv=None) -> int:
     clinic = settings_model.of(settings)
     if lang not in clinic.translation_languages:
         listed = ", ".join(repr(x) for x in clinic.translation_languages) or "none yet"
-        if not re.fullmatch(r"[a-z]{2}", lang):  # C.UTF-8, en_US.UTF-8: a locale, not a language
+        if not is_language_code(lang):  # C.UTF-8, en_US.UTF-8: a locale, not a language
             print(f"LANG: {lang!r} is a locale setting, not a language code: give the language to translate into, "
                   f"one of CLINIC_TRANSLATION_LANGUAGES in pelicanconf.py ({listed}), e.g. LANG=es")
         else:

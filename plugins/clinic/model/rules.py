@@ -39,12 +39,17 @@ LANGUAGE_CODE = r"[a-z]{2}"
 TRANSLATION_NAME = re.compile(rf"(?P<slug>[^.]+)(?:\.(?P<lang>{LANGUAGE_CODE}))?$")
 
 
+def is_language_code(value) -> bool:
+    """Two lowercase letters, as CLINIC_TRANSLATION_LANGUAGES and file names give a language: "es"."""
+    return isinstance(value, str) and re.fullmatch(LANGUAGE_CODE, value) is not None
+
+
 def words_of_a_language(key, value) -> bool:
     """`es:` holding a mapping, in the taxonomy or the clinic's data: the words of
     one language. A language the site does not publish (yet, or any more) keeps
     its words for when it does: switching a language off is a settings change,
     not a file edit."""
-    return isinstance(key, str) and re.fullmatch(LANGUAGE_CODE, key) is not None and isinstance(value, dict)
+    return is_language_code(key) and isinstance(value, dict)
 
 
 def language_of(filename: str) -> str:

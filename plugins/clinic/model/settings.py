@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from .problems import Problem, closest
+from .rules import is_language_code
 
 # A check takes the value and answers None (fine) or what is allowed.
 Check = Callable[[Any], "str | None"]
@@ -62,7 +63,7 @@ def _country(v) -> str | None:
 
 
 def _languages(v) -> str | None:
-    ok = isinstance(v, (list, tuple)) and all(isinstance(x, str) and re.fullmatch(r"[a-z]{2}", x) for x in v) \
+    ok = isinstance(v, (list, tuple)) and all(is_language_code(x) for x in v) \
         and len(set(v)) == len(v)
     return None if ok else 'a list of two-letter language codes in quotes, each once, for example ["es"], or []'
 
