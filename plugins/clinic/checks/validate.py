@@ -341,14 +341,9 @@ def validate_article(path: str, text: str, kind: Kind, slug: str, vocab: Vocabul
     if value and "treats" in known:
         meta.treats = list(dict.fromkeys(frontmatter.split_list(value)))  # checked against pages in validate_site
 
-    value, line, written = text_of("reviewed-by")
-    if value and "reviewed-by" in known:
-        if value not in providers:
-            problems.append(Problem(path, line, written, f"{value!r} is not a provider",
-                                    did_you_mean(value, providers, "providers") + " (providers are listed in content/clinic/providers.yaml)"))
-        else:
-            meta.reviewer = value
-    for key, attr in (("translated-by", "translated_by"), ("translation-reviewed-by", "translation_reviewer")):
+    # the people a page names: each one of the clinic's providers
+    for key, attr in (("reviewed-by", "reviewer"), ("translated-by", "translated_by"),
+                      ("translation-reviewed-by", "translation_reviewer")):
         value, line, written = text_of(key)
         if value and key in known:
             if value not in providers:

@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 from ..model.article import ArticleMeta
 from ..model.clinicdata import ClinicData
 from ..model.relations import Index
-from ..model.rules import MARKDOWN_SUFFIXES
+from ..model.rules import MARKDOWN_SUFFIXES, language_of
 from ..model.vocabulary import Vocabulary
 from ..model.words import N_
 
@@ -101,7 +101,7 @@ def mark_links_to_other_language(html: str, lang: str, default: str, words: Call
     "(en inglés)" for the reader, who would not expect a page in English."""
     def mark(found: re.Match) -> str:
         path = found.group("path")
-        if f".{lang}." in path.rsplit("/", 1)[-1] or not path.lower().endswith(MARKDOWN_SUFFIXES):
+        if not path.lower().endswith(MARKDOWN_SUFFIXES) or language_of(path.rsplit("/", 1)[-1]) == lang:
             return found.group(0)
         return (f'<a href="{{filename}}{path}{found.group("anchor") or ""}" hreflang="{default}"{found.group("rest")}>'
                 f'{found.group("text")} <span class="clinic-link-language">{escape(words(IN_DEFAULT_LANGUAGE))}</span></a>')
