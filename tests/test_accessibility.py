@@ -44,15 +44,15 @@ WIDTHS = {"phone": 390, "desktop": 1280}
 SCREENSHOTS = os.environ.get("SCREENSHOTS") == "1"
 
 
-def open_page(browser, site, path, width=1280, scheme="light", requests=None, **context):
-    ctx = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme, **context)
+def open_page(tab, site, path, width=1280, scheme="light", requests=None, **context):
+    """path on site in a page of its own (the `tab` fixture), at that width and colour scheme."""
+    page = tab(viewport={"width": width, "height": 900}, color_scheme=scheme, **context)
     if requests is not None:
-        ctx.on("request", lambda r: requests.append(r.url))
-    page = ctx.new_page()
+        page.on("request", lambda r: requests.append(r.url))
     page.goto(site.url + path)
     if "search/?q=" in path:  # the results, in either language
         page.wait_for_selector(".clinic-search__results li")
-    return ctx, page
+    return page
 
 
 # The rules whose answer depends on the colour scheme: the dark scheme is checked
@@ -71,7 +71,7 @@ def axe(page, rules: list[str] | None = None) -> list[dict]:
             for v in result["violations"]]
 
 
-def axe_at_each_width(browser, site, path: str, shots: str = "") -> tuple[dict, list[str], tuple]:
+def axe_at_each_width(tab, site, path: str, shots: str = "") -> tuple[dict, list[str], tuple]:
     """axe on one page at phone and desktop width, light and dark: the page
     loaded once and laid out again at each width (the theme's layout is CSS
     alone: no script reads the width), then checked in each colour scheme (the
@@ -80,7 +80,7 @@ def axe_at_each_width(browser, site, path: str, shots: str = "") -> tuple[dict, 
     scheme, every request the page made, and its cookies and storage.
     shots: with SCREENSHOTS=1, the name its screenshots are saved under."""
     found, requests = {}, []
-    ctx, page = open_page(browser, site, path, WIDTHS["phone"], "light", requests)
+    page = open_page(tab, site, path, WIDTHS["phone"], "light", requests)
     for width in WIDTHS:
         page.set_viewport_size({"width": WIDTHS[width], "height": 900})
         backgrounds = set()
@@ -96,25 +96,24 @@ def axe_at_each_width(browser, site, path: str, shots: str = "") -> tuple[dict, 
         assert len(backgrounds) == 2, f"{path} at {width}: the dark scheme did not apply"
     # the requests are counted when made, and the page has been checked several times
     # over by now: waiting for the network to idle would see no more of them
-    kept = (ctx.cookies(), page.evaluate("[localStorage.length, sessionStorage.length]"))
-    ctx.close()
+    kept = (page.context.cookies(), page.evaluate("[localStorage.length, sessionStorage.length]"))
     return found, requests, kept
 
 
 @pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
-def test_no_axe_violations(browser, browser_site, kind):
+def test_no_axe_violations(tab, browser_site, kind):
     """axe on each page type at phone and desktop width, light and dark. The
     same load proves the page private: no request to another site, no cookie,
     no storage."""
-    found, requests, kept = axe_at_each_width(browser, browser_site, PAGE_TYPES[kind], shots=kind)
+    found, requests, kept = axe_at_each_width(tab, browser_site, PAGE_TYPES[kind], shots=kind)
     assert found == {}, json.dumps(found, indent=1)
     own = urlsplit(browser_site.url).netloc
     assert [u for u in requests if urlsplit(u).scheme not in ("data", "blob") and urlsplit(u).netloc != own] == []
     assert kept == ([], [0, 0])
 
 
-def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(browser, browser_site):
-    ctx, page = open_page(browser, browser_site, "/conditions/bunions/")
+def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(tab, browser_site):
+    page = open_page(tab, browser_site, "/conditions/bunions/")
     page.keyboard.press("Tab")
     first = page.evaluate("[document.activeElement.className, document.activeElement.getAttribute('href')]")
     assert first == ["clinic-skip-link", "#maincontent"]
@@ -124,7 +123,6 @@ def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(browser, browse
     page.keyboard.press("Tab")
     inside = page.evaluate("document.getElementById('maincontent').contains(document.activeElement)")
     assert inside, "the next Tab continues inside the main content"
-    ctx.close()
 
 
 FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex='-1'])"
@@ -132,8 +130,8 @@ FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]:not([
 
 @pytest.mark.parametrize("forced", [False, True])
 @pytest.mark.parametrize("kind", ["condition", "search-results", "home"])
-def test_every_control_is_reachable_with_a_visible_focus(browser, browser_site, kind, forced):
-    ctx, page = open_page(browser, browser_site, PAGE_TYPES[kind])
+def test_every_control_is_reachable_with_a_visible_focus(tab, browser_site, kind, forced):
+    page = open_page(tab, browser_site, PAGE_TYPES[kind])
     if forced:
         page.emulate_media(forced_colors="active")
     expected = page.evaluate(f"""() => [...document.querySelectorAll("{FOCUSABLE}")]
@@ -156,13 +154,12 @@ def test_every_control_is_reachable_with_a_visible_focus(browser, browser_site, 
         visible = (info["outline"] != "none" and info["width"] >= 2) or info["shadow"] != "none"
         assert visible, f"focus not visible on {info}"
     assert stops == expected, f"{stops} tab stops for {expected} controls"
-    ctx.close()
 
 
-def test_controls_are_at_least_24_by_24(browser, browser_site):
+def test_controls_are_at_least_24_by_24(tab, browser_site):
     for kind in ("home", "condition", "search-results", "a-to-z"):
         for width in WIDTHS.values():
-            ctx, page = open_page(browser, browser_site, PAGE_TYPES[kind], width)
+            page = open_page(tab, browser_site, PAGE_TYPES[kind], width)
             small = []
             for menu in ("closed", "open"):  # on a phone, the controls behind the Menu button too
                 if menu == "open":
@@ -174,20 +171,18 @@ def test_controls_are_at_least_24_by_24(browser, browser_site):
                     .filter(e => !e.closest('p, li:not(.clinic-card):not([class*=nav]) , dd, td'))
                     .map(e => [e.outerHTML.slice(0, 80), e.getBoundingClientRect()])
                     .filter(([_, r]) => r.width < 24 || r.height < 24)""")
-            ctx.close()
             assert small == [], (kind, width, small)
 
 
 @pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
-def test_reflow_at_320_and_200_percent_zoom(browser, browser_site, kind):
+def test_reflow_at_320_and_200_percent_zoom(tab, browser_site, kind):
     # 1280 px at 200 % zoom is 640 CSS pixels at twice the pixel density: one page,
     # laid out again at each width (a new viewport reflows it without a reload)
-    ctx, page = open_page(browser, browser_site, PAGE_TYPES[kind], 320, device_scale_factor=2)
+    page = open_page(tab, browser_site, PAGE_TYPES[kind], 320, device_scale_factor=2)
     for width in (320, 640):
         page.set_viewport_size({"width": width, "height": 900})
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{kind} scrolls sideways by {overflow}px at {width}px"
-    ctx.close()
 
 
 TEXT_SPACING = """* { line-height: 1.5 !important; letter-spacing: 0.12em !important;
@@ -195,8 +190,8 @@ TEXT_SPACING = """* { line-height: 1.5 !important; letter-spacing: 0.12em !impor
 
 
 @pytest.mark.parametrize("kind", ["home", "condition", "procedure", "search-results", "contact"])
-def test_text_spacing_overrides_do_not_clip(browser, browser_site, kind):
-    ctx, page = open_page(browser, browser_site, PAGE_TYPES[kind], WIDTHS["phone"])
+def test_text_spacing_overrides_do_not_clip(tab, browser_site, kind):
+    page = open_page(tab, browser_site, PAGE_TYPES[kind], WIDTHS["phone"])
     page.add_style_tag(content=TEXT_SPACING)
     for width in WIDTHS.values():  # the page laid out again at each width, the spacing kept
         page.set_viewport_size({"width": width, "height": 900})
@@ -208,29 +203,46 @@ def test_text_spacing_overrides_do_not_clip(browser, browser_site, kind):
             .map(e => e.outerHTML.slice(0, 80))""")
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert clipped == [] and overflow <= 0, (kind, width, clipped, overflow)
-    ctx.close()
 
 
-def test_reduced_motion_is_honoured(browser, browser_site):
-    ctx, page = open_page(browser, browser_site, PAGE_TYPES["condition"], reduced_motion="reduce")
+def test_reduced_motion_is_honoured(tab, browser_site):
+    page = open_page(tab, browser_site, PAGE_TYPES["condition"], reduced_motion="reduce")
     moving = page.evaluate("""() => [...document.querySelectorAll('*')].filter(e => {
         const s = getComputedStyle(e);
         return parseFloat(s.animationDuration) > 0 || parseFloat(s.transitionDuration) > 0 ||
                s.scrollBehavior === 'smooth'; }).length""")
-    ctx.close()
     assert moving == 0
     css = next((ROOT / "theme/static/css").glob("site.css")).read_text()
     assert "prefers-reduced-motion: reduce" in css
+
+
+def test_each_test_starts_as_a_new_visitor(_shared_contexts, browser, browser_site):
+    """The pages of the `tab` fixture share a browser context: what one test's page
+    keeps (a cookie, storage) is cleared before the next test's."""
+    from conftest import Tabs
+    tabs = Tabs(_shared_contexts, browser)
+    page = tabs.open(viewport={"width": 390, "height": 900})
+    page.goto(browser_site.url + "/")
+    page.evaluate("document.cookie = 'kept=1; max-age=3600'; localStorage.setItem('kept', '1')")
+    page.goto(browser_site.url + "/conditions/")  # a second page of the same site
+    assert page.evaluate("[document.cookie, localStorage.length]") == ["kept=1", 1]  # the test can fail
+    page.close()  # as a test may
+    tabs.close_all()
+    page = tabs.open()
+    page.goto(browser_site.url + "/")
+    assert (page.context.cookies(), page.evaluate("[localStorage.length, sessionStorage.length]")) == ([], [0, 0])
+    assert page.viewport_size == {"width": 1280, "height": 720}  # the context's, not the last page's
+    tabs.close_all()
 
 
 CALLOUTS = """<main><div class="clinic-callout clinic-callout--{tier}"><h3 class="clinic-callout__title">
 <span class="clinic-u-visually-hidden">X: </span>Title</h3><p>Text</p></div></main>"""
 
 
-def test_callout_tiers_differ_without_colour(browser):
+def test_callout_tiers_differ_without_colour(tab):
     """Each tier must be recognisable in greyscale: border style or width, icon or lettering."""
     css = (ROOT / "theme/static/css/site.css").read_text()
-    page = browser.new_page()
+    page = tab()
     looks = {}
     for tier in ("info", "non-urgent", "urgent", "emergency"):
         page.set_content(CALLOUTS.format(tier=tier))
@@ -242,7 +254,6 @@ def test_callout_tiers_differ_without_colour(browser):
             return [box.borderLeftWidth, box.borderTopStyle, box.borderTopWidth, before.content,
                     getComputedStyle(title).textTransform].join('|');
         }""")
-    page.close()
     assert len(set(looks.values())) == 4, looks
 
 
@@ -293,12 +304,11 @@ def test_every_html_file_passes_the_nu_checker(site):
 # --- print ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("path", ["/conditions/bunions/", "/procedures/ankle-arthroscopy/"])
-def test_prints_as_a_clean_handout(browser, browser_site, path, tmp_path):
-    ctx, page = open_page(browser, browser_site, path)
+def test_prints_as_a_clean_handout(tab, browser_site, path, tmp_path):
+    page = open_page(tab, browser_site, path)
     pdf = ARTIFACTS / (path.strip("/").replace("/", "-") + ".pdf")
     ARTIFACTS.mkdir(exist_ok=True)
     page.pdf(path=str(pdf), format="Letter", print_background=False)
-    ctx.close()
     pdftotext = shutil.which("pdftotext")
     if not pdftotext:
         if os.environ.get("CI") == "true":

@@ -26,7 +26,7 @@ PAYLOAD_TITLE = 'Bunions </script><script>alert("t")</script> & <b>"quoted"</b> 
 PAYLOAD_SUMMARY = 'Sum <img src=x onerror=alert(1)> & "more" </script><!--'
 
 
-def test_classic_payloads_are_escaped_everywhere(fixture_site, browser):
+def test_classic_payloads_are_escaped_everywhere(fixture_site, tab):
     fixture_site.edit("conditions/bunions.md", "Title: Bunions", "Title: " + PAYLOAD_TITLE)
     text = fixture_site.read("conditions/bunions.md").split("\n")
     text[1] = "Summary: " + PAYLOAD_SUMMARY
@@ -71,17 +71,16 @@ def test_classic_payloads_are_escaped_everywhere(fixture_site, browser):
     # and in a real browser nothing runs
     server = StaticServer(out)
     try:
-        tab = browser.new_page()
+        page = tab()
         dialogs = []
-        tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         for rel in ("/conditions/bunions/index.html", "/conditions/index.html", "/a-z/index.html"):
-            tab.goto(server.url + rel)
-            tab.wait_for_load_state("load")
+            page.goto(server.url + rel)
+            page.wait_for_load_state("load")
         assert dialogs == []
-        tab.goto(server.url + "/conditions/bunions/index.html")
-        assert tab.title().startswith(PAYLOAD_TITLE)
-        assert tab.locator("h1").inner_text() == PAYLOAD_TITLE
-        tab.close()
+        page.goto(server.url + "/conditions/bunions/index.html")
+        assert page.title().startswith(PAYLOAD_TITLE)
+        assert page.locator("h1").inner_text() == PAYLOAD_TITLE
     finally:
         server.close()
 

@@ -20,20 +20,18 @@ def pages() -> list[str]:
 
 
 @pytest.mark.parametrize("path", pages())
-def test_on_a_phone_the_page_heading_starts_within_250_px(browser, browser_site, path):
-    page = browser.new_page(viewport=PHONE)
+def test_on_a_phone_the_page_heading_starts_within_250_px(tab, browser_site, path):
+    page = tab(viewport=PHONE)
     page.goto(browser_site.url + path)
     top = page.evaluate("document.querySelector('h1').getBoundingClientRect().top")
     assert top <= 250, (path, top)
     assert page.locator("summary.clinic-menu__button").is_visible()
     assert not page.locator("#clinic-site-search").is_visible(), "the wide screen's search box is hidden"
-    page.close()
 
 
 @pytest.mark.parametrize("script", [True, False])
-def test_the_menu_opens_from_the_keyboard_with_or_without_javascript(browser, browser_site, script):
-    ctx = browser.new_context(viewport=PHONE, java_script_enabled=script)
-    page = ctx.new_page()
+def test_the_menu_opens_from_the_keyboard_with_or_without_javascript(tab, browser_site, script):
+    page = tab(viewport=PHONE, java_script_enabled=script)
     page.goto(browser_site.url + "/a-z/")
     menu = page.locator("details.clinic-menu nav")
     assert not menu.is_visible()
@@ -46,11 +44,10 @@ def test_the_menu_opens_from_the_keyboard_with_or_without_javascript(browser, br
     page.fill("#clinic-menu-search", "heel")
     page.press("#clinic-menu-search", "Enter")
     page.wait_for_url("**/?q=heel")  # the search page with JavaScript, the A to Z without it
-    ctx.close()
 
 
-def test_on_a_wide_screen_the_menu_and_search_are_in_view_and_the_button_is_not(browser, browser_site):
-    page = browser.new_page(viewport=WIDE)
+def test_on_a_wide_screen_the_menu_and_search_are_in_view_and_the_button_is_not(tab, browser_site):
+    page = tab(viewport=WIDE)
     page.goto(browser_site.url + "/")
     assert not page.locator("summary.clinic-menu__button").is_visible()
     assert page.locator("#clinic-site-search").is_visible()
@@ -59,11 +56,10 @@ def test_on_a_wide_screen_the_menu_and_search_are_in_view_and_the_button_is_not(
     assert page.locator("h1").count() == 1
     assert page.locator("h1").inner_text() != page.locator(".clinic-header__name span").inner_text()
     assert page.locator("a[href$='/appointments/']:visible").count() == 1
-    page.close()
 
 
-def test_a_long_page_has_its_contents_first_after_the_summary_on_a_phone(browser, browser_site):
-    page = browser.new_page(viewport=PHONE)
+def test_a_long_page_has_its_contents_first_after_the_summary_on_a_phone(tab, browser_site):
+    page = tab(viewport=PHONE)
     page.goto(browser_site.url + f"/conditions/{published('conditions')[0]}/")
     sections = page.eval_on_selector_all(".clinic-article__body section > h2", "els => els.map(e => [e.id, e.textContent])")
     toc = page.eval_on_selector_all(".clinic-toc a", "els => els.map(e => [e.getAttribute('href'), e.textContent])")
@@ -73,11 +69,10 @@ def test_a_long_page_has_its_contents_first_after_the_summary_on_a_phone(browser
     assert not page.locator(".clinic-aside__contact").is_visible(), "the header has the phone and booking on a phone"
     page.click(".clinic-toc a >> nth=2")
     assert page.evaluate("location.hash") == toc[2][0]
-    page.close()
 
 
-def test_on_a_wide_screen_the_contents_and_how_to_reach_us_stay_beside_the_text(browser, browser_site):
-    page = browser.new_page(viewport=WIDE)
+def test_on_a_wide_screen_the_contents_and_how_to_reach_us_stay_beside_the_text(tab, browser_site):
+    page = tab(viewport=WIDE)
     page.goto(browser_site.url + f"/conditions/{published('conditions')[0]}/")
     body = page.locator(".clinic-article__body").bounding_box()
     aside = page.locator(".clinic-aside__inner").bounding_box()
@@ -88,7 +83,6 @@ def test_on_a_wide_screen_the_contents_and_how_to_reach_us_stay_beside_the_text(
     assert 0 <= top <= 40, "in view while reading"
     contact = page.locator(".clinic-aside__contact")
     assert contact.is_visible() and "Book an appointment" in contact.inner_text()
-    page.close()
 
 
 def test_a_page_of_fewer_than_three_sections_has_no_contents_list(browser_site, fixture_site):

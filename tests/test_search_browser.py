@@ -14,9 +14,9 @@ def searched_site(request):
     return request.getfixturevalue("browser_site" if request.param == "one index" else "parted_site")
 
 
-def search(browser, site, query="", page=None, lang_root="", **filters):
+def search(tab, site, query="", page=None, lang_root="", **filters):
     """lang_root: "/es" for the search page of the site in Spanish."""
-    page = page or browser.new_page()
+    page = page or tab()
     params = "&".join([f"q={query}"] + [f"{k}={v}" for k, v in filters.items()])
     page.goto(f"{site.url}{lang_root}/search/?{params}")
     page.wait_for_selector(".clinic-search__status:not(:empty)")
@@ -38,22 +38,21 @@ NAMES = [
 ]
 
 
-def test_search_finds_conditions_by_medical_and_common_names(browser, searched_site):
+def test_search_finds_conditions_by_medical_and_common_names(tab, searched_site):
     """Each search in one tab, as a patient would search again (the many more in
     tests/search/queries.tsv are scored by test_search_queries.py)."""
-    page, missed = browser.new_page(), []
+    page, missed = tab(), []
     for query, expected in NAMES:
-        _, links = search(browser, searched_site, query, page=page)
+        _, links = search(tab, searched_site, query, page=page)
         if expected not in links[:3]:
             missed.append((query, links))
         elif not page.locator(".clinic-search__results li").first.locator("p").first.inner_text().strip():
             missed.append((query, "results show no page summary"))
-    page.close()
     assert missed == []
 
 
-def test_typing_in_the_header_box_searches(browser, searched_site):
-    page = browser.new_page()
+def test_typing_in_the_header_box_searches(tab, searched_site):
+    page = tab()
     page.goto(searched_site.url + "/conditions/hammertoes/")
     page.fill("#clinic-site-search", "hallux valgus")
     page.press("#clinic-site-search", "Enter")
@@ -62,11 +61,10 @@ def test_typing_in_the_header_box_searches(browser, searched_site):
     links = page.eval_on_selector_all(".clinic-search__results a", "els => els.map(e => e.getAttribute('href'))")
     # first with one index; each part of an index in parts scores its own pages
     assert "/conditions/bunions/" in links[:2], links
-    page.close()
 
 
-def test_filters_narrow_the_results(browser, searched_site):
-    page, everything = search(browser, searched_site, "pain")
+def test_filters_narrow_the_results(tab, searched_site):
+    page, everything = search(tab, searched_site, "pain")
     options = page.eval_on_selector_all("select[name='Body region'] option", "els => els.map(e => e.value)")
     assert {"Heel and sole", "Ankle", "Toes"} <= set(options)
     page.click(".clinic-search__filter-button")  # the filters are folded into one control
@@ -77,33 +75,30 @@ def test_filters_narrow_the_results(browser, searched_site):
     assert heel and set(heel) < set(everything) | set(heel)
     assert "/conditions/plantar-fasciitis/" in heel
     assert "/conditions/bunions/" not in heel
-    page.close()
-    _, treatments = search(browser, searched_site, "", **{"Type of treatment": "Surgery"})
+    _, treatments = search(tab, searched_site, "", **{"Type of treatment": "Surgery"})
     assert treatments and all(not link.startswith("/treatments/") for link in treatments)
     assert "/procedures/bunionectomy/" in treatments
 
 
-def test_without_javascript_the_search_box_leads_to_the_a_to_z(browser, searched_site):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
+def test_without_javascript_the_search_box_leads_to_the_a_to_z(tab, searched_site):
+    page = tab(java_script_enabled=False)
     page.goto(searched_site.url + "/")
     page.fill("#clinic-site-search", "bunion")
     page.press("#clinic-site-search", "Enter")
     page.wait_for_url("**/a-z/?q=bunion")
     assert page.locator("h1").inner_text() == "Conditions and treatments A to Z"
-    context.close()
 
 
-def test_only_the_content_is_indexed(browser, searched_site):
+def test_only_the_content_is_indexed(tab, searched_site):
     # The footer's addresses are on every page; a search for a street name must
     # find only the pages whose own content gives the address.
-    page, links = search(browser, searched_site, "Placeholder Road")
+    page, links = search(tab, searched_site, "Placeholder Road")
     # (in parts, a part with no page that says "placeholder" would ignore that word: search.js keeps
     # only the pages with every word)
     assert set(links) == {"/contact/", "/appointments/"}
     # each language is searched on its own (Pagefind's index of each <html lang>): the Spanish
     # search page finds the Spanish pages only, and the English one (above) the English only
-    _, links = search(browser, searched_site, "Placeholder Road", page=page, lang_root="/es")
+    _, links = search(tab, searched_site, "Placeholder Road", page=page, lang_root="/es")
     assert set(links) == {"/es/contact/", "/es/appointments/"}
     page.goto(searched_site.url + "/search/")
     content = page.evaluate("""async () => {
@@ -128,20 +123,18 @@ def test_only_the_content_is_indexed(browser, searched_site):
     # them in their own text, not every medical page.
     medical = ("/conditions/", "/procedures/", "/treatments/", "/guides/")
     for query, page_saying_it in (("trusted sources", "/about/"), ("disclaimer", "/disclaimer/")):
-        _, links = search(browser, searched_site, query, page=page)
+        _, links = search(tab, searched_site, query, page=page)
         assert page_saying_it in links and not any(link.startswith(medical) for link in links), (query, links)
-    page.close()
 
 
-def test_a_large_sites_index_comes_in_parts_that_the_search_page_merges(browser, parted_site):
+def test_a_large_sites_index_comes_in_parts_that_the_search_page_merges(tab, parted_site):
     import json
     from clinic.outputs import search_index
     from conftest import published, published_articles
     out = parted_site.output
-    page = browser.new_page()
+    page = tab()
     page.goto(parted_site.url + "/search/")
     parts = page.locator(".clinic-search").get_attribute("data-pagefind-parts").split()
-    page.close()
     # every bundle: the English search page merges the English ones, the Spanish page the Spanish ones
     entries = [folder / "pagefind-entry.json" for folder in search_index.bundles_in(out)]
     assert {out / url.strip("/") / "pagefind-entry.json" for url in parts} < set(entries)
@@ -157,7 +150,7 @@ def test_a_large_sites_index_comes_in_parts_that_the_search_page_merges(browser,
     assert "/pagefind/part-2/fragment/en_" not in rules
 
 
-def test_the_search_page_speaks_the_language_its_page_gives_it(browser, browser_site):
+def test_the_search_page_speaks_the_language_its_page_gives_it(tab, browser_site):
     """search.js says nothing of its own: every message comes from the page's
     data-say-* words (theme/templates/search.html), so a Spanish search page
     speaks Spanish. The page is given its Spanish words as the theme's catalog has them."""
@@ -167,7 +160,7 @@ def test_the_search_page_speaks_the_language_its_page_gives_it(browser, browser_
 
     from conftest import ROOT
     spanish = gettext.translation("messages", localedir=str(ROOT / "theme" / "translations"), languages=["es"])
-    page = browser.new_page()
+    page = tab()
 
     def in_spanish(route):
         body = route.fetch().text()
@@ -183,4 +176,3 @@ def test_the_search_page_speaks_the_language_its_page_gives_it(browser, browser_
     page.wait_for_function("/^Se encontr/.test(document.querySelector('.clinic-search__status').textContent)")
     found = page.locator(".clinic-search__status").inner_text()
     assert re.fullmatch(r"Se encontr(ó 1 página|aron \d+ páginas)\.", found), found
-    page.close()

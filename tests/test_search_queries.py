@@ -20,8 +20,8 @@ def ranked(page, query: str) -> list[str]:
     return page.eval_on_selector_all(".clinic-search__results h2 a", "els => els.map(e => e.getAttribute('href'))")
 
 
-def test_searches_in_a_patients_own_words_find_the_right_page(browser, browser_site):
-    page = browser.new_page(viewport={"width": 390, "height": 844})
+def test_searches_in_a_patients_own_words_find_the_right_page(tab, browser_site):
+    page = tab(viewport={"width": 390, "height": 844})
     page.goto(browser_site.url + "/search/")
     page.wait_for_function("document.querySelector('.clinic-search__status').textContent.startsWith('Type')")
     rows = []
@@ -29,7 +29,6 @@ def test_searches_in_a_patients_own_words_find_the_right_page(browser, browser_s
         found = ranked(page, query)
         rank = found.index(expected) + 1 if expected in found else None
         rows.append({"query": query, "expected": expected, "rank": rank, "top": found[:3], "count": len(found)})
-    page.close()
     top3 = sum(1 for r in rows if r["rank"] and r["rank"] <= 3) / len(rows)
     mrr = sum(1 / r["rank"] for r in rows if r["rank"]) / len(rows)
     ARTIFACTS.mkdir(exist_ok=True)
@@ -40,8 +39,8 @@ def test_searches_in_a_patients_own_words_find_the_right_page(browser, browser_s
     assert [r["query"] for r in rows if r["count"] == 0] == []
 
 
-def test_a_corrected_search_says_so_marks_the_words_found_and_shows_the_first_result_on_a_phone(browser, browser_site):
-    page = browser.new_page(viewport={"width": 390, "height": 844})
+def test_a_corrected_search_says_so_marks_the_words_found_and_shows_the_first_result_on_a_phone(tab, browser_site):
+    page = tab(viewport={"width": 390, "height": 844})
     page.goto(browser_site.url + "/search/?q=bunyon")
     page.wait_for_function("document.querySelector('.clinic-search').dataset.searched === 'bunyon'")
     note = page.locator(".clinic-search__note")
@@ -61,4 +60,3 @@ def test_a_corrected_search_says_so_marks_the_words_found_and_shows_the_first_re
     page.goto(browser_site.url + "/search/?q=pain&Body+region=Ankle")
     page.wait_for_function("document.querySelector('.clinic-search').dataset.searched === 'pain'")
     assert " ".join(page.locator(".clinic-search__filter-button").inner_text().split()) == "Show only (1 chosen)"
-    page.close()

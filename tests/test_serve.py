@@ -18,10 +18,10 @@ import pytest
 from conftest import CONTENT, ROOT, StaticServer, free_port, run_build
 
 
-def served_pages(browser, server, start: str, expected_links: int = 3):
+def served_pages(tab, server, start: str, expected_links: int = 3):
     """Open start on the local server and follow a few of its links there,
     checking each page is styled and no request leaves the server."""
-    page = browser.new_page()
+    page = tab()
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     page.goto(server.url + start)
@@ -39,12 +39,11 @@ def served_pages(browser, server, start: str, expected_links: int = 3):
     first = page.eval_on_selector(".clinic-search__results a", "e => e.href")
     assert first.startswith(server.url + start), first
     assert page.goto(first).status == 200
-    page.close()
     return requests
 
 
 @pytest.mark.parametrize("address", ["https://www.clinic.test", "https://example.github.io/clinic"])
-def test_make_serve_after_publish_shows_the_live_site(browser, tmp_path, address):
+def test_make_serve_after_publish_shows_the_live_site(tab, tmp_path, address):
     out = tmp_path / "output"
     built = run_build("publish", CONTENT, out, siteurl=address)
     assert built.status == 0, built.log
@@ -52,7 +51,7 @@ def test_make_serve_after_publish_shows_the_live_site(browser, tmp_path, address
     start = f"/{folder}/" if folder else "/"
     server = StaticServer(out, prefix=start.rstrip("/"))
     try:
-        requests = served_pages(browser, server, start)
+        requests = served_pages(tab, server, start)
     finally:
         server.close()
     assert [u for u in requests if not u.startswith(server.url)] == []
@@ -70,8 +69,8 @@ def test_make_serve_after_publish_shows_the_live_site(browser, tmp_path, address
     assert f"Sitemap: {address}/sitemap.xml" in (out / "robots.txt").read_text()
 
 
-def test_make_serve_after_make_html_shows_the_site(browser, browser_site):
-    requests = served_pages(browser, browser_site, "/")
+def test_make_serve_after_make_html_shows_the_site(tab, browser_site):
+    requests = served_pages(tab, browser_site, "/")
     assert [u for u in requests if not u.startswith(browser_site.url)] == []
 
 

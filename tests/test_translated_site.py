@@ -272,13 +272,12 @@ def publish_fails_with_one_line_settings(fs, **settings) -> str:
 # --- in the browser --------------------------------------------------------------------
 
 @pytest.mark.browser
-def test_spanish_search_finds_juanete_on_the_spanish_bunions_page(browser, browser_site):
-    page = browser.new_page()
+def test_spanish_search_finds_juanete_on_the_spanish_bunions_page(tab, browser_site):
+    page = tab()
     page.goto(f"{browser_site.url}/es/search/?q=juanete")
     page.wait_for_function("document.querySelector('.clinic-search__results li') !== null")
     links = page.eval_on_selector_all(".clinic-search__results a", "els => els.map(e => e.getAttribute('href'))")
     status = page.text_content(".clinic-search__status")
-    page.close()
     # found, near the top (the bunion operation's title says "juanete" too, so it may come first)
     assert "/es/conditions/bunions/" in links[:2], links
     assert all(link.startswith("/es/") for link in links), links
@@ -287,9 +286,9 @@ def test_spanish_search_finds_juanete_on_the_spanish_bunions_page(browser, brows
 
 @pytest.mark.browser
 @pytest.mark.parametrize("path", ["/es/", "/es/conditions/bunions/", "/es/search/?q=juanete"])
-def test_spanish_pages_have_no_axe_violations(browser, browser_site, path):
+def test_spanish_pages_have_no_axe_violations(tab, browser_site, path):
     from test_accessibility import axe_at_each_width
-    found, _, _ = axe_at_each_width(browser, browser_site, path)
+    found, _, _ = axe_at_each_width(tab, browser_site, path)
     assert found == {}, json.dumps(found, indent=1)
 
 
