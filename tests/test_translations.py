@@ -334,3 +334,27 @@ def test_the_words_of_the_sites_code_dates_times_and_the_language_follow_the_pag
         "6 de diciembre de 2026 8:00\u202fa.m.-5:30\u202fp.m."  # CLDR's narrow no-break space
     assert env.from_string("{{ page_language() }}").render(article=_Page("es"), DEFAULT_LANG="en") == "es"
     assert env.from_string("{{ page_language() }}").render(DEFAULT_LANG="en") == "en"
+
+
+def test_each_languages_own_words_are_what_the_extension_gives():
+    """A page's `_` comes from its language's context (Catalogs.template_words):
+    for every word of the templates, in each language, it gives what Jinja's
+    i18n extension gives that page, values escaped and %% kept as one %."""
+    env = build_like_env()
+    catalogs = Catalogs(THEME)
+    catalogs.install(env)
+    words = env.from_string("{{ _(message, **values) }}")
+    messages = [m.id for m in read_catalog(catalog_dir(THEME) / "messages.pot") if m.id and isinstance(m.id, str)]
+    assert len(messages) > 50
+    for lang in ["en"] + languages(THEME):
+        own = catalogs.template_words(lang)
+        assert set(own) == {"_", "gettext"}
+        for message in messages + ["100%% sure", "A <b>%(tag)s</b> & more"]:
+            values = {name: "<i>&amp;</i>" for name in re.findall(r"%\((\w+)\)s", message)}
+            assert words.render(message=message, values=values, **own) == \
+                words.render(message=message, values=values, page_lang=lang), (lang, message)
+    # a site whose templates do not escape keeps the extension's own functions
+    plain = Environment(autoescape=False, extensions=["jinja2.ext.i18n"])
+    unescaped = Catalogs(THEME)
+    unescaped.install(plain)
+    assert unescaped.template_words("es") == {}

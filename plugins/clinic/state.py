@@ -130,6 +130,7 @@ class Build:
         env.globals["asset"] = self.assets.url
         env.bytecode_cache = self.templates
         self.catalogs.install(env)
+        generator.context.update(self.catalogs.template_words(self.default_lang))
 
     def on_static_generator_finalized(self, generator) -> None:
         """The content's static files (images) Pelican copies into the output."""

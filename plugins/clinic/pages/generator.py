@@ -302,6 +302,7 @@ class ClinicGenerator(Generator):
         s = self.settings
         feed = s.get("TRANSLATION_FEED_ATOM") if s.get("FEED_ALL_ATOM") else None
         return {
+            **self.build.catalogs.template_words(code),
             "vocabulary": language.vocab,
             "clinic": data.clinic,
             "clinic_locations": list(data.locations.values()),
