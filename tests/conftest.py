@@ -253,7 +253,7 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def _shared_contexts(browser):
+def browser_contexts(browser):
     """The worker's browser contexts, one per set of context options, kept for its
     whole run (see `tab`)."""
     contexts: dict = {}
@@ -266,9 +266,8 @@ class Tabs:
     """Opens pages as a new visitor would see them: open(viewport=..., color_scheme=...,
     reduced_motion=..., **context options). The pages share one browser context
     per set of context options for the worker's whole run, because a new context
-    costs a new renderer that compiles axe-core and the site's scripts again:
-    loading 24 pages and running axe twice on each took 42 s of CPU with a
-    context per page, 25 s with a page each in one context. The cache is off,
+    costs a new renderer that compiles axe-core and the site's scripts again.
+    The cache is off,
     so every page loads everything it needs; close_all() closes the pages and
     clears their sites' cookies and storage."""
 
@@ -304,9 +303,9 @@ class Tabs:
 
 
 @pytest.fixture
-def tab(_shared_contexts, browser):
+def tab(browser_contexts, browser):
     """Tabs(...).open: a page of its own for the test, closed and cleared after it."""
-    tabs = Tabs(_shared_contexts, browser)
+    tabs = Tabs(browser_contexts, browser)
     yield tabs.open
     tabs.close_all()
 

@@ -216,11 +216,11 @@ def test_reduced_motion_is_honoured(tab, browser_site):
     assert "prefers-reduced-motion: reduce" in css
 
 
-def test_each_test_starts_as_a_new_visitor(_shared_contexts, browser, browser_site):
+def test_each_test_starts_as_a_new_visitor(browser_contexts, browser, browser_site):
     """The pages of the `tab` fixture share a browser context: what one test's page
     keeps (a cookie, storage) is cleared before the next test's."""
     from conftest import Tabs
-    tabs = Tabs(_shared_contexts, browser)
+    tabs = Tabs(browser_contexts, browser)
     page = tabs.open(viewport={"width": 390, "height": 900})
     page.goto(browser_site.url + "/")
     page.evaluate("document.cookie = 'kept=1; max-age=3600'; localStorage.setItem('kept', '1')")

@@ -38,13 +38,14 @@ NAMES = [
 ]
 
 
-def search_again(page, query: str) -> list[str]:
+def search_again(page, query: str, links: str = ".clinic-search__results a") -> list[str]:
     """A new search typed into the search page's own box, as a patient searches again
-    (the page keeps Pagefind loaded, so it is not loaded for each search)."""
+    (the page keeps Pagefind loaded, so it is not loaded for each search); the
+    addresses of the `links` in the results."""
     page.fill("#search-page-input", query)
     page.press("#search-page-input", "Enter")
     page.wait_for_function("q => document.querySelector('.clinic-search').dataset.searched === q", arg=query)
-    return page.eval_on_selector_all(".clinic-search__results a", "els => els.map(e => e.getAttribute('href'))")
+    return page.eval_on_selector_all(links, "els => els.map(e => e.getAttribute('href'))")
 
 
 def test_search_finds_conditions_by_medical_and_common_names(tab, searched_site):

@@ -8,16 +8,14 @@ from __future__ import annotations
 import json
 
 from conftest import ARTIFACTS, ROOT
+from test_search_browser import search_again
 
 QUERIES = [tuple(line.split("\t")) for line in (ROOT / "tests/search/queries.tsv").read_text().splitlines()
            if line.strip() and not line.startswith("#")]
 
 
 def ranked(page, query: str) -> list[str]:
-    page.fill("#search-page-input", query)
-    page.press("#search-page-input", "Enter")
-    page.wait_for_function("q => document.querySelector('.clinic-search').dataset.searched === q", arg=query)
-    return page.eval_on_selector_all(".clinic-search__results h2 a", "els => els.map(e => e.getAttribute('href'))")
+    return search_again(page, query, links=".clinic-search__results h2 a")
 
 
 def test_searches_in_a_patients_own_words_find_the_right_page(tab, browser_site):
