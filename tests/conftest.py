@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +34,17 @@ def _parsed(path: str, mtime_ns: int, size: int) -> BeautifulSoup:
     return BeautifulSoup(Path(path).read_text(encoding="utf-8"), "html.parser")
 
 
+@functools.lru_cache(maxsize=256)
+def _markup(path: str, mtime_ns: int, size: int) -> str:
+    return str(_parsed(path, mtime_ns, size))
+
+
+def read_yaml(path: Path):
+    """A YAML file, read with libyaml's loader, as the build reads the content's
+    (the pure-Python loader took a third of each check of the content properties)."""
+    return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+
+
 class Site:
     """A built site: its output folder, its exit status and what the build printed."""
 
@@ -45,6 +57,13 @@ class Site:
         path = self.output / rel
         st = path.stat()
         return _parsed(str(path), st.st_mtime_ns, st.st_size)
+
+    def markup(self, rel: str) -> str:
+        """The parsed page written out again, as its text is searched for leftovers;
+        shared like soup()."""
+        path = self.output / rel
+        st = path.stat()
+        return _markup(str(path), st.st_mtime_ns, st.st_size)
 
     def html_files(self) -> list[str]:
         return sorted(p.relative_to(self.output).as_posix() for p in self.output.rglob("*.html"))

@@ -9,11 +9,10 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
 from build import check_output
 from clinic.model.rules import KINDS
-from conftest import CONTENT, ROOT, SHIPPED, published
+from conftest import CONTENT, ROOT, SHIPPED, published, read_yaml
 
 
 # The site's translation languages (CLINIC_TRANSLATION_LANGUAGES): bunions.es.md is the
@@ -45,7 +44,7 @@ class Source:
         self.root, self.lang = root, lang
         self.conditions, self.procedures, self.treatments, self.guides, self.pages = (
             published(f, root, lang) for f in ("conditions", "procedures", "treatments", "guides", "pages"))
-        self.taxonomy = yaml.safe_load((root / "taxonomy.yaml").read_text())["facets"]
+        self.taxonomy = read_yaml(root / "taxonomy.yaml")["facets"]
         self.prefix = f"{lang}/" if lang else ""  # where its pages are, from the site's root
         self.words = words_of(lang)
 
@@ -275,8 +274,8 @@ def test_home_page_shows_regions_and_featured_conditions_only(site):
 
 def test_header_and_footer_come_from_the_clinic_data(built):
     site, src = built
-    clinic = yaml.safe_load((src.root / "clinic/clinic.yaml").read_text())
-    locations = yaml.safe_load((src.root / "clinic/locations.yaml").read_text())["locations"]
+    clinic = read_yaml(src.root / "clinic/clinic.yaml")
+    locations = read_yaml(src.root / "clinic/locations.yaml")["locations"]
     for each in src.in_languages():  # under /es/: the clinic's words in Spanish where clinic.yaml gives them
         name = (clinic.get(each.lang) or {}).get("name", clinic["name"]) if each.lang else clinic["name"]
         for rel in ("index.html", *(f"conditions/{c}/index.html" for c in each.conditions[:1]), "a-z/index.html"):
@@ -298,8 +297,8 @@ def test_header_and_footer_come_from_the_clinic_data(built):
 def test_no_unrendered_template_syntax_anywhere(built):
     site, src = built
     for rel in site.html_files():
-        # JSON may legitimately contain "}}"; the parsed page is shared (conftest): left as it is
-        text = re.sub(r'<script type="application/ld\+json">.*?</script>', "", str(site.soup(rel)), flags=re.S)
+        # JSON may legitimately contain "}}"
+        text = re.sub(r'<script type="application/ld\+json">.*?</script>', "", site.markup(rel), flags=re.S)
         for marker in ("{{", "}}", "{%", "%}", "{filename}", "{static}", "{emergency_number}", "!!! "):
             assert marker not in text, f"{marker!r} in {rel}"
 
@@ -331,7 +330,7 @@ def test_every_callout_that_advises_calling_gives_the_clinics_number(built):
     """Urgent and non-urgent advice ends with the clinic's phone, as a link that
     calls it; no page says {clinic_phone} or 'call us' without a number."""
     site, src = built
-    clinic = yaml.safe_load((src.root / "clinic/clinic.yaml").read_text())
+    clinic = read_yaml(src.root / "clinic/clinic.yaml")
     tel = "tel:" + re.sub(r"[^\d+]", "", clinic["phone"])
     found = 0
     for rel in site.html_files():
@@ -340,7 +339,7 @@ def test_every_callout_that_advises_calling_gives_the_clinics_number(built):
             call = callout.select_one(".clinic-callout__call a")
             assert call is not None and call["href"] == tel and call.get_text() == clinic["phone_display"], rel
             found += 1
-        assert "{clinic_phone}" not in str(soup), rel
+        assert "{clinic_phone}" not in site.markup(rel), rel
     assert found or not src.conditions
     assert not [line for line in site.lines if "with no number to call" in line], site.log
 
@@ -348,7 +347,7 @@ def test_every_callout_that_advises_calling_gives_the_clinics_number(built):
 def test_the_clinics_details_live_in_one_place():
     """The clinic's name and phone live only in content/clinic/*.yaml, never in the
     theme or the settings, so a real clinic changes them in one file."""
-    clinic = yaml.safe_load((SHIPPED / "clinic/clinic.yaml").read_text())
+    clinic = read_yaml(SHIPPED / "clinic/clinic.yaml")
     for path in list((ROOT / "theme").rglob("*.html")) + [ROOT / "pelicanconf.py"]:
         text = Path(path).read_text()
         assert clinic["phone_display"] not in text and clinic["name"] not in text, path
@@ -358,12 +357,11 @@ def test_no_page_has_a_doubled_full_stop(built):
     site, src = built
     """A source dated 'n.d.' or hours ending '5 p.m.' end their sentence themselves
     (the full_stop filter): no 'n.d..' or 'p.m..' on any page; an ellipsis is fine."""
-    from bs4 import BeautifulSoup
     found = []
     for rel in site.html_files():
         if rel.startswith("pagefind/"):
             continue
-        text = BeautifulSoup((site.output / rel).read_text(encoding="utf-8"), "html.parser").get_text("")
+        text = site.soup(rel).get_text("")
         found += [(rel, text[max(0, m.start() - 25):m.end()]) for m in re.finditer(r"(?<!\.)\.\.(?!\.)", text)]
     assert found == []
 
