@@ -4,6 +4,8 @@ and the next publish cleans up after a run that was stopped and says so."""
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import random
 import signal
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from clinic.outputs import swap
 from clinic.outputs.swap import FolderLock
 from conftest import ROOT, FixtureSite, files_of, run_build
 
@@ -171,3 +174,64 @@ def test_a_folder_that_cannot_be_written_to_is_one_line_and_keeps_the_live_site(
         "or build elsewhere with --output)",
         "Publish failed: 1 error. output/ was not changed."], result.log
     assert files_of(fixture_site.output) == live
+
+
+# --- the new site on disk before it goes live ------------------------------------------------
+
+def _small_site(tmp_path: Path) -> tuple[Path, list[str]]:
+    """A folder of three pages; every file and folder in it."""
+    folder = tmp_path / "staging"
+    for rel in ("index.html", "conditions/index.html", "conditions/bunions/index.html"):
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text("<p>page</p>")
+    return folder, sorted(str(p) for p in [folder, *folder.rglob("*")])
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="syncfs is Linux's")
+def test_the_new_site_goes_to_disk_in_one_syncfs(tmp_path, monkeypatch):
+    folder, _ = _small_site(tmp_path)
+    answers, real = [], swap._syncfs
+    monkeypatch.setattr(swap, "_syncfs", lambda f: answers.append(real(f)) or answers[-1])
+    monkeypatch.setattr(os, "fsync", lambda fd: pytest.fail("an fsync of each file, where one syncfs does"))
+    swap.durable(folder)
+    assert answers == [True]
+
+
+def test_without_syncfs_every_file_and_folder_is_fsynced(tmp_path, monkeypatch):
+    folder, every = _small_site(tmp_path)
+    synced, real = [], os.fsync
+    monkeypatch.setattr(swap, "_syncfs", lambda f: False)
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(os.readlink(f"/proc/self/fd/{fd}")) or real(fd))
+    swap.durable(folder)
+    assert sorted(synced) == every
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="syncfs is Linux's")
+def test_a_full_disk_found_at_the_sync_is_one_line_and_keeps_the_live_site(tmp_path, monkeypatch):
+    """The file system may find the disk full only when the pages are written out
+    to it (delayed allocation), which syncfs reports: the publish stops there."""
+    fs = FixtureSite(tmp_path, translations=False)
+    assert fs.publish().status == 0
+    live = files_of(fs.output)
+    fs.edit("conditions/bunions.md", "Title: Bunions\n", "Title: Bunions, again\n")
+    real = ctypes.CDLL
+
+    class FullDisk:
+        def __init__(self, name, use_errno=False):
+            self.libc = real(name, use_errno=use_errno)
+
+        def __getattr__(self, name):
+            return getattr(self.libc, name)
+
+        def syncfs(self, fd):
+            ctypes.set_errno(errno.ENOSPC)
+            return -1
+    monkeypatch.setattr(ctypes, "CDLL", FullDisk)
+    result = fs.publish()
+    assert result.status == 1
+    assert result.lines == [
+        f"{fs.base}: disk: is full (No space left on device) (free some space on the disk that holds {fs.base}, "
+        "then publish again)",
+        "Publish failed: 1 error. output/ was not changed."], result.log
+    assert files_of(fs.output) == live
+    assert leftovers(fs) == []

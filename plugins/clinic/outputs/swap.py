@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import errno
 import os
 import shutil
 import subprocess
@@ -38,10 +39,36 @@ def _exchange(a: Path, b: Path) -> bool:
     return renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0
 
 
+def _syncfs(folder: Path) -> bool:
+    """Linux's syncfs(2): everything written to the file system that holds
+    `folder`, on disk, in one call. False where there is no syncfs; an error
+    writing raises OSError."""
+    if not hasattr(os, "uname") or os.uname().sysname != "Linux":
+        return False
+    try:
+        syncfs = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return False
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        if syncfs(fd) == 0:
+            return True
+        err = ctypes.get_errno()
+        if err == errno.ENOSYS:
+            return False
+        raise OSError(err, os.strerror(err), str(folder))
+    finally:
+        os.close(fd)
+
+
 def durable(folder: Path) -> None:
     """Every file and folder of `folder` on disk, not only in the page cache, so
     that a power cut after the swap cannot leave a page renamed into place but
-    empty. fsync releases the GIL: a few threads overlap the waits."""
+    empty. One syncfs where Linux has it, several times faster than a call
+    for each file; elsewhere an fsync of each file and folder, in a few threads
+    (fsync releases the GIL)."""
+    if _syncfs(folder):
+        return
     from concurrent.futures import ThreadPoolExecutor
     files, folders = [], []
     for top, _, names in os.walk(folder):
