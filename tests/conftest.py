@@ -42,7 +42,7 @@ def _markup(path: str, mtime_ns: int, size: int) -> str:
 def read_yaml(path: Path):
     """A YAML file, read with libyaml's loader, as the build reads the content's
     (the pure-Python loader took a third of each check of the content properties)."""
-    return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 class Site:

@@ -354,9 +354,9 @@ def test_the_clinics_details_live_in_one_place():
 
 
 def test_no_page_has_a_doubled_full_stop(built):
-    site, src = built
     """A source dated 'n.d.' or hours ending '5 p.m.' end their sentence themselves
     (the full_stop filter): no 'n.d..' or 'p.m..' on any page; an ellipsis is fine."""
+    site, src = built
     found = []
     for rel in site.html_files():
         if rel.startswith("pagefind/"):

@@ -42,7 +42,7 @@ def _exchange(a: Path, b: Path) -> bool:
 def _syncfs(folder: Path) -> bool:
     """Linux's syncfs(2): everything written to the file system that holds
     `folder`, on disk, in one call. False where there is no syncfs; an error
-    writing raises OSError."""
+    writing raises OSError (Linux reports such errors from syncfs since 5.8)."""
     if not hasattr(os, "uname") or os.uname().sysname != "Linux":
         return False
     try:
