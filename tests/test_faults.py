@@ -127,6 +127,16 @@ def _no_fault(reason: str):
     pytest.skip(reason)
 
 
+def assert_disk_full(result, folder: Path, output: Path, live: dict) -> None:
+    """The publish stopped with the one line a full disk gets, and output/ is the live site."""
+    assert result.status == 1
+    assert result.lines == [
+        f"{folder}: disk: is full (No space left on device) (free some space on the disk that holds {folder}, "
+        "then publish again)",
+        "Publish failed: 1 error. output/ was not changed."], result.log
+    assert files_of(output) == live
+
+
 def test_a_full_disk_is_one_line_naming_the_folder_and_keeps_the_live_site(fixture_site, tmp_path):
     probe = run_build("publish", fixture_site.content, tmp_path / "probe" / "output", siteurl=SITE)
     assert probe.status == 0, probe.log
@@ -143,13 +153,7 @@ def test_a_full_disk_is_one_line_naming_the_folder_and_keeps_the_live_site(fixtu
         assert run_build("publish", fixture_site.content, output, siteurl=SITE).status == 0
         live = files_of(output)
         fixture_site.edit("conditions/bunions.md", "Title: Bunions\n", "Title: Bunions, again\n")
-        result = run_build("publish", fixture_site.content, output, siteurl=SITE)
-        assert result.status == 1
-        assert result.lines == [
-            f"{disk}: disk: is full (No space left on device) (free some space on the disk that holds {disk}, "
-            "then publish again)",
-            "Publish failed: 1 error. output/ was not changed."], result.log
-        assert files_of(output) == live
+        assert_disk_full(run_build("publish", fixture_site.content, output, siteurl=SITE), disk, output, live)
         assert [p.name for p in disk.iterdir() if ".staging-" in p.name] == []
     finally:
         subprocess.run(["umount", str(disk)], check=False)
@@ -227,11 +231,5 @@ def test_a_full_disk_found_at_the_sync_is_one_line_and_keeps_the_live_site(tmp_p
             ctypes.set_errno(errno.ENOSPC)
             return -1
     monkeypatch.setattr(ctypes, "CDLL", FullDisk)
-    result = fs.publish()
-    assert result.status == 1
-    assert result.lines == [
-        f"{fs.base}: disk: is full (No space left on device) (free some space on the disk that holds {fs.base}, "
-        "then publish again)",
-        "Publish failed: 1 error. output/ was not changed."], result.log
-    assert files_of(fs.output) == live
+    assert_disk_full(fs.publish(), fs.base, fs.output, live)
     assert leftovers(fs) == []
