@@ -24,3 +24,17 @@ FEED_MAX_ITEMS = 50
 
 CLINIC_MINIFY = True
 CLINIC_PRECOMPRESS = True
+
+# Pelican's content cache: a publish converts again only the Markdown files
+# whose text changed since the last one (a digest of each file, not its
+# modification time, so a file put back with an old date is still seen). The
+# cache is kept apart for each version of the settings, the plugin's code and
+# the libraries, and used only if the build that wrote it finished
+# (plugins/clinic/speed/content_cache.py). Not gzipped: see tools/build.py DEV_CACHE.
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CHECK_MODIFIED_METHOD = "sha256"
+GZIP_CACHE = False
+# A publish renders every page into a new folder (the dev server's
+# incremental rebuild needs the pages it wrote itself, in this process).
+CLINIC_INCREMENTAL = False

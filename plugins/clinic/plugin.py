@@ -75,7 +75,8 @@ def pages_written(generator, writer=None) -> None:
 
 def write_outputs(pelican) -> None:
     """finalized: assets and images, the host files (unless tools/build.py
-    writes them after the search index), the sitemap."""
+    writes them after the search index), the sitemap; the content cache is
+    marked whole (speed/content_cache.py)."""
     build = build_of(pelican)
     build.write_assets()
     build.store_readings()
@@ -84,6 +85,8 @@ def write_outputs(pelican) -> None:
                             build.assets_hashed())
     build.sitemap.write(build.output, build.address, build.settings.sitemap_exclude, build.alternates,
                         build.default_lang)
+    if build.content_cache is not None:  # Pelican wrote its content cache while reading: it is whole
+        build.content_cache.finished()
     build.disconnect()
 
 

@@ -32,7 +32,7 @@ from .pages.generator import release_written
 from .pages.templates import MemoryBytecodeCache, TemplateCache
 from .pages import filters
 from .pages.i18n import Catalogs
-from .speed import incremental
+from .speed import content_cache, incremental
 from .speed.parallel_read import ReadWorker
 from .speed.parallel_write import PageSharing
 
@@ -75,6 +75,8 @@ class Build:
             s, lambda name: settings_model.setting_file(name, files))
         clinic = self.settings
         self.session = session
+        cache_root = Path(s["CACHE_PATH"])  # the build's own files; Pelican's content cache goes below it
+        self.content_cache = content_cache.for_build(s, files)
         self.output = os.path.realpath(pelican.output_path)
         self.siteurl = s.get("SITEURL", "")  # where pages link to: "" or the site's folder, e.g. "/clinic"
         self.address = clinic.address or self.siteurl  # what the live site is called, e.g. "https://…/clinic"
@@ -101,8 +103,8 @@ class Build:
                                    clinic.parallel_write_min)
         data_dir = readability.data_dir_of(clinic.nltk_data, s["PATH"])
         self.levels = session.reading_levels(data_dir)
-        self.readings_file = Path(s["CACHE_PATH"]) / "reading-levels.json"
-        self.templates = TemplateCache(session.templates, Path(s["CACHE_PATH"]) / "templates")
+        self.readings_file = cache_root / "reading-levels.json"
+        self.templates = TemplateCache(session.templates, cache_root / "templates")
         self.catalogs = Catalogs(s["THEME"], clinic.country)
         self.setting_problems += settings_model.languages_without_catalog(clinic, self.catalogs.by_lang)
         self.levels.load(self.readings_file)

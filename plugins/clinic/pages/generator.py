@@ -62,7 +62,8 @@ class ClinicGenerator(Generator):
         shown_as = display_paths(content_root, real)
         catalogs = self.build.catalogs
         languages = catalogs.gettexts(clinic.translation_languages)
-        # The dev server (Pelican's content cache on) checks again only the files that changed.
+        # With Pelican's content cache loaded, the files that changed since this process's last
+        # build are checked again (the dev server; a publish runs once, so it checks them all).
         remembered = self.build.session.validated if settings.get("LOAD_CONTENT_CACHE") else None
         site = check_site(content_root, clinic.taxonomy_file, clinic.data_dir,
                           settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"], shown_as, remembered, self.build.today,

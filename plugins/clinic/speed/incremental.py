@@ -22,8 +22,9 @@ rendered again: Pelican still does its bookkeeping and sends content_written
 (the sitemap lists it). Any change to a header, the theme, the data files
 or the settings changes the stamp, so everything is rendered again.
 
-Only with Pelican's content cache on (the dev server); a production build
-always renders everything into a new folder. The state lives in this
+Only with Pelican's content cache on and CLINIC_INCREMENTAL (the dev
+server); a production build (publishconf.py turns it off) always renders
+everything into a new folder. The state lives in this
 process only: a new dev server starts by rendering everything.
 tests/test_devserver.py checks that a rebuild after each kind of edit writes
 the same bytes as a build from scratch.
@@ -48,7 +49,8 @@ SUMMARY_KEY = "summary"
 
 def enabled(settings, incremental: bool) -> bool:
     """Whether this build renders only what changed: the dev server's (Pelican's
-    content cache on, and the clinic's incremental setting)."""
+    content cache on, and the clinic's incremental setting, which publishconf.py
+    turns off)."""
     return bool(settings.get("LOAD_CONTENT_CACHE") and incremental)
 
 

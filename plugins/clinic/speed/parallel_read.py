@@ -19,8 +19,9 @@ measured again, while a link's new address ({filename}) changes nothing. tests/t
 that a build with the worker and one without it write the same bytes and the
 same messages, and that this reader gives what Pelican's own gives.
 
-Skipped when Pelican's content cache is loaded (the dev server: cached files
-are not read at all) and for sites with fewer articles than
+Skipped when Pelican's content cache is loaded (the dev server, and a
+publish after one that finished with the same settings and code: the files
+it holds are not read at all, speed/content_cache.py) and for sites with fewer articles than
 CLINIC_PARALLEL_READ_MIN, where starting a process costs more than it saves.
 """
 

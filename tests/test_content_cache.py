@@ -1,0 +1,168 @@
+"""`make publish` keeps Pelican's content cache (plugins/clinic/speed/content_cache.py):
+a publish converts again only the Markdown files whose text changed, and writes
+exactly what a publish from an empty cache writes. A cache made by other
+settings, other code or other libraries is never read, nor one that a stopped
+build may have left half written."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from clinic.speed import content_cache, parallel_read
+from conftest import files_of, run_build
+
+pytestmark = pytest.mark.english_only
+
+EDITED = "conditions/hammertoes.md"
+
+
+@pytest.fixture
+def reads(monkeypatch) -> list[str]:
+    """The Markdown files each build converts, by their path under content/."""
+    seen: list[str] = []
+    original = parallel_read.PrefetchingMarkdownReader.read
+
+    def read(self, source_path):
+        seen.append(os.path.relpath(source_path, self.settings["PATH"]).replace(os.sep, "/"))
+        return original(self, source_path)
+    monkeypatch.setattr(parallel_read.PrefetchingMarkdownReader, "read", read)
+    return seen
+
+
+def fresh_publish(fs, tmp_path, name: str = "fresh"):
+    """The same content published from an empty cache, into a folder of its own."""
+    base = tmp_path / name
+    base.mkdir()
+    return run_build("publish", fs.content, base / "output", settings_override=fs.settings)
+
+
+def only_line(site) -> None:
+    assert site.status == 0, site.log
+    assert site.lines == [f"Published to {site.output}/ (no problems)."], site.log
+
+
+def test_a_second_publish_converts_only_the_edited_file_and_writes_the_same_bytes(fixture_site, reads, tmp_path):
+    first = fixture_site.publish()
+    only_line(first)
+    converted_first = set(reads)
+    assert converted_first >= {EDITED}, "the first publish reads every article"
+    reads.clear()
+
+    fixture_site.edit(EDITED, "Hammertoes", "Hammer toes", count=1)
+    second = fixture_site.publish()
+    only_line(second)
+    assert reads == [EDITED], "only the edited file is converted again"
+    assert "Hammer toes" in second.markup("conditions/hammertoes/index.html")
+
+    fresh = fresh_publish(fixture_site, tmp_path)
+    only_line(fresh)
+    assert files_of(second.output) == files_of(fresh.output)
+
+
+def test_a_file_changed_under_its_old_date_is_read_again(fixture_site, reads):
+    """A file put back from a copy keeps its old modification time: the cache
+    compares each file's digest, not its date."""
+    only_line(fixture_site.publish())
+    path = fixture_site.content / EDITED
+    before = path.stat()
+    text = fixture_site.read(EDITED)
+    assert "Hammertoes" in text
+    path.write_text(text.replace("Hammertoes", "Hammer toes", 1), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    reads.clear()
+    site = fixture_site.publish()
+    only_line(site)
+    assert reads == [EDITED]
+    assert "Hammer toes" in site.markup("conditions/hammertoes/index.html")
+
+
+def test_other_settings_start_from_an_empty_cache(fixture_site, reads):
+    only_line(fixture_site.publish())
+    every = sorted(reads)
+    reads.clear()
+    only_line(fixture_site.publish())
+    assert reads == [], "nothing changed: nothing is converted"
+    # any other setting names a cache of its own, even one that changes nothing Markdown makes
+    site = fixture_site.publish(CLINIC_SEARCH_PAGES_PER_INDEX=599)
+    only_line(site)
+    assert sorted(reads) == every
+    assert len(list((fixture_site.base / "cache" / content_cache.SUBFOLDER).iterdir())) == 2
+
+
+def test_a_cache_a_stopped_build_left_is_not_loaded(fixture_site, reads, tmp_path):
+    """A publish killed while Pelican wrote its cache file leaves it half written
+    and the folder not marked complete: the next publish reads every file, says
+    nothing more than usual and writes what a publish from an empty cache writes."""
+    only_line(fixture_site.publish())
+    (folder,) = (fixture_site.base / "cache" / content_cache.SUBFOLDER).iterdir()
+    pickled = folder / "ArticlesGenerator-Readers"
+    data = pickled.read_bytes()
+    pickled.write_bytes(data[: len(data) // 2])
+    (folder / content_cache.COMPLETE).unlink()
+    every = sorted(reads)
+    reads.clear()
+    site = fixture_site.publish()
+    only_line(site)
+    assert sorted(reads) == every
+    assert (folder / content_cache.COMPLETE).is_file()
+    fresh = fresh_publish(fixture_site, tmp_path)
+    assert files_of(site.output) == files_of(fresh.output)
+
+
+def test_the_stamp_names_what_a_reading_depends_on(tmp_path):
+    """Pure: settings (but this run's folders), the settings files, the plugin's
+    code, the libraries' versions and Python's each change the folder's name."""
+    settings = {"PATH": "/site/content", "OUTPUT_PATH": "/site/output", "CACHE_PATH": "/site/cache",
+                "MARKDOWN": {"output_format": "html5"}, "LOAD_CONTENT_CACHE": True}
+    files = [("pelicanconf.py", "MARKDOWN = {}\n")]
+    base = content_cache.stamp(settings, files, "code", "markdown=3.7", "3.11.7")
+    assert base == content_cache.stamp(settings, files, "code", "markdown=3.7", "3.11.7")
+    same = [dict(settings, OUTPUT_PATH="/elsewhere"), dict(settings, CACHE_PATH="/other"),
+            dict(settings, LOAD_CONTENT_CACHE=False)]
+    for changed in same:
+        assert content_cache.stamp(changed, files, "code", "markdown=3.7", "3.11.7") == base
+    different = [
+        content_cache.stamp(dict(settings, MARKDOWN={"output_format": "xhtml"}), files, "code", "markdown=3.7", "3.11.7"),
+        content_cache.stamp(settings, [("pelicanconf.py", "MARKDOWN = {'x': 1}\n")], "code", "markdown=3.7", "3.11.7"),
+        content_cache.stamp(settings, files, "code2", "markdown=3.7", "3.11.7"),
+        content_cache.stamp(settings, files, "code", "markdown=3.8", "3.11.7"),
+        content_cache.stamp(settings, files, "code", "markdown=3.7", "3.12.0"),
+    ]
+    assert len({base, *different}) == 6
+
+
+def test_the_plugin_code_digest_follows_every_python_file(tmp_path):
+    package = tmp_path / "clinic"
+    shutil.copytree(content_cache.Path(content_cache.__file__).resolve().parents[1], package,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    before = content_cache.code_digest(package)
+    extension = package / "pages" / "callouts.py"
+    extension.write_text(extension.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert content_cache.code_digest(package) != before
+
+
+def test_only_the_most_recently_used_folders_are_kept(tmp_path):
+    root = tmp_path / "cache"
+    for i in range(content_cache.KEEP + 2):
+        cache = content_cache.ContentCache(root, f"stamp{i}")
+        cache.open({"LOAD_CONTENT_CACHE": True})
+        os.utime(cache.folder, ns=(i * 10**9, i * 10**9))
+    newest = content_cache.ContentCache(root, "newest")
+    newest.open({"LOAD_CONTENT_CACHE": True})
+    kept = sorted(p.name for p in (root / content_cache.SUBFOLDER).iterdir())
+    assert len(kept) == content_cache.KEEP and "newest" in kept and "stamp0" not in kept
+
+
+def test_a_folder_is_loaded_only_once_a_build_finished_with_it(tmp_path):
+    cache = content_cache.ContentCache(tmp_path, "s")
+    settings = {"LOAD_CONTENT_CACHE": True}
+    assert cache.open(settings) is False and settings["CACHE_PATH"] == str(cache.folder)
+    cache.finished()
+    assert cache.open({"LOAD_CONTENT_CACHE": True}) is True
+    assert not (cache.folder / content_cache.COMPLETE).exists(), "in use: not complete until it finishes"
+    assert cache.open({"LOAD_CONTENT_CACHE": True}) is False
+    cache.finished()
+    assert cache.open({"LOAD_CONTENT_CACHE": False}) is False, "a build that does not load it does not"
