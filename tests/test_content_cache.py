@@ -160,9 +160,13 @@ def test_a_folder_is_loaded_only_once_a_build_finished_with_it(tmp_path):
     cache = content_cache.ContentCache(tmp_path, "s")
     settings = {"LOAD_CONTENT_CACHE": True}
     assert cache.open(settings) is False and settings["CACHE_PATH"] == str(cache.folder)
+    (cache.folder / "kept").write_text("a whole cache file")
     cache.finished()
     assert cache.open({"LOAD_CONTENT_CACHE": True}) is True
     assert not (cache.folder / content_cache.COMPLETE).exists(), "in use: not complete until it finishes"
     assert cache.open({"LOAD_CONTENT_CACHE": True}) is False
+    assert not (cache.folder / "kept").exists(), "left by a build that did not finish: emptied"
+    (cache.folder / "kept").write_text("a whole cache file")
     cache.finished()
     assert cache.open({"LOAD_CONTENT_CACHE": False}) is False, "a build that does not load it does not"
+    assert (cache.folder / "kept").exists()

@@ -108,7 +108,9 @@ class Build:
         self.catalogs = Catalogs(s["THEME"], clinic.country)
         self.setting_problems += settings_model.languages_without_catalog(clinic, self.catalogs.by_lang)
         self.levels.load(self.readings_file)
-        self.reader = ReadWorker(self.levels, clinic.parallel_read, clinic.parallel_read_min,
+        # a loaded content cache holds the files that did not change: too few to share
+        cached = self.content_cache is not None and self.content_cache.loaded
+        self.reader = ReadWorker(self.levels, clinic.parallel_read and not cached, clinic.parallel_read_min,
                                  clinic.readability_target is not None, data_dir and str(data_dir))
 
     # -- the receivers of this build only ---------------------------------------------

@@ -17,9 +17,9 @@ each keeps its own.
 
 Pelican writes its cache file in place: a build stopped while writing it
 (killed, or the power cut) would leave half a file for the next build to
-fail on. So a folder's cache is loaded only if the last build that used it
+fail on. So a folder's cache is kept only if the last build that used it
 finished: the file `complete` is removed when a build starts and written
-when it ends (finished()).
+when it ends (finished()); a folder without it is emptied first.
 
 Written by hand: Pelican's cache has no such check, and no maintained plugin
 adds one.
@@ -98,19 +98,26 @@ class ContentCache:
 
     def __init__(self, root: Path, name: str):
         self.folder = Path(root) / SUBFOLDER / name
+        self.loaded = False  # whether this build loads what the folder holds
 
     def open(self, settings: dict) -> bool:
-        """Point Pelican at this folder, load its cache only if the build that
-        last used it finished, and mark it in use. Whether it was loaded."""
+        """Point Pelican at this folder and mark it in use. What it holds is
+        kept only if the build that last used it finished; otherwise it is
+        emptied, and Pelican starts from an empty cache (its first run's way).
+        Whether this build loads a cache (self.loaded)."""
         complete = self.folder / COMPLETE
         trusted = complete.is_file()
         self.folder.mkdir(parents=True, exist_ok=True)
         complete.unlink(missing_ok=True)
+        if not trusted:
+            for left in self.folder.iterdir():
+                if left.is_file():
+                    left.unlink()
         os.utime(self.folder)  # most recently used: kept by prune()
         settings["CACHE_PATH"] = str(self.folder)
-        settings["LOAD_CONTENT_CACHE"] = bool(settings.get("LOAD_CONTENT_CACHE")) and trusted
+        self.loaded = trusted and bool(settings.get("LOAD_CONTENT_CACHE"))
         self.prune()
-        return settings["LOAD_CONTENT_CACHE"]
+        return self.loaded
 
     def finished(self) -> None:
         """The build ended: Pelican's cache file in this folder is whole."""

@@ -192,7 +192,7 @@ class ReadWorker:
         """article_generator_init: fork the worker and hand it its share of the articles."""
         self.stop()
         s = generator.settings
-        if not self.enabled or (s.get("CACHE_CONTENT") and s.get("LOAD_CONTENT_CACHE")):
+        if not self.enabled:
             return
         names = generator.get_files(s["ARTICLE_PATHS"], exclude=s["ARTICLE_EXCLUDES"])
         paths = [os.path.abspath(os.path.join(generator.path, n)) for n in names
