@@ -9,7 +9,12 @@ machine affects all alike:
 
   (a) this site's production build, everything included (validation, taxonomy
       pages, structured data, link check, search index, atomic swap):
-      `python tools/build.py publish --content <tmp>/content --output <tmp>/out-a-<run>`;
+      `python tools/build.py publish --content <tmp>/content --output <tmp>/out-a-<run>`.
+      Its cache folder is the project's cache/, as `make publish`'s is: each
+      measured round finds what the round before left there (compiled
+      templates, reading levels, Pelican's content cache), as a webmaster's
+      next publish of the same articles does. (r) cold, below, shows what an
+      empty cache folder costs on the clinic's own site;
   (b) bare Pelican 4.12 on the same content: default theme, no plugins, the
       same ARTICLE_PATHS and PAGE_PATHS (settings written to <tmp>/bare_settings.py):
       `python -m pelican <tmp>/content -s <tmp>/bare_settings.py -o <tmp>/out-b-<run>`;
