@@ -112,6 +112,21 @@ def test_a_cache_a_stopped_build_left_is_not_loaded(fixture_site, reads, tmp_pat
     assert files_of(site.output) == files_of(fresh.output)
 
 
+def test_a_cache_folder_the_build_cannot_use_is_left_alone(fixture_site, reads, tmp_path):
+    """A file where the cache's folder would be (or a folder that cannot be
+    written): the publish reads every file and says nothing more than usual,
+    as with the build's other caches."""
+    (fixture_site.base / "cache").mkdir()
+    (fixture_site.base / "cache" / content_cache.SUBFOLDER).write_text("not a folder")
+    site = fixture_site.publish()
+    only_line(site)
+    every = sorted(reads)
+    reads.clear()
+    only_line(fixture_site.publish())
+    assert sorted(reads) == every
+    assert files_of(site.output) == files_of(fresh_publish(fixture_site, tmp_path).output)
+
+
 def test_the_stamp_names_what_a_reading_depends_on(tmp_path):
     """Pure: settings (but this run's folders), the settings files, the plugin's
     code, the libraries' versions and Python's each change the folder's name."""

@@ -121,8 +121,10 @@ class ContentCache:
 
     def finished(self) -> None:
         """The build ended: Pelican's cache file in this folder is whole."""
-        if self.folder.is_dir():
+        try:
             (self.folder / COMPLETE).touch()
+        except OSError:
+            pass  # not marked: the next build empties the folder and reads every file
 
     def prune(self, keep: int = KEEP) -> None:
         """Remove the folders of all but the `keep` most recently used stamps."""
@@ -140,5 +142,11 @@ def for_build(settings: dict, settings_files: list[tuple[str, str]]) -> ContentC
         return None
     name = stamp(settings, settings_files, code_digest(Path(__file__).resolve().parents[1]), library_versions())
     cache = ContentCache(Path(settings["CACHE_PATH"]), name)
-    cache.open(settings)
+    try:
+        cache.open(settings)
+    except OSError:
+        # a folder this build cannot keep (not writable, a file in its way), like
+        # the build's other caches: every file is read and nothing is cached
+        settings["CACHE_CONTENT"] = settings["LOAD_CONTENT_CACHE"] = False
+        return None
     return cache
