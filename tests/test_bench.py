@@ -134,24 +134,29 @@ def test_bench_features_leaves_each_feature_out_and_runs_search_and_links_alone(
     assert done.returncode == 0, done.stdout + done.stderr
     data = json.loads((results / "bench-n4.json").read_text())
     md = (results / "bench-n4.md").read_text()
-    # the table of the six runs: (a) production, (b) Pelican alone, (c) and (d) the dev server,
-    # (h) Hugo then Pagefind, and each of (h)'s two on its own, (s) save to screen in the browser
+    # the table of the seven runs: (a) production, and again with an empty cache folder, (b)
+    # Pelican alone, (c) and (d) the dev server, (h) Hugo then Pagefind, and each of (h)'s two
+    # on its own, (s) save to screen in the browser
     assert data["n"] == 4 and data["repeat"] == 1
-    for key in ("a", "b", "c", "d", "h", "h-hugo", "h-pagefind", "s"):
+    for key in ("a", "a-cold", "b", "c", "d", "h", "h-hugo", "h-pagefind", "s"):
         for measure in ("wall", "cpu", "peak_mib"):
             s = data["stats"][key][measure]
             assert s["min"] <= s["median"] <= s["max"] and s["min"] > 0, (key, measure)
         assert data["stats"][key]["pages_per_s"] > 0
-    for ratio in ("a/b", "a/h", "c/a", "d/a"):
+    for ratio in ("a/b", "a/h", "a-cold/b", "a-cold/h", "c/a", "d/a"):
         assert set(data["ratios"][ratio]) == {"wall", "cpu", "peak_mib"}
     header = next(line for line in md.splitlines() if line.startswith("| Run |"))
     rows = [line for line in md.splitlines() if line.startswith("| (") and line.count("|") == header.count("|")]
-    # the six runs, (h)'s two children, then (a) with each feature left out
-    assert [r.split("|")[1].strip()[:3] for r in rows] == ["(a)", "(b)", "(c)", "(d)", "(h)", "(s)"] + \
+    # the seven runs, (h)'s two children, then (a) with each feature left out
+    assert [r.split("|")[1].strip()[:3] for r in rows] == ["(a)", "(a)", "(b)", "(c)", "(d)", "(h)", "(s)"] + \
         ["(h)"] * 2 + ["(r)", "(r)", "(rb"] + ["(a)"] * 4
     assert all(len(r.split("|")) == len(header.split("|")) == 10 for r in rows)
     assert "(a)/(b) wall" in md and "(c)/(a) wall" in md and "(d)/(a) wall" in md
     assert "(a)/(Hugo + Pagefind) wall" in md and "Pagefind is" in md and data["hugo"].startswith("v")
+    # (a) finds the cache folder an earlier build left; its cold twin a new, empty one of its own
+    cold = data["commands"]["a-cold"]
+    assert "--cache-path <tmp>/cache-a-cold-<run>" in cold and "(a) the same, empty cache folder" in md
+    assert (work / next(p.name for p in work.iterdir()) / "cache-a-cold-1" / "content").is_dir()
     h = data["runs"]["h"][0]
     assert h["wall"] == h["parts"]["hugo"]["wall"] + h["parts"]["pagefind"]["wall"]
     assert data["ratios"]["a/h"]["wall"] == data["stats"]["a"]["wall"]["median"] / data["stats"]["h"]["wall"]["median"]
@@ -312,9 +317,10 @@ def test_every_run_writes_into_a_new_folder_and_nothing_is_deleted_between_runs(
             self.stopped = True
     monkeypatch.setattr(bench.bench_screen, "SaveToScreen", FakeScreen)
     bench.bench(2, 2, 1, 1, tmp_path / "results", tmp_path, stream=open(os.devnull, "w"))
-    # 3 rounds (1 warm-up, 2 measured) of (a), (b), (c), (d) and (h); (c), (d) and (h) have an output and a
-    # cache; then 6 rounds (1 warm-up, 5 measured) of the real site: (r) warm, (r) cold with its cache, (rb)
-    assert len(seen) == 3 * 8 + 6 * 4 and len(set(seen)) == len(seen)
+    # 3 rounds (1 warm-up, 2 measured) of (a), (a) cold, (b), (c), (d) and (h); (a) cold, (c), (d) and (h)
+    # have an output and a cache; then 6 rounds (1 warm-up, 5 measured) of the real site: (r) warm,
+    # (r) cold with its cache, (rb)
+    assert len(seen) == 3 * 10 + 6 * 4 and len(set(seen)) == len(seen)
     assert all(kept)
     [screen] = screens
     assert screen.rounds == [-1, 0, 1] and screen.stopped

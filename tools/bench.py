@@ -3,8 +3,8 @@
     python tools/bench.py --n 1000 [--repeat 5] [--seed 1] [--warmup 1] [--features]
 
 Generates N synthetic articles (tools/benchgen.py) into a temporary folder,
-converts them once into a Hugo site (tools/bench_hugo.py) and measures six
-runs, alternating them (a, b, c, d, h, s, a, b, ...) so that drift on a shared
+converts them once into a Hugo site (tools/bench_hugo.py) and measures seven
+runs, alternating them (a, a cold, b, c, d, h, s, a, ...) so that drift on a shared
 machine affects all alike:
 
   (a) this site's production build, everything included (validation, taxonomy
@@ -13,8 +13,10 @@ machine affects all alike:
       Its cache folder is the project's cache/, as `make publish`'s is: each
       measured round finds what the round before left there (compiled
       templates, reading levels, Pelican's content cache), as a webmaster's
-      next publish of the same articles does. (r) cold, below, shows what an
-      empty cache folder costs on the clinic's own site;
+      next publish of the same articles does. The row below it is the same
+      build with a new, empty cache folder each round (`--cache-path
+      <tmp>/cache-a-cold-<run>`): a first publish, or one after `make clean`
+      or a change of the settings or the plugin's code;
   (b) bare Pelican 4.12 on the same content: default theme, no plugins, the
       same ARTICLE_PATHS and PAGE_PATHS (settings written to <tmp>/bare_settings.py):
       `python -m pelican <tmp>/content -s <tmp>/bare_settings.py -o <tmp>/out-b-<run>`;
@@ -125,6 +127,10 @@ RUNS = {
     "h": "Hugo --minify, then Pagefind (the yardstick)",
     "s": "make devserver: from saving a text edit to the page reloaded in the browser",
 }
+# (a) with a new, empty cache folder each round: a first publish, or one after
+# `make clean` or a change of settings or code (the content cache is then empty)
+A_COLD = "a-cold"
+A_COLD_LABEL = "the same, empty cache folder (a first publish)"
 # The clinic's own site (content/, not the generated articles), in rounds of their own
 REAL_RUNS = {
     "r-warm": "make publish of content/, cache of the last publish",
@@ -182,12 +188,15 @@ def run_name(i: int) -> str:
     return f"{i + 1}" if i >= 0 else f"warm-up{-i}"
 
 
-def run_a(work: Path, i: int, without: str | None = None) -> dict:
-    """(a); with `without` (a FEATURES name, or ALL for all of them), without that."""
-    key = f"a-no-{without}" if without else "a"
+def run_a(work: Path, i: int, without: str | None = None, cold: bool = False) -> dict:
+    """(a); with `without` (a FEATURES name, or ALL for all of them), without that;
+    cold: with a new, empty cache folder of its own (A_COLD)."""
+    key = f"a-no-{without}" if without else A_COLD if cold else "a"
     left_out = list(FEATURES) if without == ALL else [without] if without else []
     cmd = [PYTHON, str(ROOT / "tools" / "build.py"), "publish", "--content", str(work / "content"),
            "--output", str(work / f"out-{key}-{run_name(i)}")] + [a for f in left_out for a in ("--without", f)]
+    if cold:
+        cmd += ["--cache-path", str(work / f"cache-{key}-{run_name(i)}")]
     r = run_child(cmd, work / f"log-{key}-{i}.txt")
     r["ok"] = r["status"] == 0 and "(no problems)" in r["log"]
     return r
@@ -534,6 +543,7 @@ def table(result: dict) -> str:
             "Peak RSS median (MiB) | Peak min-max (MiB) | Pages/s |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     labels = {f"({key}) {label}": key for key, label in RUNS.items()}
+    labels = {**dict(list(labels.items())[:1]), f"(a) {A_COLD_LABEL}": A_COLD, **labels}
     labels.update({f"(h) {label}": key for key, label in H_PARTS.items()})
     labels.update({f"({key.split('-')[0]}) {label}": key for key, label in REAL_RUNS.items()})
     if "a-no-parallel" in s:
@@ -557,6 +567,8 @@ def table(result: dict) -> str:
         f"Ratios of medians: (a)/(b) wall {r['a/b']['wall']:.2f}, CPU {r['a/b']['cpu']:.2f}, "
         f"peak {r['a/b']['peak_mib']:.2f}; (a)/(Hugo + Pagefind) wall {r['a/h']['wall']:.2f}, "
         f"CPU {r['a/h']['cpu']:.2f}, peak {r['a/h']['peak_mib']:.2f}; "
+        f"(a) with an empty cache folder: /(b) wall {r[A_COLD + '/b']['wall']:.2f}, "
+        f"/(Hugo + Pagefind) wall {r[A_COLD + '/h']['wall']:.2f}; "
         f"(c)/(a) wall {r['c/a']['wall']:.2f}, CPU {r['c/a']['cpu']:.2f}; "
         f"(d)/(a) wall {r['d/a']['wall']:.2f}, CPU {r['d/a']['cpu']:.2f}.",
         "(c), (d): the second build only; its peak memory is the whole child's (warm-up build included).",
@@ -624,7 +636,8 @@ def bench(n: int, repeat: int, seed: int, warmup: int, results_dir: Path, workdi
             if not screen:
                 screen.append(bench_screen.SaveToScreen(w, edit))
             return screen[0].measure(i)
-        funcs = {"a": run_a, "b": run_b, "c": lambda w, i: run_c(w, i, edit),
+        funcs = {"a": run_a, A_COLD: lambda w, i: run_a(w, i, cold=True), "b": run_b,
+                 "c": lambda w, i: run_c(w, i, edit),
                  "d": lambda w, i: run_c(w, i, edit, "title"), "h": lambda w, i: run_h(w, i, hugo_site, hugo),
                  "s": run_s}
         if serial:  # the same build on one core, alternated with (a)
@@ -661,6 +674,8 @@ def bench(n: int, repeat: int, seed: int, warmup: int, results_dir: Path, workdi
         ratio = lambda x, y, m: stats[x][m]["median"] / stats[y][m]["median"]  # noqa: E731
         ratios = {"a/b": {m: ratio("a", "b", m) for m in ("wall", "cpu", "peak_mib")},
                   "a/h": {m: ratio("a", "h", m) for m in ("wall", "cpu", "peak_mib")},
+                  f"{A_COLD}/h": {m: ratio(A_COLD, "h", m) for m in ("wall", "cpu", "peak_mib")},
+                  f"{A_COLD}/b": {m: ratio(A_COLD, "b", m) for m in ("wall", "cpu", "peak_mib")},
                   "r-warm/rb": {m: ratio("r-warm", "rb", m) for m in ("wall", "cpu", "peak_mib")},
                   "r-cold/rb": {m: ratio("r-cold", "rb", m) for m in ("wall", "cpu", "peak_mib")},
                   "c/a": {m: ratio("c", "a", m) for m in ("wall", "cpu", "peak_mib")},
@@ -681,6 +696,7 @@ def bench(n: int, repeat: int, seed: int, warmup: int, results_dir: Path, workdi
                         "words_max": words[-1] if words else 0, "edited": edit},
             "commands": {
                 "a": "python tools/build.py publish --content <tmp>/content --output <tmp>/out-a-<run>",
+                A_COLD: "the same, --output <tmp>/out-a-cold-<run> --cache-path <tmp>/cache-a-cold-<run>",
                 "b": "python -m pelican <tmp>/content -s <tmp>/bare_settings.py -o <tmp>/out-b-<run>",
                 "c": "python tools/bench.py rebuild-child (build.build('html', ..., extra=DEV_CACHE) twice; "
                      "the second, after the edit, is timed)",
