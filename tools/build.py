@@ -333,6 +333,7 @@ def _build(mode, output, settings_file, stream, extra, background_search, collec
             return 1
         if strict:
             swap_into_place(target, output)
+            built.remember_published(output)  # for the next publish (plugins/clinic/speed/reuse.py)
             retire(target, output)  # the previous site, deleted in the background
             print(f"Published to {output}/ ({summarise(problems)}).", file=stream)
         else:

@@ -32,7 +32,7 @@ from .pages.generator import release_written
 from .pages.templates import MemoryBytecodeCache, TemplateCache
 from .pages import filters
 from .pages.i18n import Catalogs
-from .speed import content_cache, incremental
+from .speed import content_cache, incremental, reuse
 from .speed.parallel_read import ReadWorker
 from .speed.parallel_write import PageSharing
 
@@ -97,6 +97,13 @@ class Build:
         self.search = SearchIndex(self.output, clinic.search_pages_per_index, session.search)
         self.incremental = session.pages_of(self.output) \
             if incremental.enabled(s, clinic.incremental) else None
+        # a publish: the pages no edit can have changed are copied from the last one (speed/reuse.py);
+        # the pages are followed even with an empty cache, for the next publish's record
+        self.reuse_record: dict | None = None
+        self.reused = 0
+        if self.incremental is None and clinic.reuse_pages and self.content_cache is not None:
+            self.incremental = incremental.Pages(self.output)
+            self.reuse_record = reuse.load(self.content_cache.folder) if self.content_cache.loaded else {}
         if self.incremental is not None:
             self.incremental.start()
         self.sharing = PageSharing(self.finisher, self.incremental, clinic.parallel_write,
@@ -151,10 +158,14 @@ class Build:
 
     # -- what the generator asks of the build --------------------------------------------
     def plan_pages(self, context) -> None:
-        """The dev server: which pages this rebuild renders (speed/incremental.py)."""
+        """Which pages this build renders: the dev server's (speed/incremental.py),
+        a publish's, which copies the others from the last publish (speed/reuse.py)."""
         if self.incremental is not None:
             incremental.plan_build(self.incremental, context, self.pelican_settings, self.today.isoformat(),
-                                   RealPaths())
+                                   RealPaths(), contents=self.reuse_record is not None)
+        if self.reuse_record is not None:
+            self.reused = reuse.copy_unchanged(self.incremental, self.reuse_record,
+                                               self.content_cache.folder.name.encode())
 
     def reading_levels(self) -> readability.ReadingLevels:
         """The build's ReadingLevels, with what the second process measured."""
@@ -172,9 +183,17 @@ class Build:
         from .outputs import images
         # pages not rendered again (incremental.py) ask for nothing, but still name the assets
         also = self.session.assets_used.get(self.output, ()) if self.incremental is not None else ()
+        if self.reuse_record is not None:  # the copied pages ask for what they asked for last time
+            also = self.reuse_record.get("assets", ()) if self.reused else ()
         self.assets.write(Path(self.output), also=also)
         self.session.assets_used[self.output] = set(self.assets.used)
         images.write(self.image_jobs, Path(self.output))
+
+    def remember_published(self, output: Path) -> None:
+        """The new site is in place as `output`: the record of its pages, for the
+        next publish (speed/reuse.py)."""
+        if self.reuse_record is not None:
+            reuse.save(self.content_cache.folder, output, self.incremental, list(self.assets.used))
 
     def remove_stale_files(self) -> None:
         """A build into a folder an earlier build filled (`make html`, the dev

@@ -159,6 +159,8 @@ SPECS: tuple[Spec, ...] = (
     Spec("CLINIC_PARALLEL_WRITE_MIN", 200, _int(0), "articles from which the second writer starts"),
     Spec("CLINIC_SEARCH_PAGES_PER_INDEX", 600, _int(1), "searchable pages per search-index part"),
     Spec("CLINIC_INCREMENTAL", True, _bool, "the dev server renders again only the pages an edit can change"),
+    Spec("CLINIC_REUSE_PAGES", False, _bool,
+         "a publish copies from the last publish the pages no edit can have changed (publishconf.py turns it on)"),
     Spec("CLINIC_MINIFY", False, _bool, "minify HTML (publishconf.py turns it on)"),
     Spec("CLINIC_PRECOMPRESS", False, _bool, "write .gz and .br copies of text files (publishconf.py turns it on)"),
     Spec("PRECOMPRESS_TEXT_EXTENSIONS", (".html", ".css", ".js", ".json", ".xml", ".txt", ".svg", ".atom"),
@@ -215,6 +217,7 @@ class ClinicSettings:
     parallel_write_min: int
     search_pages_per_index: int
     incremental: bool
+    reuse_pages: bool
     minify: bool
     precompress: bool
     precompress_text_extensions: tuple

@@ -91,7 +91,7 @@ def settings_text(settings: dict) -> str:
     return json.dumps({k: v for k, v in settings.items() if k.isupper() and _plain(v)}, sort_keys=True, default=str)
 
 
-def site_stamp(sources: Iterable[tuple[str, str]], files: Iterable[tuple[str, int, int]],
+def site_stamp(sources: Iterable[tuple[str, str]], files: Iterable[tuple[str, int, int | str]],
                settings: dict, today: str) -> bytes:
     """What every page may show, as one digest.
     sources: (path, text) of every Markdown article and page;
@@ -105,18 +105,21 @@ def site_stamp(sources: Iterable[tuple[str, str]], files: Iterable[tuple[str, in
             h.update(b"whole\0" + digest(text.encode()))
     for path, size, mtime in sorted(files):
         h.update(f"file\0{path}\0{size}\0{mtime}\0".encode())
-    h.update(f"settings\0{settings_text(settings)}\0today\0{today}".encode())
+    # not where the pages go: a publish writes each time into a new folder (reuse.py)
+    shown = {k: v for k, v in settings.items() if k != "OUTPUT_PATH"}
+    h.update(f"settings\0{settings_text(shown)}\0today\0{today}".encode())
     return h.digest()
 
 
 
 
-def scan(roots: Iterable[str], real=os.path.realpath) \
-        -> tuple[list[tuple[str, str]], list[tuple[str, int, int]], dict[str, bytes]]:
+def scan(roots: Iterable[str], real=os.path.realpath, contents: bool = False) \
+        -> tuple[list[tuple[str, str]], list[tuple[str, int, int | str]], dict[str, bytes]]:
     """Every file under the given folders (content/, the theme): the Markdown
-    files' texts, the other files' sizes and times, and a digest of each
-    Markdown file by its real path, as `real` gives it (an article's own part
-    of its page key)."""
+    files' texts, the other files' sizes and times (contents: a digest of
+    their bytes instead of the time, for a stamp kept between processes,
+    reuse.py), and a digest of each Markdown file by its real path, as `real`
+    gives it (an article's own part of its page key)."""
     sources, files, own = [], [], {}
     for root in roots:
         for folder, _, names in os.walk(root):
@@ -129,6 +132,10 @@ def scan(roots: Iterable[str], real=os.path.realpath) \
                             data = f.read()
                         sources.append((f"{root}\0{rel}", data.decode("utf-8", "replace")))
                         own[real(path)] = digest(data)
+                    elif contents:
+                        with open(path, "rb") as f:
+                            data = f.read()
+                        files.append((f"{root}\0{rel}", len(data), digest(data).hex()))
                     else:
                         st = os.stat(path)
                         files.append((f"{root}\0{rel}", st.st_size, st.st_mtime_ns))
@@ -197,12 +204,13 @@ class Pages:
         self.written.pop(name, None)
 
 
-def plan_build(pages: Pages, context, settings, today: str, real) -> None:
-    """The dev server: which pages this rebuild must render. `real` is the
-    build's realpath helper (model/paths.py, RealPaths); `today` is part of the
-    stamp because review stamps show it."""
+def plan_build(pages: Pages, context, settings, today: str, real, contents: bool = False) -> None:
+    """The dev server: which pages this rebuild must render (and a publish that
+    reuses pages, with contents: scan()). `real` is the build's realpath
+    helper (model/paths.py, RealPaths); `today` is part of the stamp because
+    review stamps show it."""
     roots = [os.path.realpath(settings["PATH"]), os.path.realpath(settings["THEME"])]
-    sources, files, own_by_file = scan(roots, real)
+    sources, files, own_by_file = scan(roots, real, contents)
     stamp = site_stamp(sources, files, settings, today)
     own = {}
     for key in CONTENT_KEYS:

@@ -1,0 +1,96 @@
+"""`make publish` copies the pages no edit can have changed from the last publish.
+
+A publish renders every page into a new folder, although after an edit to
+one article's text only that article's page can differ. The dev server
+already knows which pages an edit can change (incremental.py: each page's
+key, made of the site's stamp and the digest of its own source). A publish
+keeps, beside Pelican's content cache (content_cache.py, whose folder is
+named for the settings, the plugin's code and the libraries, so the keys of
+other code are never compared), a record of what it published: the folder,
+and for each page its key and the state of its file there (size,
+modification time, inode, device). The next publish, before writing,
+copies into its new folder each page whose key is the same and whose file in
+the published folder is still the one it wrote (not edited, not replaced by
+a later build), and renders only the others. Pelican still does its
+bookkeeping for a copied page: the sitemap lists it, the compressor makes
+its .gz and .br copies, the link check reads its links, Pagefind indexes it.
+
+The site's stamp here takes every file's bytes, not its date (the dev
+server's stamp takes the date, for speed), and today's date: a page shows
+its review dates, so a publish on another day renders every page.
+
+The record is written only after the new folder was put in place; a
+publish that fails or is stopped leaves the record of the site that is
+live, whose files it still describes. tests/test_reuse.py checks that a
+publish after each kind of edit writes the bytes a publish from an empty
+cache writes.
+
+Written by hand: Pelican renders every page of every build, and no
+maintained plugin keeps pages between builds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from ..model.stamps import digest, file_state
+from .incremental import Pages
+
+RECORD = "published.json"
+
+
+def load(folder: Path) -> dict:
+    """The record the last publish left in the content cache's folder ({} if none)."""
+    try:
+        data = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) and isinstance(data.get("pages"), dict) else {}
+
+
+def copy_unchanged(pages: Pages, record: dict, also: bytes) -> int:
+    """Copy into pages.output every page the record's folder holds as the last
+    publish wrote it, under the key this build gives it (`also`, the content
+    cache's name, is added to the site's stamp: the code and libraries); mark
+    each as written, so the writer does not render it. How many were copied."""
+    if pages.stamp is None:
+        return 0
+    pages.plan(digest(pages.stamp, also), pages.own)
+    source = record.get("output")
+    if not source or os.path.realpath(source) == os.path.realpath(pages.output):
+        return 0
+    copied = 0
+    for name, (key, state) in record["pages"].items():
+        if not isinstance(name, str) or ".." in Path(name).parts or Path(name).is_absolute():
+            continue
+        if pages.key(name).hex() != key or file_state(os.path.join(source, name)) != tuple(state):
+            continue
+        target = os.path.join(pages.output, name)
+        try:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            shutil.copyfile(os.path.join(source, name), target)
+        except OSError:
+            continue  # rendered instead
+        pages.written[name] = (pages.key(name), file_state(target))
+        copied += 1
+    return copied
+
+
+def save(folder: Path, output: Path, pages: Pages, assets: list[str]) -> None:
+    """After the new folder was put in place as `output`: what it holds, for the
+    next publish. Written whole or not at all (a new file, renamed over the old)."""
+    entries = {}
+    for name, (key, _) in pages.written.items():
+        state = file_state(os.path.join(output, name))
+        if key is not None and state is not None:
+            entries[name] = [key.hex(), list(state)]
+    data = {"output": str(output), "pages": entries, "assets": sorted(assets)}
+    temporary = folder / (RECORD + ".new")
+    try:
+        temporary.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(temporary, folder / RECORD)
+    except OSError:
+        pass  # the next publish renders every page

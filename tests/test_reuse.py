@@ -1,0 +1,117 @@
+"""`make publish` copies from the last publish the pages no edit can have changed
+(plugins/clinic/speed/reuse.py), and must write exactly what a publish from an
+empty cache writes, after every kind of edit, after a failed publish and when
+a page of the live site was changed by hand."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from clinic.speed import incremental
+from conftest import ROOT, files_of, run_build
+
+pytestmark = pytest.mark.english_only
+
+PAGE = "conditions/hammertoes/index.html"
+
+
+@pytest.fixture
+def rendered(monkeypatch) -> list[str]:
+    """The pages each publish renders (not copied from the last one)."""
+    names: list[str] = []
+    original = incremental.Pages.unchanged
+
+    def unchanged(self, name):
+        answer = original(self, name)
+        if name and not answer:  # Pelican asks for "" too, and writes nothing
+            names.append(name)
+        return answer
+    monkeypatch.setattr(incremental.Pages, "unchanged", unchanged)
+    return names
+
+
+@pytest.fixture
+def fs(fixture_site, tmp_path):
+    """The fixture site with a theme of its own, to edit."""
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    fixture_site.settings["THEME"] = str(theme)
+    fixture_site.theme = theme
+    return fixture_site
+
+
+def published(site) -> None:
+    assert site.status == 0, site.log
+    assert site.lines == [f"Published to {site.output}/ (no problems)."], site.log
+
+
+def same_as_fresh(fs, tmp_path) -> None:
+    """The live site is what a publish of the same files from an empty cache writes."""
+    fresh = tmp_path / f"fresh-{len(list(tmp_path.glob('fresh-*')))}"
+    fresh.mkdir()
+    site = run_build("publish", fs.content, fresh / "output", settings_override=fs.settings)
+    published(site)
+    want, got = files_of(site.output), files_of(fs.output)
+    assert sorted(got) == sorted(want)
+    stale = [name for name in want if got[name] != want[name]]
+    assert not stale, f"not what a fresh publish writes: {stale[:10]}"
+
+
+def test_a_publish_after_a_text_edit_renders_only_that_page(fs, rendered, tmp_path):
+    published(fs.publish())  # an empty cache: every page rendered, and recorded
+    everything = sorted(rendered)
+    assert PAGE in everything
+    rendered.clear()
+    published(fs.publish())
+    assert rendered == [], "nothing changed: every page is copied"
+
+    fs.edit("conditions/hammertoes.md", "\n## Overview\n", "\n## Overview\n\nAn edited sentence.\n")
+    published(fs.publish())
+    assert set(rendered) == {PAGE}
+    assert "An edited sentence." in (fs.output / PAGE).read_text(encoding="utf-8")
+    same_as_fresh(fs, tmp_path)
+
+
+def test_every_other_kind_of_edit_renders_every_page_again(fs, rendered, tmp_path):
+    published(fs.publish())
+    everything = sorted(set(rendered))
+    edits = [
+        lambda: fs.edit("conditions/bunions.md", "Title: Bunions", "Title: Bunions and bunionettes"),
+        lambda: fs.edit("taxonomy.yaml", "label: Front of the foot", "label: Ball of the foot"),
+        lambda: fs.edit("clinic/clinic.yaml", "name: Sample Foot and Ankle Clinic", "name: Sample Foot Clinic"),
+        lambda: fs.edit("blocks/fasting-before-surgery.md", "\n\n", "\n\nAsk us if you are not sure.\n\n"),
+        lambda: (fs.theme / "templates/_review_stamp.html").write_text(
+            (fs.theme / "templates/_review_stamp.html").read_text().replace("Medically reviewed by", "Checked by")),
+    ]
+    for number, edit in enumerate(edits):
+        edit()
+        rendered.clear()
+        published(fs.publish())
+        assert sorted(set(rendered)) == everything, f"edit {number}: every page is rendered again"
+        same_as_fresh(fs, tmp_path)
+    assert "Checked by" in (fs.output / PAGE).read_text(encoding="utf-8")
+
+
+def test_a_live_page_changed_by_hand_is_rendered_again(fs, rendered, tmp_path):
+    published(fs.publish())
+    live = fs.output / PAGE
+    live.write_text(live.read_text(encoding="utf-8").replace("Hammertoes", "Hammertoez"), encoding="utf-8")
+    rendered.clear()
+    published(fs.publish())
+    assert set(rendered) == {PAGE}
+    same_as_fresh(fs, tmp_path)
+
+
+def test_a_failed_publish_leaves_the_record_of_the_live_site(fs, rendered, tmp_path):
+    published(fs.publish())
+    good = fs.read("conditions/hammertoes.md")
+    fs.edit("conditions/hammertoes.md", "Reviewed-by: ", "Reviewed-by: nobody-", count=1)
+    failed = fs.publish()
+    assert failed.status == 1 and "output/ was not changed" in failed.log
+    fs.write("conditions/hammertoes.md", good.replace("\n## Overview\n", "\n## Overview\n\nFixed.\n"))
+    rendered.clear()
+    published(fs.publish())
+    assert set(rendered) == {PAGE}
+    same_as_fresh(fs, tmp_path)
