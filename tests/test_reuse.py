@@ -115,3 +115,14 @@ def test_a_failed_publish_leaves_the_record_of_the_live_site(fs, rendered, tmp_p
     published(fs.publish())
     assert set(rendered) == {PAGE}
     same_as_fresh(fs, tmp_path)
+
+
+@pytest.mark.with_translations
+def test_a_translation_text_edit_renders_only_its_page(fs, rendered, tmp_path):
+    """The site in Spanish too: an edit to bunions.es.md renders only its page, under /es/."""
+    published(fs.publish())
+    fs.edit("conditions/bunions.es.md", "\n## Información general\n", "\n## Información general\n\nUna frase editada.\n")
+    rendered.clear()
+    published(fs.publish())
+    assert set(rendered) == {"es/conditions/bunions/index.html"}
+    same_as_fresh(fs, tmp_path)
