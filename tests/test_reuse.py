@@ -5,11 +5,13 @@ a page of the live site was changed by hand."""
 
 from __future__ import annotations
 
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 
-from clinic.speed import incremental
+from clinic.speed import incremental, reuse
 from conftest import ROOT, files_of, run_build
 
 pytestmark = pytest.mark.english_only
@@ -126,3 +128,40 @@ def test_a_translation_text_edit_renders_only_its_page(fs, rendered, tmp_path):
     published(fs.publish())
     assert set(rendered) == {"es/conditions/bunions/index.html"}
     same_as_fresh(fs, tmp_path)
+
+
+def test_a_copied_page_written_again_never_writes_through_to_the_live_site(fs, monkeypatch, tmp_path):
+    """Copied pages are hard links to the live site's files: a page the writer
+    renders after all (here: forced) is a new file, and the live one, which
+    stays in place if the publish fails, keeps its bytes."""
+    published(fs.publish())
+    published(fs.publish())  # its pages are copies of the first's
+    live = fs.output / PAGE
+    snapshot = tmp_path / "snapshot.html"
+    os.link(live, snapshot)  # another name for the live file
+    before = snapshot.read_bytes()
+    original = incremental.Pages.unchanged
+    monkeypatch.setattr(incremental.Pages, "unchanged", lambda self, name: name != PAGE and original(self, name))
+    fs.edit("conditions/hammertoes.md", "\n## Overview\n", "\n## Overview\n\nAn edited sentence.\n")
+    monkeypatch.setattr(reuse, "copy_unchanged", _copy_also(reuse.copy_unchanged))
+    published(fs.publish())
+    assert snapshot.read_bytes() == before, "the live file was written through"
+    assert "An edited sentence." in (fs.output / PAGE).read_text(encoding="utf-8")
+    same_as_fresh(fs, tmp_path)
+
+
+def _copy_also(copy):
+    """copy_unchanged that also copies PAGE (its key changed), as a page the
+    writer then renders: the case of a page copied and written again."""
+    def copy_unchanged(pages, record, also):
+        copied = copy(pages, record, also)
+        if not record.get("output"):  # the fresh publish same_as_fresh() compares with
+            return copied
+        source = Path(record["output"]) / PAGE
+        target = Path(pages.output) / PAGE
+        if source.is_file() and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            reuse.link_or_copy(str(source), str(target))
+            assert target.stat().st_ino == source.stat().st_ino
+        return copied
+    return copy_unchanged

@@ -11,7 +11,10 @@ and for each page its key and the state of its file there (size,
 modification time, inode, device). The next publish, before writing,
 copies into its new folder each page whose key is the same and whose file in
 the published folder is still the one it wrote (not edited, not replaced by
-a later build), and renders only the others. Pelican still does its
+a later build), and renders only the others. A copy is a hard link where the
+file system has them: the writer replaces, never writes through, a file
+already in the new folder (speed/writer.py), so the live site's files are
+never changed by a publish that fails. Pelican still does its
 bookkeeping for a copied page: the sitemap lists it, the compressor makes
 its .gz and .br copies, the link check reads its links, Pagefind indexes it.
 
@@ -51,6 +54,17 @@ def load(folder: Path) -> dict:
     return data if isinstance(data, dict) and isinstance(data.get("pages"), dict) else {}
 
 
+def link_or_copy(source: str, target: str) -> None:
+    """A hard link to the published file (a tenth of the time of a copy, and its
+    bytes are already on disk), or a copy where the file system has none. The
+    writer never writes through such a link: it replaces a file that is
+    already in the new folder (speed/writer.py)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def copy_unchanged(pages: Pages, record: dict, also: bytes) -> int:
     """Copy into pages.output every page the record's folder holds as the last
     publish wrote it, under the key this build gives it (`also`, the content
@@ -71,7 +85,7 @@ def copy_unchanged(pages: Pages, record: dict, also: bytes) -> int:
         target = os.path.join(pages.output, name)
         try:
             os.makedirs(os.path.dirname(target), exist_ok=True)
-            shutil.copyfile(os.path.join(source, name), target)
+            link_or_copy(os.path.join(source, name), target)
         except OSError:
             continue  # rendered instead
         pages.written[name] = (pages.key(name), file_state(target))

@@ -128,6 +128,10 @@ class ClinicWriter(Writer):
             if not_here == "elsewhere":
                 finisher.written_elsewhere(filename)
             return _Elsewhere()
+        if self.build.reused and os.path.lexists(filename) and (override or filename not in self._written_files):
+            # a page copied from the last publish is a hard link to the live site's file
+            # (speed/reuse.py): written again, it becomes a new file, never written through
+            os.unlink(filename)
         f = super()._open_w(filename, encoding, override=override)
         # pages only: feeds are written by feedgenerator, which wants a real file
         if f.name == os.devnull or not filename.endswith(".html") or not finisher.active:
