@@ -5,6 +5,7 @@ a page of the live site was changed by hand."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -165,3 +166,18 @@ def _copy_also(copy):
             assert target.stat().st_ino == source.stat().st_ino
         return copied
     return copy_unchanged
+
+
+def test_a_record_that_is_not_whole_renders_every_page(fs, rendered, tmp_path):
+    """A record in another shape (never written by this code: its folder is named
+    for the code) is not trusted: every page is rendered, nothing else changes."""
+    published(fs.publish())
+    everything = sorted(set(rendered))
+    (record,) = (fs.base / "cache").glob(f"content/*/{reuse.RECORD}")
+    data = json.loads(record.read_text(encoding="utf-8"))
+    data["pages"] = {name: "not an entry" for name in data["pages"]}
+    record.write_text(json.dumps(data), encoding="utf-8")
+    rendered.clear()
+    published(fs.publish())
+    assert sorted(set(rendered)) == everything
+    same_as_fresh(fs, tmp_path)

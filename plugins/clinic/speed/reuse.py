@@ -55,8 +55,8 @@ def load(folder: Path) -> dict:
 
 
 def link_or_copy(source: str, target: str) -> None:
-    """A hard link to the published file (a tenth of the time of a copy, and its
-    bytes are already on disk), or a copy where the file system has none. The
+    """A hard link to the published file (no bytes to copy, and they are already
+    on disk), or a copy where the file system has none. The
     writer never writes through such a link: it replaces a file that is
     already in the new folder (speed/writer.py)."""
     try:
@@ -77,10 +77,14 @@ def copy_unchanged(pages: Pages, record: dict, also: bytes) -> int:
     if not source or os.path.realpath(source) == os.path.realpath(pages.output):
         return 0
     copied = 0
-    for name, (key, state) in record["pages"].items():
-        if not isinstance(name, str) or ".." in Path(name).parts or Path(name).is_absolute():
+    for name, entry in record["pages"].items():
+        try:
+            key, state = str(entry[0]), tuple(entry[1])
+        except (TypeError, IndexError, KeyError):
+            continue  # not what save() writes: rendered instead
+        if ".." in Path(name).parts or Path(name).is_absolute():
             continue
-        if pages.key(name).hex() != key or file_state(os.path.join(source, name)) != tuple(state):
+        if pages.key(name).hex() != key or file_state(os.path.join(source, name)) != state:
             continue
         target = os.path.join(pages.output, name)
         try:
