@@ -116,6 +116,28 @@ def run_build(mode: str, content: Path, output: Path, siteurl: str = "https://cl
     return Site(output, status, stream.getvalue())
 
 
+def published_cleanly(site: Site) -> None:
+    """A publish that succeeded and said nothing but that it did."""
+    assert site.status == 0, site.log
+    assert site.lines == [f"Published to {site.output}/ (no problems)."], site.log
+
+
+def record_calls(monkeypatch, cls, method: str, noted) -> list:
+    """Each call of cls.method for the rest of the test, as noted(self, argument,
+    answer) names it (None: not kept); the list fills as builds run."""
+    seen: list = []
+    original = getattr(cls, method)
+
+    def spy(self, argument):
+        answer = original(self, argument)
+        name = noted(self, argument, answer)
+        if name is not None:
+            seen.append(name)
+        return answer
+    monkeypatch.setattr(cls, method, spy)
+    return seen
+
+
 def live_site(fs) -> str:
     """A stand-in for the live site in fs.output (any files at all); its tree_hash,
     to show after a failed publish that nothing was lost."""
@@ -212,6 +234,13 @@ class FixtureSite:
     def publish(self, **settings) -> Site:
         return run_build("publish", self.content, self.output, settings_override={**self.settings, **settings},
                          session=self.session)
+
+    def publish_fresh(self, tmp_path: Path) -> Site:
+        """The same files and settings published from an empty cache, into a new
+        folder under tmp_path (what a publish that kept its cache must equal)."""
+        base = tmp_path / f"fresh-{len(list(tmp_path.glob('fresh-*')))}"
+        base.mkdir()
+        return run_build("publish", self.content, base / "output", settings_override=self.settings)
 
     def html(self, **settings) -> Site:
         return run_build("html", self.content, self.output, settings_override={**self.settings, **settings},

@@ -12,7 +12,7 @@ import shutil
 import pytest
 
 from clinic.speed import content_cache, parallel_read
-from conftest import files_of, run_build
+from conftest import files_of, published_cleanly, record_calls
 
 pytestmark = pytest.mark.english_only
 
@@ -22,50 +22,32 @@ EDITED = "conditions/hammertoes.md"
 @pytest.fixture
 def reads(monkeypatch) -> list[str]:
     """The Markdown files each build converts, by their path under content/."""
-    seen: list[str] = []
-    original = parallel_read.PrefetchingMarkdownReader.read
-
-    def read(self, source_path):
-        seen.append(os.path.relpath(source_path, self.settings["PATH"]).replace(os.sep, "/"))
-        return original(self, source_path)
-    monkeypatch.setattr(parallel_read.PrefetchingMarkdownReader, "read", read)
-    return seen
-
-
-def fresh_publish(fs, tmp_path, name: str = "fresh"):
-    """The same content published from an empty cache, into a folder of its own."""
-    base = tmp_path / name
-    base.mkdir()
-    return run_build("publish", fs.content, base / "output", settings_override=fs.settings)
-
-
-def only_line(site) -> None:
-    assert site.status == 0, site.log
-    assert site.lines == [f"Published to {site.output}/ (no problems)."], site.log
+    return record_calls(monkeypatch, parallel_read.PrefetchingMarkdownReader, "read",
+                        lambda reader, path, _: os.path.relpath(path, reader.settings["PATH"]).replace(os.sep, "/"))
 
 
 def test_a_second_publish_converts_only_the_edited_file_and_writes_the_same_bytes(fixture_site, reads, tmp_path):
     first = fixture_site.publish()
-    only_line(first)
+    published_cleanly(first)
     converted_first = set(reads)
     assert converted_first >= {EDITED}, "the first publish reads every article"
     reads.clear()
 
     fixture_site.edit(EDITED, "Hammertoes", "Hammer toes", count=1)
     second = fixture_site.publish()
-    only_line(second)
+    published_cleanly(second)
     assert reads == [EDITED], "only the edited file is converted again"
     assert "Hammer toes" in second.markup("conditions/hammertoes/index.html")
 
-    fresh = fresh_publish(fixture_site, tmp_path)
-    only_line(fresh)
+    fresh = fixture_site.publish_fresh(tmp_path)
+    published_cleanly(fresh)
     assert files_of(second.output) == files_of(fresh.output)
 
 
 def test_a_file_changed_under_its_old_date_is_read_again(fixture_site, reads):
     """A file put back from a copy keeps its old modification time: the cache
     compares each file's digest, not its date."""
-    only_line(fixture_site.publish())
+    published_cleanly(fixture_site.publish())
     path = fixture_site.content / EDITED
     before = path.stat()
     text = fixture_site.read(EDITED)
@@ -74,20 +56,20 @@ def test_a_file_changed_under_its_old_date_is_read_again(fixture_site, reads):
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     reads.clear()
     site = fixture_site.publish()
-    only_line(site)
+    published_cleanly(site)
     assert reads == [EDITED]
     assert "Hammer toes" in site.markup("conditions/hammertoes/index.html")
 
 
 def test_other_settings_start_from_an_empty_cache(fixture_site, reads):
-    only_line(fixture_site.publish())
+    published_cleanly(fixture_site.publish())
     every = sorted(reads)
     reads.clear()
-    only_line(fixture_site.publish())
+    published_cleanly(fixture_site.publish())
     assert reads == [], "nothing changed: nothing is converted"
     # any other setting names a cache of its own, even one that changes nothing Markdown makes
     site = fixture_site.publish(CLINIC_SEARCH_PAGES_PER_INDEX=599)
-    only_line(site)
+    published_cleanly(site)
     assert sorted(reads) == every
     assert len(list((fixture_site.base / "cache" / content_cache.SUBFOLDER).iterdir())) == 2
 
@@ -96,7 +78,7 @@ def test_a_cache_a_stopped_build_left_is_not_loaded(fixture_site, reads, tmp_pat
     """A publish killed while Pelican wrote its cache file leaves it half written
     and the folder not marked complete: the next publish reads every file, says
     nothing more than usual and writes what a publish from an empty cache writes."""
-    only_line(fixture_site.publish())
+    published_cleanly(fixture_site.publish())
     (folder,) = (fixture_site.base / "cache" / content_cache.SUBFOLDER).iterdir()
     pickled = folder / "ArticlesGenerator-Readers"
     data = pickled.read_bytes()
@@ -105,10 +87,10 @@ def test_a_cache_a_stopped_build_left_is_not_loaded(fixture_site, reads, tmp_pat
     every = sorted(reads)
     reads.clear()
     site = fixture_site.publish()
-    only_line(site)
+    published_cleanly(site)
     assert sorted(reads) == every
     assert (folder / content_cache.COMPLETE).is_file()
-    fresh = fresh_publish(fixture_site, tmp_path)
+    fresh = fixture_site.publish_fresh(tmp_path)
     assert files_of(site.output) == files_of(fresh.output)
 
 
@@ -119,12 +101,12 @@ def test_a_cache_folder_the_build_cannot_use_is_left_alone(fixture_site, reads, 
     (fixture_site.base / "cache").mkdir()
     (fixture_site.base / "cache" / content_cache.SUBFOLDER).write_text("not a folder")
     site = fixture_site.publish()
-    only_line(site)
+    published_cleanly(site)
     every = sorted(reads)
     reads.clear()
-    only_line(fixture_site.publish())
+    published_cleanly(fixture_site.publish())
     assert sorted(reads) == every
-    assert files_of(site.output) == files_of(fresh_publish(fixture_site, tmp_path).output)
+    assert files_of(site.output) == files_of(fixture_site.publish_fresh(tmp_path).output)
 
 
 def test_the_stamp_names_what_a_reading_depends_on(tmp_path):

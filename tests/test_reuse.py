@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from clinic.speed import incremental, reuse
-from conftest import ROOT, files_of, run_build
+from conftest import ROOT, files_of, published_cleanly, record_calls
 
 pytestmark = pytest.mark.english_only
 
@@ -22,17 +22,10 @@ PAGE = "conditions/hammertoes/index.html"
 
 @pytest.fixture
 def rendered(monkeypatch) -> list[str]:
-    """The pages each publish renders (not copied from the last one)."""
-    names: list[str] = []
-    original = incremental.Pages.unchanged
-
-    def unchanged(self, name):
-        answer = original(self, name)
-        if name and not answer:  # Pelican asks for "" too, and writes nothing
-            names.append(name)
-        return answer
-    monkeypatch.setattr(incremental.Pages, "unchanged", unchanged)
-    return names
+    """The pages each publish renders (not copied from the last one); Pelican
+    asks for "" too, and writes nothing."""
+    return record_calls(monkeypatch, incremental.Pages, "unchanged",
+                        lambda pages, name, unchanged: name if name and not unchanged else None)
 
 
 @pytest.fixture
@@ -45,17 +38,10 @@ def fs(fixture_site, tmp_path):
     return fixture_site
 
 
-def published(site) -> None:
-    assert site.status == 0, site.log
-    assert site.lines == [f"Published to {site.output}/ (no problems)."], site.log
-
-
 def same_as_fresh(fs, tmp_path) -> None:
     """The live site is what a publish of the same files from an empty cache writes."""
-    fresh = tmp_path / f"fresh-{len(list(tmp_path.glob('fresh-*')))}"
-    fresh.mkdir()
-    site = run_build("publish", fs.content, fresh / "output", settings_override=fs.settings)
-    published(site)
+    site = fs.publish_fresh(tmp_path)
+    published_cleanly(site)
     want, got = files_of(site.output), files_of(fs.output)
     assert sorted(got) == sorted(want)
     stale = [name for name in want if got[name] != want[name]]
@@ -63,22 +49,22 @@ def same_as_fresh(fs, tmp_path) -> None:
 
 
 def test_a_publish_after_a_text_edit_renders_only_that_page(fs, rendered, tmp_path):
-    published(fs.publish())  # an empty cache: every page rendered, and recorded
+    published_cleanly(fs.publish())  # an empty cache: every page rendered, and recorded
     everything = sorted(rendered)
     assert PAGE in everything
     rendered.clear()
-    published(fs.publish())
+    published_cleanly(fs.publish())
     assert rendered == [], "nothing changed: every page is copied"
 
     fs.edit("conditions/hammertoes.md", "\n## Overview\n", "\n## Overview\n\nAn edited sentence.\n")
-    published(fs.publish())
+    published_cleanly(fs.publish())
     assert set(rendered) == {PAGE}
     assert "An edited sentence." in (fs.output / PAGE).read_text(encoding="utf-8")
     same_as_fresh(fs, tmp_path)
 
 
 def test_every_other_kind_of_edit_renders_every_page_again(fs, rendered, tmp_path):
-    published(fs.publish())
+    published_cleanly(fs.publish())
     everything = sorted(set(rendered))
     edits = [
         lambda: fs.edit("conditions/bunions.md", "Title: Bunions", "Title: Bunions and bunionettes"),
@@ -91,31 +77,31 @@ def test_every_other_kind_of_edit_renders_every_page_again(fs, rendered, tmp_pat
     for number, edit in enumerate(edits):
         edit()
         rendered.clear()
-        published(fs.publish())
+        published_cleanly(fs.publish())
         assert sorted(set(rendered)) == everything, f"edit {number}: every page is rendered again"
         same_as_fresh(fs, tmp_path)
     assert "Checked by" in (fs.output / PAGE).read_text(encoding="utf-8")
 
 
 def test_a_live_page_changed_by_hand_is_rendered_again(fs, rendered, tmp_path):
-    published(fs.publish())
+    published_cleanly(fs.publish())
     live = fs.output / PAGE
     live.write_text(live.read_text(encoding="utf-8").replace("Hammertoes", "Hammertoez"), encoding="utf-8")
     rendered.clear()
-    published(fs.publish())
+    published_cleanly(fs.publish())
     assert set(rendered) == {PAGE}
     same_as_fresh(fs, tmp_path)
 
 
 def test_a_failed_publish_leaves_the_record_of_the_live_site(fs, rendered, tmp_path):
-    published(fs.publish())
+    published_cleanly(fs.publish())
     good = fs.read("conditions/hammertoes.md")
     fs.edit("conditions/hammertoes.md", "Reviewed-by: ", "Reviewed-by: nobody-", count=1)
     failed = fs.publish()
     assert failed.status == 1 and "output/ was not changed" in failed.log
     fs.write("conditions/hammertoes.md", good.replace("\n## Overview\n", "\n## Overview\n\nFixed.\n"))
     rendered.clear()
-    published(fs.publish())
+    published_cleanly(fs.publish())
     assert set(rendered) == {PAGE}
     same_as_fresh(fs, tmp_path)
 
@@ -123,10 +109,10 @@ def test_a_failed_publish_leaves_the_record_of_the_live_site(fs, rendered, tmp_p
 @pytest.mark.with_translations
 def test_a_translation_text_edit_renders_only_its_page(fs, rendered, tmp_path):
     """The site in Spanish too: an edit to bunions.es.md renders only its page, under /es/."""
-    published(fs.publish())
+    published_cleanly(fs.publish())
     fs.edit("conditions/bunions.es.md", "\n## Información general\n", "\n## Información general\n\nUna frase editada.\n")
     rendered.clear()
-    published(fs.publish())
+    published_cleanly(fs.publish())
     assert set(rendered) == {"es/conditions/bunions/index.html"}
     same_as_fresh(fs, tmp_path)
 
@@ -135,8 +121,8 @@ def test_a_copied_page_written_again_never_writes_through_to_the_live_site(fs, m
     """Copied pages are hard links to the live site's files: a page the writer
     renders after all (here: forced) is a new file, and the live one, which
     stays in place if the publish fails, keeps its bytes."""
-    published(fs.publish())
-    published(fs.publish())  # its pages are copies of the first's
+    published_cleanly(fs.publish())
+    published_cleanly(fs.publish())  # its pages are copies of the first's
     live = fs.output / PAGE
     snapshot = tmp_path / "snapshot.html"
     os.link(live, snapshot)  # another name for the live file
@@ -145,7 +131,7 @@ def test_a_copied_page_written_again_never_writes_through_to_the_live_site(fs, m
     monkeypatch.setattr(incremental.Pages, "unchanged", lambda self, name: name != PAGE and original(self, name))
     fs.edit("conditions/hammertoes.md", "\n## Overview\n", "\n## Overview\n\nAn edited sentence.\n")
     monkeypatch.setattr(reuse, "copy_unchanged", _copy_also(reuse.copy_unchanged))
-    published(fs.publish())
+    published_cleanly(fs.publish())
     assert snapshot.read_bytes() == before, "the live file was written through"
     assert "An edited sentence." in (fs.output / PAGE).read_text(encoding="utf-8")
     same_as_fresh(fs, tmp_path)
@@ -171,13 +157,13 @@ def _copy_also(copy):
 def test_a_record_that_is_not_whole_renders_every_page(fs, rendered, tmp_path):
     """A record in another shape (never written by this code: its folder is named
     for the code) is not trusted: every page is rendered, nothing else changes."""
-    published(fs.publish())
+    published_cleanly(fs.publish())
     everything = sorted(set(rendered))
     (record,) = (fs.base / "cache").glob(f"content/*/{reuse.RECORD}")
     data = json.loads(record.read_text(encoding="utf-8"))
     data["pages"] = {name: "not an entry" for name in data["pages"]}
     record.write_text(json.dumps(data), encoding="utf-8")
     rendered.clear()
-    published(fs.publish())
+    published_cleanly(fs.publish())
     assert sorted(set(rendered)) == everything
     same_as_fresh(fs, tmp_path)

@@ -166,6 +166,8 @@ class Build:
         if self.reuse_record is not None:
             self.reused = reuse.copy_unchanged(self.incremental, self.reuse_record,
                                                self.content_cache.folder.name.encode())
+            # the copied pages ask for nothing, as the dev server's unchanged ones: name their assets
+            self.session.assets_used[self.output] = set(self.reuse_record.get("assets", ())) if self.reused else set()
 
     def reading_levels(self) -> readability.ReadingLevels:
         """The build's ReadingLevels, with what the second process measured."""
@@ -183,8 +185,6 @@ class Build:
         from .outputs import images
         # pages not rendered again (incremental.py) ask for nothing, but still name the assets
         also = self.session.assets_used.get(self.output, ()) if self.incremental is not None else ()
-        if self.reuse_record is not None:  # the copied pages ask for what they asked for last time
-            also = self.reuse_record.get("assets", ()) if self.reused else ()
         self.assets.write(Path(self.output), also=also)
         self.session.assets_used[self.output] = set(self.assets.used)
         images.write(self.image_jobs, Path(self.output))
