@@ -163,7 +163,8 @@ def test_bench_features_leaves_each_feature_out_and_runs_search_and_links_alone(
     assert header in done.stdout  # the table is printed too
     # (s): from the save to the reloaded page, in its three steps, which add up to no more than the whole
     saved = data["runs"]["s"][0]
-    assert set(saved["parts"]) == {"seen", "rebuilt", "shown"} and all(v > 0 for v in saved["parts"].values())
+    assert set(saved["parts"]) == {"seen", "written", "shown"} and all(v > 0 for v in saved["parts"].values())
+    assert saved["checked"] >= saved["parts"]["seen"] + saved["parts"]["written"]
     assert abs(sum(saved["parts"].values()) - saved["wall"]) < 1e-6
     assert "(s): the watcher saw the save after" in md
     # the clinic's own site, beside bare Pelican on it
@@ -311,7 +312,7 @@ def test_every_run_writes_into_a_new_folder_and_nothing_is_deleted_between_runs(
         def measure(self, i):
             self.rounds.append(i)
             return {"wall": 0.3, "cpu": 0.2, "peak_mib": 90.0, "status": 0, "ok": True,
-                    "parts": {"seen": 0.1, "rebuilt": 0.1, "shown": 0.1}}
+                    "parts": {"seen": 0.1, "written": 0.1, "shown": 0.1}, "checked": 0.5}
 
         def stop(self):
             self.stopped = True

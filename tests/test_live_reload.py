@@ -34,6 +34,8 @@ def test_an_edit_shows_in_the_open_page_without_touching_the_browser(browser, fi
         after(lambda: fixture_site.edit("conditions/bunions.md", "\n## Overview\n", "\n## Overview\n\nA sentence added just now.\n"),
               "document.body.innerText.includes('A sentence added just now.')")
         page.wait_for_function("Math.abs(window.scrollY - 900) < 5")
+        # shown from the last build before the rebuild (plugins/clinic/speed/quick.py)
+        assert "Shown conditions/bunions/index.html; checking the whole site..." in server.lines
         # its title, the taxonomy, a template, the stylesheet
         after(lambda: fixture_site.edit("conditions/bunions.md", "Title: Bunions", "Title: Bunions and bunionettes"),
               "document.querySelector('h1').textContent === 'Bunions and bunionettes'")

@@ -271,3 +271,26 @@ def test_settle_puts_any_order_of_pagefind_output_in_one_and_removes_what_is_lef
     assert files_of(bundle) != settled
     pagefind_runs.settle(bundle)
     assert files_of(bundle) == settled
+
+
+def test_the_dev_server_finishes_the_index_in_the_background_while_it_watches(tmp_path):
+    """SearchMemory.poll(), called while the dev server waits for a change: once the
+    background run has ended, its bundles count as made and the host files follow;
+    before, nothing is waited for."""
+    import subprocess
+    import sys
+    memory = search_index.SearchMemory()
+    done: list[int] = []
+    release = tmp_path / "release"
+    proc = subprocess.Popen([sys.executable, "-c", "import os, time\n"
+                             f"while not os.path.exists({str(release)!r}): time.sleep(0.01)"])
+    memory.background.append((proc, str(tmp_path), {}))
+    memory.then.append(lambda: done.append(1))
+    memory.poll()
+    assert done == [] and memory.background, "still indexing: not waited for"
+    release.touch()
+    proc.wait()
+    memory.poll()
+    assert done == [1] and not memory.background and not memory.then
+    memory.poll()
+    assert done == [1], "once"

@@ -285,6 +285,7 @@ def _build(mode, output, settings_file, stream, extra, background_search, collec
         target = output
     problems: list[Problem] = []
     session = session or clinic.Session()
+    session.quick = None  # the last build's site: this one replaces it
     # A production build starts indexing inside the Pelican run once the searchable
     # pages are written (outputs/search_index.py). A build into output/ indexes
     # after it has removed the pages of an earlier build that this one did not
@@ -337,6 +338,8 @@ def _build(mode, output, settings_file, stream, extra, background_search, collec
             retire(target, output)  # the previous site, deleted in the background
             print(f"Published to {output}/ ({summarise(problems)}).", file=stream)
         else:
+            # the dev server shows the next edit to an article's text from it (speed/quick.py)
+            session.quick = built.last_site() if built is not None and complete else None
             print(f"Built {output}/ ({summarise(problems)}).", file=stream)
         return 0
     finally:

@@ -76,14 +76,16 @@ def watched_paths(settings_file: Path, settings) -> list[str]:
 WATCH_STEP_MS = 20
 
 
-def next_changes(started_ns: int, settings_file: Path, settings, first_wait_ms: int = 20) -> list[str]:
+def next_changes(started_ns: int, settings_file: Path, settings, first_wait_ms: int = 20,
+                 idle=lambda: None) -> list[str]:
     """Block until a watched file changes, and return what changed since the
     last build started. Pelican's wait_for_changes cannot be used: an edit
     saved after a walk for changes but before its watcher is in place was
     lost (a clean CI run missed a template edit that way). Here the walk
     (changed_since) runs once the watcher is in place, at its first report
     or timeout, so every edit is seen by one or the other, an edit saved
-    during the build within first_wait_ms of it. Later timeouts are ignored:
+    during the build within first_wait_ms of it. Later timeouts only call
+    idle() (the search index of the last build, ending in the background):
     waiting costs no CPU beyond one short wake-up per first_wait_ms."""
     import watchfiles
     from pelican.utils import FileChangeFilter
@@ -99,6 +101,7 @@ def next_changes(started_ns: int, settings_file: Path, settings, first_wait_ms: 
             walked = True
         if found:
             return sorted(found)
+        idle()
     return []
 
 
@@ -129,6 +132,27 @@ def serve(output: str, port: int, messages=None) -> None:
         Server(Path(output), port, messages=messages).thread.join()
     except KeyboardInterrupt:  # Ctrl-C reaches the whole process group; the parent says "Stopped."
         pass
+
+
+def show_first(session, changed: list[str], output: Path) -> bool:
+    """An edit to one article's text: its page written from the last build
+    before the site is rebuilt (plugins/clinic/speed/quick.py), so the open
+    page shows it at once. Whether it was."""
+    from clinic.speed import quick
+
+    if session.quick is None:
+        return False
+    try:
+        with build.FolderLock(output, lambda line: print(line, flush=True)):
+            page = quick.show_edit(session.quick, changed)
+    except Exception:  # noqa: BLE001 - the rebuild that follows reports whatever is wrong
+        if os.environ.get("DEBUG"):
+            import traceback
+            traceback.print_exc()
+        return False
+    if page:
+        print(f"Shown {page}; checking the whole site...", flush=True)
+    return page is not None
 
 
 def port_is_free(port: int) -> bool:
@@ -193,6 +217,7 @@ def main(argv=None) -> int:
         server.start()
         print(f"Serving {output}/ at http://127.0.0.1:{args.port}/ (Ctrl-C to stop)", flush=True)
     session = build.clinic.Session()  # what each rebuild keeps for the next
+    problems: list[str] = []  # the last rebuild's, shown again with an edit shown before its rebuild
     try:
         while True:
             started = time.time_ns()
@@ -200,16 +225,19 @@ def main(argv=None) -> int:
             build.build("html", output, settings_file, stream=report, extra=extra, background_search=True,
                         collect_later=True, session=session)
             sys.stdout.flush()
+            problems = report.problems()
             if messages is not None:  # the open pages reload if they changed, and show the problems
-                messages.put(json.dumps({"problems": report.problems()}))
-            # the pages are served already, and reloaded while the search index (and
-            # the host files that name it) are made, before watching for the next change
-            session.search.wait()
+                messages.put(json.dumps({"problems": problems}))
             gc.collect()  # the last build's objects (0.08 s at 300 articles), once its pages are shown
             settings = read_settings(str(settings_file), override=extra)
-            changed = next_changes(started, settings_file, settings)
+            # the pages are served already, and reloaded while the search index (and
+            # the host files that name it) are made in the background, as changes are watched for
+            changed = next_changes(started, settings_file, settings, idle=session.search.poll)
             names = ", ".join(sorted(os.path.relpath(c, ROOT) for c in changed))
             print(f"\nChanged: {names}. Rebuilding...", flush=True)
+            if messages is not None and show_first(session, changed, output):
+                messages.put(json.dumps({"problems": problems}))  # the page reloads; the rebuild follows
+            session.search.wait()  # the last index is whole before the rebuild
     except KeyboardInterrupt:
         print("\nStopped.", flush=True)
         return 0

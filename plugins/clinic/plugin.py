@@ -46,6 +46,7 @@ def finish_articles(generators) -> None:
     """all_generators_finalized: every file is read; decorate and check the articles."""
     g = _generator(generators)
     if g is not None:
+        g.build.generator = g
         g.finish()
 
 

@@ -32,7 +32,7 @@ from .pages.generator import release_written
 from .pages.templates import MemoryBytecodeCache, TemplateCache
 from .pages import filters
 from .pages.i18n import Catalogs
-from .speed import content_cache, incremental, reuse
+from .speed import content_cache, incremental, quick, reuse
 from .speed.parallel_read import ReadWorker
 from .speed.parallel_write import PageSharing
 
@@ -50,6 +50,7 @@ class Session:
         self.search = SearchMemory()  # the search bundles made, and runs still going
         self.pages: dict[str, incremental.Pages] = {}  # by output folder: the key of each page written
         self.assets_used: dict[str, set[str]] = {}  # by output folder: the assets its pages asked for
+        self.quick: quick.LastSite | None = None  # what the last build made: the dev server shows an edit from it
         self.templates = memos.templates if memos else MemoryBytecodeCache()  # compiled templates
         # by the syllable table's folder
         self._levels: dict[str, readability.ReadingLevels] = memos._levels if memos else {}
@@ -106,6 +107,11 @@ class Build:
             self.reuse_record = reuse.load(self.content_cache.folder) if self.content_cache.loaded else {}
         if self.incremental is not None:
             self.incremental.start()
+        # the dev server's: how each article's page was written, so an edit to its text alone
+        # is shown before the rebuild (speed/quick.py)
+        self.recipes: dict | None = {} if self.incremental is not None and self.reuse_record is None \
+            and clinic.live_reload else None
+        self.generator = None  # the site's ClinicGenerator, once every file is read
         self.sharing = PageSharing(self.finisher, self.incremental, clinic.parallel_write,
                                    clinic.parallel_write_min)
         data_dir = readability.data_dir_of(clinic.nltk_data, s["PATH"])
@@ -188,6 +194,13 @@ class Build:
         self.assets.write(Path(self.output), also=also)
         self.session.assets_used[self.output] = set(self.assets.used)
         images.write(self.image_jobs, Path(self.output))
+
+    def last_site(self) -> quick.LastSite | None:
+        """What this finished build made, for the dev server to show an edit from (speed/quick.py)."""
+        if self.recipes is None or self.generator is None or self.incremental.stamp is None:
+            return None
+        return quick.LastSite(self.generator, self.pelican_settings, self.output, self.today.isoformat(),
+                              self.incremental.heads, self.recipes)
 
     def remember_published(self, output: Path) -> None:
         """The new site is in place as `output`: the record of its pages, for the

@@ -224,6 +224,13 @@ class SearchMemory:
                 step()
 
 
+    def poll(self) -> None:
+        """wait(), if the background indexing has ended: the dev server asks while
+        it watches for the next change, so it need not wait before watching."""
+        if (self.background or self.then) and all(proc.poll() is not None for proc, _, _ in self.background):
+            self.wait()
+
+
 class SearchIndex:
     """One build's search index: which files can hold searchable pages (the
     glob), how they are split into bundles (the plan), and the Pagefind run

@@ -114,13 +114,14 @@ def site_stamp(sources: Iterable[tuple[str, str]], files: Iterable[tuple[str, in
 
 
 def scan(roots: Iterable[str], real=os.path.realpath, contents: bool = False) \
-        -> tuple[list[tuple[str, str]], list[tuple[str, int, int | str]], dict[str, bytes]]:
+        -> tuple[list[tuple[str, str]], list[tuple[str, int, int | str]], dict[str, bytes], dict[str, str]]:
     """Every file under the given folders (content/, the theme): the Markdown
     files' texts, the other files' sizes and times (contents: a digest of
     their bytes instead of the time, for a stamp kept between processes,
-    reuse.py), and a digest of each Markdown file by its real path, as `real`
-    gives it (an article's own part of its page key)."""
-    sources, files, own = [], [], {}
+    reuse.py), and by each Markdown file's real path, as `real` gives it, a
+    digest of the file (an article's own part of its page key) and its
+    metadata header (quick.py)."""
+    sources, files, own, heads = [], [], {}, {}
     for root in roots:
         for folder, _, names in os.walk(root):
             for name in names:
@@ -130,8 +131,10 @@ def scan(roots: Iterable[str], real=os.path.realpath, contents: bool = False) \
                     if name.lower().endswith(MARKDOWN_SUFFIXES):
                         with open(path, "rb") as f:
                             data = f.read()
-                        sources.append((f"{root}\0{rel}", data.decode("utf-8", "replace")))
+                        text = data.decode("utf-8", "replace")
+                        sources.append((f"{root}\0{rel}", text))
                         own[real(path)] = digest(data)
+                        heads[real(path)] = header(text)
                     elif contents:
                         with open(path, "rb") as f:
                             data = f.read()
@@ -141,7 +144,7 @@ def scan(roots: Iterable[str], real=os.path.realpath, contents: bool = False) \
                         files.append((f"{root}\0{rel}", st.st_size, st.st_mtime_ns))
                 except OSError:
                     files.append((f"{root}\0{rel}", -1, -1))  # gone while scanned: counts as a change
-    return sources, files, own
+    return sources, files, own, heads
 
 
 def page_key(stamp: bytes, name: str, own: bytes | None) -> bytes:
@@ -159,6 +162,7 @@ class Pages:
     own: dict[str, bytes] = field(default_factory=dict)  # page name -> digest of its source file
     written: dict[str, tuple[bytes, tuple]] = field(default_factory=dict)  # name -> (key, file state)
     pending: set[str] = field(default_factory=set)  # written by the second process, not yet confirmed
+    heads: dict[str, str] = field(default_factory=dict)  # real path of each Markdown file -> its header
 
     def start(self) -> None:
         """A new build: no plan until plan() is called."""
@@ -210,7 +214,7 @@ def plan_build(pages: Pages, context, settings, today: str, real, contents: bool
     helper (model/paths.py, RealPaths); `today` is part of the stamp because
     review stamps show it."""
     roots = [os.path.realpath(settings["PATH"]), os.path.realpath(settings["THEME"])]
-    sources, files, own_by_file = scan(roots, real, contents)
+    sources, files, own_by_file, pages.heads = scan(roots, real, contents)
     stamp = site_stamp(sources, files, settings, today)
     own = {}
     for key in CONTENT_KEYS:

@@ -18,6 +18,7 @@ from pelican.writers import FileOverwriteFailedError, Writer
 
 from ..outputs.minify import minify
 from ..pages.feeds import newest_first
+from .quick import Recipe
 
 
 class _MinifyOnClose:
@@ -78,6 +79,8 @@ class ClinicWriter(Writer):
         if lang in build.lang_context:
             context = {**context, **build.lang_context[lang]}
         sharing, pages = build.sharing, build.incremental
+        if build.recipes is not None and shown is not None and not sharing.in_child:
+            build.recipes[os.path.realpath(shown.source_path)] = (shown, Recipe(name, template, context, args, kwargs))
         sharing.before_write(self, name, kwargs, context)
         elsewhere = sharing.elsewhere(self, name)
         if not sharing.in_child:
