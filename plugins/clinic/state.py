@@ -32,6 +32,7 @@ from .pages.generator import release_written
 from .pages.templates import MemoryBytecodeCache, TemplateCache
 from .pages import filters
 from .pages.i18n import Catalogs
+from .pages.languages import LanguageNames
 from .speed import content_cache, incremental, quick, reuse
 from .speed.parallel_read import ReadWorker
 from .speed.parallel_write import PageSharing
@@ -117,6 +118,7 @@ class Build:
         data_dir = readability.data_dir_of(clinic.nltk_data, s["PATH"])
         self.levels = session.reading_levels(data_dir)
         self.readings_file = cache_root / "reading-levels.json"
+        self.language_names = LanguageNames(cache_root / "language-names.json")  # the switcher's
         self.templates = TemplateCache(session.templates, cache_root / "templates")
         self.catalogs = Catalogs(s["THEME"], clinic.country)
         self.setting_problems += settings_model.languages_without_catalog(clinic, self.catalogs.by_lang)
@@ -182,9 +184,11 @@ class Build:
 
     # -- the end ----------------------------------------------------------------------------
     def store_readings(self) -> None:
-        """finalized: this build's reading levels, for the next build (checks/readability.py)."""
+        """finalized: this build's reading levels (checks/readability.py) and the
+        languages' names (pages/languages.py), for the next build."""
         if self.settings.readability_target is not None:
             self.levels.store(self.readings_file)
+        self.language_names.store()
 
     def write_assets(self) -> None:
         """finalized: the theme's assets the pages asked for, and the resized images."""

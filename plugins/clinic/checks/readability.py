@@ -205,6 +205,7 @@ class ReadingLevels:
         self.data_dir = Path(data_dir) if data_dir else None
         self.measured: dict[bytes, Reading] = {}
         self.used: set[bytes] = set()  # the keys of this build's readings, for store()
+        self.stored: dict[str, set[bytes]] = {}  # file -> the keys it holds (load(), store())
         self.loaded = False
         self._table: dict[str, int] | None = None
         self._in_text: dict[str, int] = {}  # word (lower case) -> syllables, as counted inside a text
@@ -284,16 +285,21 @@ class ReadingLevels:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
             if data.get("stamp") != self._stamp():
                 return
+            stored = self.stored.setdefault(str(path), set())
             for k, r in data["readings"].items():
                 self.measured.setdefault(bytes.fromhex(k), Reading(
                     float(r["grade"]), float(r["smog"]), int(r["words"]),
                     [(int(n), line if line is None else int(line), str(s)) for n, line, s in r["longest"]],
                     str(r["lang"]), _float_or_none(r["ease"]), _float_or_none(r["szigriszt"])))
+                stored.add(bytes.fromhex(k))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return
 
     def store(self, path: Path) -> None:
-        """This build's readings (only those: the file never outgrows the site)."""
+        """This build's readings (only those: the file never outgrows the site);
+        not written again when it holds them already (a publish with no text changed)."""
+        if self.used == self.stored.get(str(path)):
+            return
         readings = {k.hex(): {"grade": r.grade, "smog": r.smog, "words": r.words, "longest": r.longest,
                               "lang": r.lang, "ease": r.ease, "szigriszt": r.szigriszt}
                     for k in sorted(self.used) if (r := self.measured.get(k)) is not None}
@@ -303,6 +309,7 @@ class ReadingLevels:
             tmp = path.with_name(f".{path.name}.{os.getpid()}")
             tmp.write_text(json.dumps({"stamp": self._stamp(), "readings": readings}), encoding="utf-8")
             os.replace(tmp, path)
+            self.stored[str(path)] = set(self.used)
         except OSError:
             pass  # a cache: the next build measures again
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import minify_html
-
 from ..checks.links import LinkTable
 from .compress import Background
 
 
 def minify(html: str) -> str:
+    import minify_html  # 10 ms to import: not for a publish that renders no page (speed/reuse.py)
     return minify_html.minify(html, keep_closing_tags=True, keep_html_and_head_opening_tags=True,
                               minify_css=False, minify_js=False)
 

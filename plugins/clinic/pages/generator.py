@@ -243,7 +243,8 @@ class ClinicGenerator(Generator):
                 if obj is not None:
                     self.decorate(obj, meta, language.index, language)
         self.context["clinic_alternates"] = self.build.alternates = self.alternates()
-        self.context["clinic_switch"] = [languages_.switch_to(code, f"{code}/", lang.words)
+        names = self.build.language_names
+        self.context["clinic_switch"] = [languages_.switch_to(code, f"{code}/", lang.words, names)
                                          for code, lang in languages.items()]
         self.build.lang_context = {code: self.language_context(lang) for code, lang in languages.items()}
         # The feed lists the newest and most recently updated articles first
@@ -317,8 +318,9 @@ class ClinicGenerator(Generator):
             "clinic_site_jsonld": jsonld.dumps(jsonld.clinic(data, self.build.address)),
             "clinic_search_words": search_words(language.vocab, language.metas),
             "clinic_switch": [languages_.switch_to(s["DEFAULT_LANG"], "", self.build.catalogs.of(
-                s["DEFAULT_LANG"]).gettext)] + [languages_.switch_to(other, f"{other}/", lang.words)
-                                                for other, lang in self.languages.items() if other != code],
+                s["DEFAULT_LANG"]).gettext, self.build.language_names)] + [
+                languages_.switch_to(other, f"{other}/", lang.words, self.build.language_names)
+                for other, lang in self.languages.items() if other != code],
             "LANG_SITEURL": f"{s['SITEURL']}/{code}",
             "lang_address": f"{self.build.address}/{code}",
             "lang_root": language.root,

@@ -45,7 +45,6 @@ def enhance(html: str, content_dir: Path, siteurl: str, max_width: int) -> tuple
     and WebP with a srcset; one with a title (Markdown's ![alt](src "title"))
     shown as a figure with that caption. The copies are returned as jobs."""
     from markupsafe import escape
-    from PIL import Image
 
     jobs: list[Resize] = []
 
@@ -71,6 +70,8 @@ def enhance(html: str, content_dir: Path, siteurl: str, max_width: int) -> tuple
                     return tag
                 width, height = size
             else:
+                from PIL import Image  # 9 ms to import: only for a page with a photo
+
                 with Image.open(source) as im:
                     width, height = im.size
         except OSError:

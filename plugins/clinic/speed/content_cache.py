@@ -39,8 +39,10 @@ from .incremental import settings_text
 # Settings that name this run's own folders or switch the cache itself: they
 # do not change what reading a file gives.
 NOT_IN_STAMP = ("OUTPUT_PATH", "CACHE_PATH", "CACHE_CONTENT", "LOAD_CONTENT_CACHE", "GZIP_CACHE")
-# The libraries whose versions change the HTML Pelican reads Markdown into.
-LIBRARIES = ("pelican", "markdown", "pygments")
+# The libraries whose versions change the HTML Pelican reads Markdown into, and
+# (for the pages a publish copies from the last one, reuse.py) the pages' HTML:
+# templates, dates and languages' names, minifying, images' sizes.
+LIBRARIES = ("pelican", "markdown", "pygments", "jinja2", "markupsafe", "babel", "minify-html", "pillow")
 KEEP = 4  # folders kept: the dev server's, make publish's and a few before a change
 COMPLETE = "complete"
 SUBFOLDER = "content"
