@@ -160,9 +160,11 @@ CLINIC_NLTK_DATA = None  # where the CMU dictionary's syllable table is kept; No
 CLINIC_PARALLEL_READ = True
 CLINIC_PARALLEL_READ_MIN = 200  # articles; below this a second process costs more than it saves
 # ... and write the article pages on both cores (plugins/clinic/parallel_write.py)
-# Pagefind needs about 280 KB of memory per page it indexes: a larger site is
+# Pagefind needs about 290 KB of memory per page it indexes: a larger site is
 # indexed in parts of this many pages, merged by the search page (search_index.py).
-CLINIC_SEARCH_PAGES_PER_INDEX = 600
+# 450 keeps a publish of 1,000 articles under 150 MiB (132 MiB; 600 took 174 MiB),
+# for a slower first search on such a site (three parts to load instead of two).
+CLINIC_SEARCH_PAGES_PER_INDEX = 450
 CLINIC_PARALLEL_WRITE = True
 CLINIC_PARALLEL_WRITE_MIN = 200  # articles
 # The dev server renders again only the pages an edit can have changed: an

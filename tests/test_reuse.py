@@ -5,6 +5,7 @@ a page of the live site was changed by hand."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
@@ -124,32 +125,38 @@ def test_a_copied_page_written_again_never_writes_through_to_the_live_site(fs, m
     published_cleanly(fs.publish())
     published_cleanly(fs.publish())  # its pages are copies of the first's
     live = fs.output / PAGE
-    snapshot = tmp_path / "snapshot.html"
-    os.link(live, snapshot)  # another name for the live file
-    before = snapshot.read_bytes()
+    snapshots = {}
+    for suffix in ("", ".gz", ".br"):  # the page, and its compressed copies, which come with it
+        snapshots[suffix] = tmp_path / f"snapshot.html{suffix}"
+        os.link(live.with_name(live.name + suffix), snapshots[suffix])  # another name for the live file
+    before = {suffix: snapshot.read_bytes() for suffix, snapshot in snapshots.items()}
     original = incremental.Pages.unchanged
     monkeypatch.setattr(incremental.Pages, "unchanged", lambda self, name: name != PAGE and original(self, name))
     fs.edit("conditions/hammertoes.md", "\n## Overview\n", "\n## Overview\n\nAn edited sentence.\n")
     monkeypatch.setattr(reuse, "copy_unchanged", _copy_also(reuse.copy_unchanged))
     published_cleanly(fs.publish())
-    assert snapshot.read_bytes() == before, "the live file was written through"
+    assert {suffix: snapshot.read_bytes() for suffix, snapshot in snapshots.items()} == before, \
+        "a live file was written through"
     assert "An edited sentence." in (fs.output / PAGE).read_text(encoding="utf-8")
+    assert "An edited sentence.".encode() in gzip.decompress((fs.output / f"{PAGE}.gz").read_bytes())
     same_as_fresh(fs, tmp_path)
 
 
 def _copy_also(copy):
     """copy_unchanged that also copies PAGE (its key changed), as a page the
     writer then renders: the case of a page copied and written again."""
-    def copy_unchanged(pages, record, also):
-        copied = copy(pages, record, also)
+    def copy_unchanged(pages, record, also, compressed=()):
+        copied = copy(pages, record, also, compressed)
         if not record.get("output"):  # the fresh publish same_as_fresh() compares with
             return copied
         source = Path(record["output"]) / PAGE
         target = Path(pages.output) / PAGE
         if source.is_file() and not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            reuse.link_or_copy(str(source), str(target))
+            for suffix in ("", *compressed):
+                reuse.link_or_copy(f"{source}{suffix}", f"{target}{suffix}")
             assert target.stat().st_ino == source.stat().st_ino
+            copied.append(str(target))
         return copied
     return copy_unchanged
 
@@ -167,3 +174,26 @@ def test_a_record_that_is_not_whole_renders_every_page(fs, rendered, tmp_path):
     published_cleanly(fs.publish())
     assert sorted(set(rendered)) == everything
     same_as_fresh(fs, tmp_path)
+
+
+def test_a_publish_hands_the_memory_it_let_go_back_to_the_system(tmp_path):
+    """speed/memory.py: what the build frees in the middle of the heap (the source
+    texts, once the articles are decorated) stops counting in its peak memory."""
+    import subprocess
+    import sys
+    script = tmp_path / "trim.py"
+    script.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(ROOT / 'plugins')!r})\n"
+        "from clinic.speed.memory import give_back\n"
+        "def rss():\n"
+        "    return next(int(l.split()[1]) // 1024 for l in open('/proc/self/status') if l.startswith('VmRSS'))\n"
+        "blocks = [bytes(10_000) + str(i).encode() for i in range(20_000)]  # 200 MB\n"
+        "kept = blocks[::50]  # one in fifty stays: the rest is freed between them\n"
+        "del blocks\n"
+        "before = rss()\n"
+        "give_back()\n"
+        "print(before, rss())\n")
+    before, after = map(int, subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                                            check=True).stdout.split())
+    assert before > 150 and before - after > 100, (before, after)

@@ -40,7 +40,7 @@ machine affects all alike:
       --cacheDir <tmp>/cache-h-<run>`, then Pagefind (the site's binary, and
       its --glob of the folders that hold searchable pages) on its articles
       and pages: `pagefind --site <tmp>/out-h-<run> --quiet --glob <...>`, in
-      one run (the site indexes at most 600 pages a run, to cap memory).
+      one run (the site indexes at most 450 pages a run, to cap memory).
       Hugo is the binary of the `hugo` package in this Python's environment
       (requirements-test.txt), never one on PATH;
   (s) what the webmaster feels with `make devserver`: the real dev server

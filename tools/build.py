@@ -34,6 +34,7 @@ from clinic.model.paths import files_under  # noqa: E402
 from clinic.model.problems import STOPS_WRITING, Problem, StopBuild, summarise  # noqa: E402
 from clinic.checks import gone, links  # noqa: E402
 from clinic.outputs import headers  # noqa: E402
+from clinic.speed.memory import give_back  # noqa: E402
 from clinic.outputs.swap import FolderLock, clear_leftovers, retire, staging_prefix, swap_into_place  # noqa: E402
 
 
@@ -300,7 +301,7 @@ def _build(mode, output, settings_file, stream, extra, background_search, collec
         # collector's thresholds (collect_garbage_less_often) would keep to the end:
         # let them go now, so the link check and compression reuse their memory.
         if not collect_later:
-            gc.collect()
+            give_back()  # and hand the memory back to the system (clinic/speed/memory.py)
         # a run that stopped or crashed wrote part of the site at most: checking its
         # links or indexing it would only add lines about pages it never wrote
         if target.is_dir() and built is not None and complete:
@@ -309,7 +310,7 @@ def _build(mode, output, settings_file, stream, extra, background_search, collec
             counts: dict = {}
             links_table = built.finisher.links if built.finisher.active else None
             problems += check_output(target, built.address, output.name, counts, links_table,
-                                     session.links if built.pelican_settings.get("LOAD_CONTENT_CACHE") else None)
+                                     session.links if built.remembers else None)
             if built.search.started:
                 problems += built.search.finish(counts["searchable"])
             elif not any(p.severity == "error" for p in problems) or not strict:

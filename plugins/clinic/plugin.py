@@ -12,6 +12,7 @@ from pelican import signals
 
 from .outputs.headers import write_host_files_to
 from .pages.generator import ClinicGenerator, generator_for, report
+from .speed.memory import give_back
 from .speed.writer import writer_for
 from .state import Build, Session, forget_cached_content
 
@@ -47,7 +48,13 @@ def finish_articles(generators) -> None:
     g = _generator(generators)
     if g is not None:
         g.build.generator = g
+        # a publish: what reading and checking every file let go, then what deciding the
+        # pages let go (the source texts, the checks' work), back to the system (speed/memory.py)
+        if not g.build.remembers:
+            give_back()
         g.finish()
+        if not g.build.remembers:
+            give_back()
 
 
 def plan_search(generators) -> None:

@@ -24,6 +24,7 @@ from .checks.lastbuild import LastBuild
 from .model import dates, settings as settings_model
 from .model.paths import RealPaths, files_under
 from .outputs.assets import Assets
+from .outputs.compress import COPIES
 from .outputs import stale
 from .outputs.minify import Finisher
 from .outputs.search_index import SearchIndex, SearchMemory
@@ -97,8 +98,10 @@ class Build:
         self.finisher = Finisher(clinic.minify, clinic.precompress, clinic.precompress_text_extensions,
                                  clinic.precompress_min_size, self.address)
         self.search = SearchIndex(self.output, clinic.search_pages_per_index, session.search)
-        self.incremental = session.pages_of(self.output) \
-            if incremental.enabled(s, clinic.incremental) else None
+        # a process that builds again and again (the dev server, `make html --cache`) keeps the
+        # session's answers; a publish is one build in a new process, for which they were only memory
+        self.remembers = incremental.enabled(s, clinic.incremental)
+        self.incremental = session.pages_of(self.output) if self.remembers else None
         # a publish: the pages no edit can have changed are copied from the last one (speed/reuse.py);
         # the pages are followed even with an empty cache, for the next publish's record
         self.reuse_record: dict | None = None
@@ -172,8 +175,10 @@ class Build:
             incremental.plan_build(self.incremental, context, self.pelican_settings, self.today.isoformat(),
                                    RealPaths(), contents=self.reuse_record is not None)
         if self.reuse_record is not None:
-            self.reused = reuse.copy_unchanged(self.incremental, self.reuse_record,
-                                               self.content_cache.folder.name.encode())
+            copied = reuse.copy_unchanged(self.incremental, self.reuse_record, self.content_cache.folder.name.encode(),
+                                          COPIES if self.finisher.compressor is not None else ())
+            self.finisher.copied = {os.path.normpath(path) for path in copied}  # not compressed again
+            self.reused = len(copied)
             # the copied pages ask for nothing, as the dev server's unchanged ones: name their assets
             self.session.assets_used[self.output] = set(self.reuse_record.get("assets", ())) if self.reused else set()
 

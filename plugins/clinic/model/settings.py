@@ -157,7 +157,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("CLINIC_PARALLEL_READ_MIN", 200, _int(0), "articles from which the Markdown worker starts"),
     Spec("CLINIC_PARALLEL_WRITE", True, _bool, "write pages on both cores on large sites"),
     Spec("CLINIC_PARALLEL_WRITE_MIN", 200, _int(0), "articles from which the second writer starts"),
-    Spec("CLINIC_SEARCH_PAGES_PER_INDEX", 600, _int(1), "searchable pages per search-index part"),
+    Spec("CLINIC_SEARCH_PAGES_PER_INDEX", 450, _int(1), "searchable pages per search-index part"),
     Spec("CLINIC_INCREMENTAL", True, _bool, "the dev server renders again only the pages an edit can change"),
     Spec("CLINIC_REUSE_PAGES", False, _bool,
          "a publish copies from the last publish the pages no edit can have changed (publishconf.py turns it on)"),

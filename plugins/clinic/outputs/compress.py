@@ -25,11 +25,18 @@ BROTLI_QUALITY = 5
 GZIP_LEVEL = 9
 
 
+COPIES = (".br", ".gz")
+
+
 def write_copies(path: Path, data: bytes) -> None:
     for suffix, packed in ((".br", brotli.compress(data, quality=BROTLI_QUALITY)),
                            (".gz", gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0))):
+        target = path.with_name(path.name + suffix)
+        # a new file, and none if it would not be smaller: one already there may be a
+        # hard link to the live site's copy of a page rendered again (speed/reuse.py)
+        target.unlink(missing_ok=True)
         if len(packed) < len(data):
-            path.with_name(path.name + suffix).write_bytes(packed)
+            target.write_bytes(packed)
 
 
 def _compress(path: Path) -> None:

@@ -34,6 +34,7 @@ class Finisher:
         self.links = LinkTable()  # the links of every page written through the writer
         self.finished: dict[str, bytes] = {}  # path -> the bytes the writer just wrote there
         self.elsewhere: set[str] = set()  # pages the build's other process writes (parallel_write.py)
+        self.copied: set[str] = set()  # pages copied from the last publish with their copies (speed/reuse.py)
 
     @property
     def active(self) -> bool:
@@ -44,6 +45,7 @@ class Finisher:
         """The writer wrote this page (its final text): the compressor takes its
         bytes from here, the link check its links."""
         self.finished[path] = text.encode("utf-8")
+        self.copied.discard(os.path.normpath(path))  # rendered after all: compressed again
         self.links.add(os.path.relpath(path, output).replace(os.sep, "/"), text, self.siteurl)
 
     def written_elsewhere(self, path: str) -> None:
@@ -56,6 +58,9 @@ class Finisher:
             self.elsewhere.discard(str(path))
             return
         if self.compressor is None:
+            return
+        if data is None and os.path.normpath(path) in self.copied:  # its .br and .gz came with it
+            self.compressor.done.add(str(path))
             return
         p = Path(path)
         if data is None:  # written by someone else's writer

@@ -62,10 +62,9 @@ class ClinicGenerator(Generator):
         shown_as = display_paths(content_root, real)
         catalogs = self.build.catalogs
         languages = catalogs.gettexts(clinic.translation_languages)
-        # With Pelican's content cache on, only the files that changed since this process's
-        # last build are checked again: the dev server's rebuilds (a publish is one build
-        # in a new process, so it checks every file).
-        remembered = self.build.session.validated if settings.get("LOAD_CONTENT_CACHE") else None
+        # In the dev server, only the files that changed since this process's last build
+        # are checked again (a publish is one build in a new process: it checks every file).
+        remembered = self.build.session.validated if self.build.remembers else None
         site = check_site(content_root, clinic.taxonomy_file, clinic.data_dir,
                           settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"], shown_as, remembered, self.build.today,
                           languages)

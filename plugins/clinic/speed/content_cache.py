@@ -41,8 +41,8 @@ from .incremental import settings_text
 NOT_IN_STAMP = ("OUTPUT_PATH", "CACHE_PATH", "CACHE_CONTENT", "LOAD_CONTENT_CACHE", "GZIP_CACHE")
 # The libraries whose versions change the HTML Pelican reads Markdown into, and
 # (for the pages a publish copies from the last one, reuse.py) the pages' HTML:
-# templates, dates and languages' names, minifying, images' sizes.
-LIBRARIES = ("pelican", "markdown", "pygments", "jinja2", "markupsafe", "babel", "minify-html", "pillow")
+# templates, dates and languages' names, minifying, images' sizes, .br copies.
+LIBRARIES = ("pelican", "markdown", "pygments", "jinja2", "markupsafe", "babel", "minify-html", "pillow", "brotli")
 KEEP = 4  # folders kept: the dev server's, make publish's and a few before a change
 COMPLETE = "complete"
 SUBFOLDER = "content"

@@ -14,9 +14,11 @@ the published folder is still the one it wrote (not edited, not replaced by
 a later build), and renders only the others. A copy is a hard link where the
 file system has them: the writer replaces, never writes through, a file
 already in the new folder (speed/writer.py), so the live site's files are
-never changed by a publish that fails. Pelican still does its
-bookkeeping for a copied page: the sitemap lists it, the compressor makes
-its .gz and .br copies, the link check reads its links, Pagefind indexes it.
+never changed by a publish that fails. Its .gz and .br copies come with it
+(the compressor, and precompress() at the end, replace a file rather than
+write into it, and skip the copied pages). Pelican still does its
+bookkeeping for a copied page: the sitemap lists it, the link check reads
+its links, Pagefind indexes it.
 
 The site's stamp here takes every file's bytes, not its date (the dev
 server's stamp takes the date, for speed), and today's date: a page shows
@@ -65,18 +67,20 @@ def link_or_copy(source: str, target: str) -> None:
         shutil.copyfile(source, target)
 
 
-def copy_unchanged(pages: Pages, record: dict, also: bytes) -> int:
+def copy_unchanged(pages: Pages, record: dict, also: bytes, compressed: tuple[str, ...] = ()) -> list[str]:
     """Copy into pages.output every page the record's folder holds as the last
     publish wrote it, under the key this build gives it (`also`, the content
     cache's name, is added to the site's stamp: the code and libraries); mark
-    each as written, so the writer does not render it. How many were copied."""
+    each as written, so the writer does not render it. compressed: the endings
+    of its compressed copies (".br", ".gz"), copied with it where the last
+    publish made them (the same bytes make the same copies). The paths copied."""
     if pages.stamp is None:
-        return 0
+        return []
     pages.plan(digest(pages.stamp, also), pages.own)
     source = record.get("output")
     if not source or os.path.realpath(source) == os.path.realpath(pages.output):
-        return 0
-    copied = 0
+        return []
+    copied = []
     for name, entry in record["pages"].items():
         try:
             key, state = str(entry[0]), tuple(entry[1])
@@ -89,11 +93,14 @@ def copy_unchanged(pages: Pages, record: dict, also: bytes) -> int:
         target = os.path.join(pages.output, name)
         try:
             os.makedirs(os.path.dirname(target), exist_ok=True)
+            for suffix in compressed:
+                if os.path.exists(os.path.join(source, name + suffix)):
+                    link_or_copy(os.path.join(source, name + suffix), target + suffix)
             link_or_copy(os.path.join(source, name), target)
         except OSError:
-            continue  # rendered instead
+            continue  # rendered instead (the compressor replaces any copy made)
         pages.written[name] = (pages.key(name), file_state(target))
-        copied += 1
+        copied.append(target)
     return copied
 
 

@@ -1,0 +1,38 @@
+"""Give the memory a build has let go back to the system.
+
+A build's peak memory is what the machine that publishes must have (issue
+22: under 250 MiB at 5,000 articles). Python frees an object's memory to
+its allocator, and glibc's malloc keeps freed blocks in the middle of its
+heap for reuse: the source texts and the checks' work let go once the
+articles are decorated (pages/generator.py, finish()) stayed counted in the
+process's memory to the end. malloc_trim(0) hands those pages back.
+Measured on 5,000 generated articles, published a second time (copied
+pages): a peak of 288 MiB before, 254 MiB after (and 238 MiB once
+incremental.scan() kept each file's header instead of its text).
+
+Written by hand: there is no library for one call to the C library, and on
+a system without glibc (macOS, musl) this does nothing.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import gc
+from functools import lru_cache
+
+
+@lru_cache(maxsize=1)
+def _trim():
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+def give_back() -> None:
+    """Collect the garbage the build left, and hand freed memory back to the system."""
+    gc.collect()
+    trim = _trim()
+    if trim is not None:
+        trim(0)
