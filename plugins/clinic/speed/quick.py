@@ -10,7 +10,7 @@ text, it puts that page on screen first (show_edit): the file is read again
 by Pelican's reader, the article gets its new HTML, the build's own steps
 fill in its shared blocks and decorate it, and its page is written with the
 template and context it was written with. The rebuild then runs as it always
-did: it writes that page again, with the same bytes (tests/test_devserver.py
+did: it writes that page again, with the same bytes (tests/test_quick.py
 compares them), and the problems of the whole site, which the open page shows
 when they come.
 
