@@ -223,7 +223,6 @@ class SearchMemory:
             for step in then:
                 step()
 
-
     def poll(self) -> None:
         """wait(), if the background indexing has ended: the dev server asks while
         it watches for the next change, so it need not wait before watching."""
