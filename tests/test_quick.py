@@ -94,6 +94,20 @@ def test_any_other_edit_waits_for_the_rebuild(fixture_site, tmp_path):
     waits(bunions)
 
 
+def test_a_minified_site_gets_a_minified_page(fixture_site, tmp_path):
+    """CLINIC_MINIFY = True in the dev server's settings: the page shown first is
+    minified as the rebuild's is, so the open page does not reload twice."""
+    settings = {**LIVE, "CLINIC_MINIFY": True}
+    r = Rebuilds(tmp_path, fixture_site)
+    r.same_as_fresh(**settings)
+    page = "conditions/bunions/index.html"
+    fixture_site.edit("conditions/bunions.md", "\n## Overview\n", "\n## Overview\n\nA minified sentence.\n")
+    r.touch(fixture_site.content / "conditions/bunions.md")
+    assert shown(r, "conditions/bunions.md") == page
+    written = (fixture_site.output / page).read_bytes()
+    assert b"A minified sentence." in written and written == r.fresh(**settings)[page]
+
+
 def test_only_the_dev_server_keeps_the_last_build(fixture_site, tmp_path):
     r = Rebuilds(tmp_path, fixture_site)
     r.same_as_fresh()  # a build that serves no open page (make html, make regenerate)

@@ -209,7 +209,7 @@ class Build:
         if self.recipes is None or self.generator is None or self.incremental.stamp is None:
             return None
         return quick.LastSite(self.generator, self.pelican_settings, self.output, self.today.isoformat(),
-                              self.incremental.heads, self.recipes)
+                              self.incremental.heads, self.recipes, self.finisher.minifying)
 
     def remember_published(self, output: Path) -> None:
         """The new site is in place as `output`: the record of its pages, for the

@@ -53,6 +53,7 @@ class LastSite:
     today: str
     heads: dict[str, str]  # real path of each Markdown file -> its metadata header then
     recipes: dict[str, tuple[object, Recipe]] = field(default_factory=dict)  # real path -> (article, recipe)
+    minifying: bool = False  # CLINIC_MINIFY: the build minified its pages (outputs/minify.py)
 
 
 def edited_article(last: LastSite, changed: list[str]) -> str | None:
@@ -78,6 +79,7 @@ def show_edit(last: LastSite, changed: list[str]) -> str | None:
 
     from ..model import dates
     from ..outputs import images
+    from ..outputs.minify import minify
     from ..pages.generator import forget_content
 
     g = last.generator
@@ -102,5 +104,8 @@ def show_edit(last: LastSite, changed: list[str]) -> str | None:
     del g.build.image_jobs[jobs:]
     Writer(last.output, settings=settings).write_file(recipe.name, recipe.template, recipe.context,
                                                       *recipe.args, **recipe.kwargs)
+    if last.minifying:  # as the build's writer does (speed/writer.py)
+        page = Path(last.output) / recipe.name
+        page.write_text(minify(page.read_text(encoding="utf-8")), encoding="utf-8")
     forget_content(obj)
     return recipe.name
