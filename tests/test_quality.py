@@ -366,3 +366,17 @@ def test_a_long_sentence_with_the_clinics_number_is_found_at_its_line(fixture_si
     reports.readability_report(reports.load_settings(fixture_site.content, None), out)
     assert f" words, line {line}: Call us on (555) 010-0100 if the pain" in out.getvalue()
     assert " line ?" not in out.getvalue()
+
+
+def test_a_publish_lets_the_reading_tables_go_and_measures_the_same_after():
+    """A publish releases the syllable table and word counts once every page is
+    measured (speed/memory.py); a later measurement loads them again and gives
+    the same reading."""
+    html = "<p>Plantar fasciitis is a common cause of heel pain. Rest and stretching help most people.</p>"
+    levels = readability.ReadingLevels()
+    first = levels.measure(html, "")
+    assert levels._table is not None and levels._of_word
+    levels.release_tables()
+    assert levels._table is None and not levels._in_text and not levels._of_word
+    levels.measured.clear()
+    assert levels.measure(html, "") == first

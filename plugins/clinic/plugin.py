@@ -53,7 +53,8 @@ def finish_articles(generators) -> None:
         if not g.build.remembers:
             give_back()
         g.finish()
-        if not g.build.remembers:
+        if not g.build.remembers:  # every page is measured: the reading tables too
+            g.build.levels.release_tables()
             give_back()
 
 
@@ -70,8 +71,11 @@ def plan_search(generators) -> None:
 
 
 def join_article_writers(generator, writer=None) -> None:
-    """article_writer_finalized: the second writing process is done with the articles."""
+    """article_writer_finalized: the second writing process is done with the articles;
+    a publish hands back what writing them left in the heap (speed/memory.py)."""
     writer.build.sharing.join()
+    if not writer.build.remembers:
+        give_back(collect=False)
 
 
 def pages_written(generator, writer=None) -> None:
@@ -86,6 +90,8 @@ def write_outputs(pelican) -> None:
     writes them after the search index), the sitemap; the content cache is
     marked whole (speed/content_cache.py)."""
     build = build_of(pelican)
+    if not build.remembers:  # a publish: what writing the topic pages left in the heap (speed/memory.py)
+        give_back(collect=False)
     build.write_assets()
     build.store_readings()
     if not build.settings.host_files_after_search:
