@@ -355,8 +355,14 @@ class ClinicGenerator(Generator):
                 continue
             source = sources_text.get(meta.path, "")
             lang = {"lang": meta.lang} if meta.lang else {}
-            reading = levels.measure(obj.body_html, source, **lang) if obj.body_html is not None \
-                else levels.measure_unresolved(obj._content, source, lambda: obj.content, **lang)
+            if obj.body_html is not None:
+                reading = levels.measure(obj.body_html, source, **lang)
+            else:
+                reading = levels.measure_unresolved(obj._content, source, lambda: obj.content, **lang)
+                # Pelican keeps the HTML with its links resolved until the build ends (its
+                # memo of get_content): on 5,000 articles measured for the first time that
+                # was about 100 MiB at the build's peak; the page works it out again
+                forget_content(obj)
             obj.reading = reading
             rows.append((meta, reading))
             words, line, _ = reading.longest[0] if reading.longest else (0, None, "")
