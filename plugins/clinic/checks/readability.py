@@ -28,6 +28,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..model.paths import write_whole
 from ..model.stamps import digest
 
 BLOCK_END = re.compile(r"</(p|li|h[1-6]|td|th|dt|dd|blockquote|figcaption)>", re.I)
@@ -307,28 +308,21 @@ class ReadingLevels:
         not written again when it holds them already (a publish with no text changed)."""
         if self.used == self.stored.get(str(path)):
             return
-        path = Path(path)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        def chunks():
             # one reading at a time: the whole file as one string was 6 MiB of a
             # first publish's peak at 1,000 articles
-            with tmp.open("w", encoding="utf-8") as f:
-                f.write('{"stamp": %s, "readings": {' % json.dumps(self._stamp()))
-                first = True
-                for k in sorted(self.used):
-                    r = self.measured.get(k)
-                    if r is None:
-                        continue
+            yield b'{"stamp": %s, "readings": {' % json.dumps(self._stamp()).encode()
+            separator = b""
+            for k in sorted(self.used):
+                r = self.measured.get(k)
+                if r is not None:
                     entry = {"grade": r.grade, "smog": r.smog, "words": r.words, "longest": r.longest,
                              "lang": r.lang, "ease": r.ease, "szigriszt": r.szigriszt}
-                    f.write(("" if first else ", ") + f"{json.dumps(k.hex())}: {json.dumps(entry)}")
-                    first = False
-                f.write("}}")
-            os.replace(tmp, path)
+                    yield separator + f"{json.dumps(k.hex())}: {json.dumps(entry)}".encode()
+                    separator = b", "
+            yield b"}}"
+        if write_whole(Path(path), chunks()):  # not written: the next build measures again
             self.stored[str(path)] = set(self.used)
-        except OSError:
-            pass  # a cache: the next build measures again
 
     def _measure(self, text: str, source: str, longest: int) -> Reading:
         """The reading level of a page's visible text (visible_text())."""

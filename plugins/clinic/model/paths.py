@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 
 class RealPaths:
@@ -53,3 +54,30 @@ def files_under(root: Path) -> set[str]:
         prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
         found.update(prefix + n for n in names)
     return found
+
+
+def write_whole(path: Path, chunks: Iterable[bytes]) -> bool:
+    """Write a cache file whole or not at all: into a new file beside it (.tmp-...),
+    renamed over it, so a build stopped half-way leaves the old file, never half of
+    one. False if it could not be written (a full or read-only disk, a file where
+    its folder should be); nothing is left behind. The build's caches (compiled
+    templates, reading levels, languages' names, the record of a publish) all
+    write this way, and a cache that cannot be written only costs the next build time."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as f:
+            for chunk in chunks:
+                f.write(chunk)
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        return False

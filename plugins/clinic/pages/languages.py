@@ -12,7 +12,6 @@ in it, and LANG_SITEURL, where the site's own pages in that language start.
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from markupsafe import Markup, escape
 
 from ..model.article import ArticleMeta
 from ..model.clinicdata import ClinicData
+from ..model.paths import write_whole
 from ..model.relations import Index
 from ..model.rules import MARKDOWN_SUFFIXES, language_of
 from ..model.vocabulary import Vocabulary
@@ -84,15 +84,8 @@ class LanguageNames:
 
     def store(self) -> None:
         """The names looked up by this build, for the next (if there were new ones)."""
-        if not self.added:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-            tmp.write_text(json.dumps({"babel": self.version, "names": self.names}), encoding="utf-8")
-            os.replace(tmp, self.path)
-        except OSError:
-            pass  # a cache: the next build looks them up again
+        if self.added:  # not written: the next build looks them up again
+            write_whole(self.path, [json.dumps({"babel": self.version, "names": self.names}).encode()])
 
 
 def switch_to(code: str, root: str, words: Callable[[str], str], name_of: Callable[[str], str] = language_name) \

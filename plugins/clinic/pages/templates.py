@@ -3,12 +3,12 @@ dev server's rebuilds, and between one `make publish` and the next."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import jinja2
 from jinja2.bccache import Bucket, BytecodeCache
+
+from ..model.paths import write_whole
 
 
 class MemoryBytecodeCache(BytecodeCache):
@@ -85,17 +85,5 @@ class TemplateCache(BytecodeCache):
     def dump_bytecode(self, bucket):
         code = bucket.bytecode_to_string()
         self.memory.store[bucket.key] = code
-        if self.folder is None:
-            return
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    f.write(code)
-                os.replace(tmp, self.folder / f"{bucket.key}.jinja")
-            except OSError:
-                os.unlink(tmp)
-                raise
-        except OSError:
-            pass  # a full or read-only cache folder only costs the compile next time
+        if self.folder is not None:  # a full or read-only cache folder only costs the compile next time
+            write_whole(self.folder / f"{bucket.key}.jinja", [code])

@@ -41,6 +41,7 @@ import os
 import shutil
 from pathlib import Path
 
+from ..model.paths import write_whole
 from ..model.stamps import digest, file_state
 from .incremental import Pages
 
@@ -113,9 +114,4 @@ def save(folder: Path, output: Path, pages: Pages, assets: list[str]) -> None:
         if key is not None and state is not None:
             entries[name] = [key.hex(), list(state)]
     data = {"output": str(output), "pages": entries, "assets": sorted(assets)}
-    temporary = folder / (RECORD + ".new")
-    try:
-        temporary.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(temporary, folder / RECORD)
-    except OSError:
-        pass  # the next publish renders every page
+    write_whole(folder / RECORD, [json.dumps(data).encode()])  # not written: the next publish renders every page
