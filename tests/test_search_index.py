@@ -10,7 +10,7 @@ from pathlib import Path
 
 from build import check_output
 from clinic.outputs import pagefind_runs, search_index
-from conftest import CONTENT, files_of, published, published_articles, run_build
+from conftest import CONTENT, files_of, published, published_articles, published_cleanly, run_build
 
 PAGE = ('<!doctype html><html lang="en"><head><title>{t}</title></head>'
         '<body><main><article data-pagefind-body><h1>{t}</h1><p>Heel pain in the morning.</p></article></main></body></html>')
@@ -294,3 +294,72 @@ def test_the_dev_server_finishes_the_index_in_the_background_while_it_watches(tm
     assert done == [1] and not memory.background and not memory.then
     memory.poll()
     assert done == [1], "once"
+
+
+def test_a_runner_started_ahead_indexes_when_given_its_runs_even_with_a_fork_alive(tmp_path):
+    """A publish starts Pagefind's runner at its start (prepare()); the build then
+    forks (parallel reading and writing). The runner must index as soon as it
+    is given its runs, not when the last forked process has ended."""
+    import time
+    index = index_of(tmp_path)
+    index.prepare()
+    runner = index.ready.proc
+    child = os.fork()
+    if child == 0:  # a forked process of the build that lives on (its copy of the pipe is closed)
+        time.sleep(20)
+        os._exit(0)
+    try:
+        write_pages(tmp_path, "Plantar fasciitis", "Bunions")
+        index.start()
+        assert index.running[0] is runner  # the runner started ahead, not a new one
+        assert index.finish(searchable=2) == []
+        assert os.waitpid(child, os.WNOHANG) == (0, 0)  # done while the forked process still lives
+        assert search_index.indexed_pages(tmp_path) == 2 and runner.poll() == 0
+    finally:
+        try:
+            os.kill(child, 9)
+            os.waitpid(child, 0)
+        except (ProcessLookupError, ChildProcessError):  # ended, and waited for, above
+            pass
+
+
+def test_a_runner_started_ahead_ends_with_a_build_that_fails_before_its_pages(tmp_path):
+    index = index_of(tmp_path)
+    index.prepare()
+    runner = index.ready.proc
+    index.stop()  # Build.close(): the build stopped before any page was written
+    assert runner.poll() is not None and index.ready is None and not index.started
+
+
+def test_a_runner_that_ended_before_its_runs_is_replaced(tmp_path):
+    write_pages(tmp_path, "Achilles tendinopathy")
+    index = index_of(tmp_path)
+    index.prepare()
+    index.ready.proc.kill()
+    index.ready.proc.wait()
+    index.start()
+    assert index.finish(searchable=1) == [] and search_index.indexed_pages(tmp_path) == 1
+
+
+def test_a_publish_starts_the_runner_before_its_pages_are_written(tmp_path, monkeypatch):
+    """The runner is started at the build's start and given its runs once the
+    searchable pages are written; the published index holds them all."""
+    events = []
+    prepare, launch = search_index.SearchIndex.prepare, search_index.SearchIndex._launch
+
+    def prepared(self):
+        events.append(("prepare", any(self.output.rglob("*.html")) if self.output.exists() else False))
+        prepare(self)
+
+    def launched(self, stderr, only=None, ready=None):
+        events.append(("launch", ready is not None))
+        return launch(self, stderr, only, ready)
+
+    monkeypatch.setattr(search_index.SearchIndex, "prepare", prepared)
+    monkeypatch.setattr(search_index.SearchIndex, "_launch", launched)
+    site = run_build("publish", CONTENT, tmp_path / "out")
+    published_cleanly(site)
+    assert events == [("prepare", False), ("launch", True)]
+    counts = {}
+    assert check_output(tmp_path / "out", "https://clinic.test", counts=counts) == []
+    assert search_index.indexed_pages(tmp_path / "out") == counts["searchable"] > 0

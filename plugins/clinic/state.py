@@ -98,6 +98,8 @@ class Build:
         self.finisher = Finisher(clinic.minify, clinic.precompress, clinic.precompress_text_extensions,
                                  clinic.precompress_min_size, self.address)
         self.search = SearchIndex(self.output, clinic.search_pages_per_index, session.search)
+        if clinic.search_index_early:  # a publish: Pagefind's runner starts now and waits for the pages
+            self.search.prepare()
         # a process that builds again and again (the dev server, `make html --cache`) keeps the
         # session's answers; a publish is one build in a new process, for which they were only memory
         self.remembers = incremental.enabled(s, clinic.incremental)

@@ -38,6 +38,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import weakref
 from functools import lru_cache
 from pathlib import Path
 
@@ -191,6 +192,53 @@ def _kill(proc: subprocess.Popen) -> None:
     proc.wait()
 
 
+def _runner() -> list[str]:
+    return [sys.executable, str(Path(__file__).with_name("pagefind_runs.py"))]
+
+
+class _ReadyRunner:
+    """A runner started ahead of its runs, waiting on its standard input (a pipe).
+    The build forks (speed/parallel_read.py, parallel_write.py): a forked
+    process closes its copy of the pipe at once, or the runner would wait for
+    the end of its input until that process ended too."""
+
+    def __init__(self):
+        self.err = tempfile.TemporaryFile()  # a file, not a pipe: a long message cannot block Pagefind
+        self.proc = subprocess.Popen(_runner(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self.err,
+                                     start_new_session=True)
+        _READY.add(self)
+
+    def given(self) -> None:
+        """Its runs are written and its input closed: forks have nothing to close."""
+        _READY.discard(self)
+
+    def close(self, keep_err: bool = False) -> None:
+        """Never given its runs: it ends (and the pipe with it)."""
+        _READY.discard(self)
+        try:
+            self.proc.stdin.close()
+        except OSError:
+            pass
+        _kill(self.proc)
+        if not keep_err:
+            self.err.close()
+
+
+_READY: weakref.WeakSet = weakref.WeakSet()  # the runners waiting, in this process
+
+
+def _close_in_fork() -> None:
+    for ready in list(_READY):
+        try:
+            ready.proc.stdin.close()
+        except (OSError, ValueError):
+            pass
+    _READY.clear()
+
+
+os.register_at_fork(after_in_child=_close_in_fork)
+
+
 class SearchMemory:
     """The dev server's indexing, kept between rebuilds: the runs still going in
     the background, and for each output folder and bundle the pages a run that
@@ -244,6 +292,7 @@ class SearchIndex:
         self.parts: list[list[str]] = []
         self.merged: dict[str, list[int]] = {}  # language -> the bundles its search page merges
         self.running: tuple[subprocess.Popen, object] | None = None
+        self.ready: _ReadyRunner | None = None  # a runner started ahead (prepare())
 
     # -- the plan, from Pelican's context --------------------------------------------
     def plan_bundles(self, context, siteurl: str, languages=()) -> dict[str, list[str]]:
@@ -304,10 +353,12 @@ class SearchIndex:
                 todo.append((folder, command, pages, pages_now))
         return todo
 
-    def _launch(self, stderr, only: list[list[str]] | None = None) -> subprocess.Popen:
+    def _launch(self, stderr, only: list[list[str]] | None = None,
+                ready: _ReadyRunner | None = None) -> subprocess.Popen:
         """Start indexing through the runner (pagefind_runs.py), which also puts each
         bundle in a fixed order. Its own process group, so that stop() also ends
-        the Pagefind the runner started.
+        the Pagefind the runner started. ready: a runner started ahead
+        (prepare()), given the runs instead of starting another.
         only: the runs to start, of commands() (the dev server's stale bundles)."""
         runs = self.commands()
         # A part this plan has no more (the dev server's site got smaller) goes; the
@@ -320,21 +371,37 @@ class SearchIndex:
             if old not in wanted:
                 shutil.rmtree(old, ignore_errors=True)
         runs = runs if only is None else only
-        listing = tempfile.TemporaryFile()
-        listing.write(json.dumps(runs).encode("utf-8"))
-        listing.seek(0)
-        runner = Path(__file__).with_name("pagefind_runs.py")
-        try:
-            return subprocess.Popen([sys.executable, str(runner)], stdin=listing, stdout=subprocess.DEVNULL,
-                                    stderr=stderr, start_new_session=True)
-        finally:
-            listing.close()
+        listing = json.dumps(runs).encode("utf-8")
+        if ready is not None:
+            try:
+                with ready.proc.stdin as pipe:  # closed: the runner reads to its end
+                    pipe.write(listing)
+                ready.given()
+                return ready.proc
+            except OSError:  # it ended (killed, say): a new runner, as below
+                ready.close(keep_err=True)
+        with tempfile.TemporaryFile() as file:
+            file.write(listing)
+            file.seek(0)
+            return subprocess.Popen(_runner(), stdin=file, stdout=subprocess.DEVNULL, stderr=stderr,
+                                    start_new_session=True)
+
+    def prepare(self) -> None:
+        """A production build, at its start: the runner starts now and waits for its
+        runs, so that its start (a Python process: about 30 ms, measured with
+        /usr/bin/time on an empty list) is over before the pages are written,
+        instead of between the last searchable page and Pagefind."""
+        if self.ready is None:
+            self.ready = _ReadyRunner()
 
     def start(self) -> None:
         self.memory.wait()
-        self.stop()
-        err = tempfile.TemporaryFile()  # a file, not a pipe: a long message cannot block Pagefind
-        self.running = (self._launch(err), err)
+        if self.running is not None:
+            self.stop()
+        ready, self.ready = self.ready, None
+        # a file, not a pipe: a long message cannot block Pagefind
+        err = ready.err if ready is not None else tempfile.TemporaryFile()
+        self.running = (self._launch(err, ready=ready), err)
 
     @property
     def started(self) -> bool:
@@ -347,6 +414,9 @@ class SearchIndex:
             proc, err = found
             _kill(proc)
             err.close()
+        ready, self.ready = self.ready, None
+        if ready is not None:  # never given its runs (the build failed before its pages)
+            ready.close()
 
     def finish(self, searchable: int | None = None) -> list[Problem]:
         """Wait for the index started; its problems. `searchable` is the number of
