@@ -380,3 +380,24 @@ def test_a_publish_lets_the_reading_tables_go_and_measures_the_same_after():
     assert levels._table is None and not levels._in_text and not levels._of_word
     levels.measured.clear()
     assert levels.measure(html, "") == first
+
+
+def test_measuring_reading_levels_does_not_load_nltk_and_textstat_still_can():
+    """textstat imports NLTK only to read the CMU dictionary, which the build takes
+    from its own table: a build that measures pages in English and Spanish never
+    loads NLTK (0.19 s and about 30 MiB), and textstat's own functions, called
+    afterwards in the same process, still find it and give the same grade."""
+    script = (
+        "import sys\n"
+        f"sys.path.insert(0, {str(ROOT / 'plugins')!r})\n"
+        "from clinic.checks import readability\n"
+        "html = '<p>Plantar fasciitis is a common cause of heel pain. It hurts most in the morning.</p>' * 5\n"
+        "levels = readability.ReadingLevels()\n"
+        "ours = levels.measure(html).grade\n"
+        "levels.measure('<p>La fascitis plantar es una causa frecuente de dolor en el talón.</p>', lang='es')\n"
+        "loaded = sorted(m for m in sys.modules if m == 'nltk' or m.startswith('nltk.'))\n"
+        "import textstat\n"
+        "theirs = round(textstat.flesch_kincaid_grade(readability.visible_text(html)), 1)\n"
+        "print(loaded, ours == theirs, 'nltk.corpus' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["['nltk']", "True", "True"], out

@@ -17,13 +17,16 @@ its syllables with Pyphen's Spanish hyphenation patterns, which Pyphen ships.
 from __future__ import annotations
 
 import html
+import importlib
 import importlib.metadata
+import importlib.util
 import json
 import os
 import pickle
 import re
 import statistics
 import sys
+import types
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,6 +117,33 @@ def syllable_table(data_dir: Path | None = None) -> dict[str, int]:
     except OSError:
         pass  # a read-only environment: the table is rebuilt next time, nothing else changes
     return table
+
+
+def _without_nltk() -> None:
+    """Before textstat is imported: textstat imports NLTK with itself, 0.19 s and
+    about 30 MiB (measured with -X importtime and ru_maxrss), but uses it only in
+    get_cmudict(), to download and read the CMU dictionary, which the build never
+    asks it for (syllable_table() is ours). Until a name of it is used, `nltk` is
+    a stand-in that imports the real NLTK on the first use of any of its names
+    (a module __getattr__, PEP 562): textstat's own functions, called by the
+    tests or by anyone checking our numbers, find NLTK as before.
+    importlib.util.LazyLoader cannot do this: the import statement reads the
+    module's __spec__, which makes a lazy module load."""
+    if "nltk" in sys.modules:
+        return
+    spec = importlib.util.find_spec("nltk")
+    if spec is None:
+        return  # textstat's import will say so
+    stand_in = types.ModuleType("nltk")
+    stand_in.__spec__ = spec
+
+    def __getattr__(name: str):
+        if sys.modules.get("nltk") is stand_in:
+            del sys.modules["nltk"]
+        return getattr(importlib.import_module("nltk"), name)
+
+    stand_in.__getattr__ = __getattr__
+    sys.modules["nltk"] = stand_in
 
 
 def visible_text(content_html: str) -> str:
@@ -348,6 +378,7 @@ class ReadingLevels:
         distinct word once gives the same numbers (tests/test_quality.py compares
         them with textstat's on every shipped article and on generated text).
         """
+        _without_nltk()
         from textstat.backend.counts import count_sentences
         from textstat.backend.selections import list_words
         from textstat.backend.utils._get_pyphen import get_pyphen
@@ -407,6 +438,7 @@ def spanish_ease(text: str) -> tuple[float, float]:
     (textstat has no CMU dictionary for Spanish and downloads nothing for it). The
     few pages in Spanish are measured with textstat's own functions, not a fast path.
     """
+    _without_nltk()
     from textstat.textstat import textstatistics
 
     spanish = textstatistics()
