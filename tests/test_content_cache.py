@@ -167,3 +167,23 @@ def test_a_folder_is_loaded_only_once_a_build_finished_with_it(tmp_path):
     cache.finished()
     assert cache.open({"LOAD_CONTENT_CACHE": False}) is False, "a build that does not load it does not"
     assert (cache.folder / "kept").exists()
+
+
+def test_a_publish_lets_go_of_what_pelican_saved_and_the_next_one_still_reads_it(fixture_site, reads, monkeypatch):
+    """Pelican keeps every file's HTML in memory after saving it to the cache file;
+    the build lets it go (plugin.let_go_of_saved_reads), and the next publish
+    still takes every unchanged file from the file."""
+    from pelican import signals
+    held = []
+
+    def after(generator):  # connected after the plugin's receiver: runs after it
+        held.append(len(generator.readers._cache))
+    signals.article_generator_finalized.connect(after)
+    try:
+        published_cleanly(fixture_site.publish())
+    finally:
+        signals.article_generator_finalized.disconnect(after)
+    assert held == [0]
+    reads.clear()
+    published_cleanly(fixture_site.publish())
+    assert reads == [], "nothing is converted again"

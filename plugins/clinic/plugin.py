@@ -58,6 +58,20 @@ def finish_articles(generators) -> None:
             give_back()
 
 
+def let_go_of_saved_reads(generator) -> None:
+    """article_generator_finalized, page_generator_finalized: Pelican has saved
+    what its reader made of each file to the content cache file (save_cache(),
+    just before this signal) and keeps it in memory to the end, unread: every
+    article's HTML as Markdown made it, beside the HTML its page is made from
+    (pages/generator.py fills the shared blocks in). Measured on 5,000
+    articles, 26 MiB of a first publish's memory (tracemalloc). The next build
+    loads the file again. Pelican has no setting for this, hence its
+    attribute (pelican/cache.py, FileDataCacher._cache)."""
+    readers = getattr(generator, "readers", None)
+    if readers is not None and isinstance(getattr(readers, "_cache", None), dict):
+        readers._cache = {}
+
+
 def plan_search(generators) -> None:
     """all_generators_finalized, before any page is written: how many bundles the
     search index will have, so the search page can name them."""
@@ -109,6 +123,8 @@ RECEIVERS = (
     (signals.initialized, (forget_cached_content, start_build)),
     (signals.get_generators, (get_generators,)),
     (signals.get_writer, (get_writer,)),
+    (signals.article_generator_finalized, (let_go_of_saved_reads,)),
+    (signals.page_generator_finalized, (let_go_of_saved_reads,)),
     (signals.all_generators_finalized, (finish_articles, plan_search)),
     (signals.article_writer_finalized, (join_article_writers,)),
     (signals.page_writer_finalized, (pages_written,)),
