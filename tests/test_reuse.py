@@ -197,3 +197,15 @@ def test_a_publish_hands_the_memory_it_let_go_back_to_the_system(tmp_path):
     before, after = map(int, subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
                                             check=True).stdout.split())
     assert before > 150 and before - after > 100, (before, after)
+
+
+def test_a_publish_hands_memory_back_as_it_writes_its_pages(fixture_site, monkeypatch):
+    """Every TRIM_EVERY pages written, a publish hands back what they let go (speed/memory.py)."""
+    from clinic.speed import memory
+    trims = []
+    monkeypatch.setattr(memory, "give_back", lambda collect=True: trims.append(collect))
+    monkeypatch.setattr(memory, "TRIM_EVERY", 10)
+    site = fixture_site.publish()
+    published_cleanly(site)
+    pages = sum(1 for rel in files_of(site.output) if rel.endswith(".html") and not rel.startswith("pagefind/"))
+    assert trims.count(False) >= pages // 10 > 0

@@ -35,6 +35,7 @@ from .pages import filters
 from .pages.i18n import Catalogs
 from .pages.languages import LanguageNames
 from .speed import content_cache, incremental, quick, reuse
+from .speed.memory import Trimmer
 from .speed.parallel_read import ReadWorker
 from .speed.parallel_write import PageSharing
 
@@ -103,6 +104,8 @@ class Build:
         # a process that builds again and again (the dev server, `make html --cache`) keeps the
         # session's answers; a publish is one build in a new process, for which they were only memory
         self.remembers = incremental.enabled(s, clinic.incremental)
+        # a publish hands back what the pages it writes let go, as it goes (speed/memory.py)
+        self.trimmer = None if self.remembers else Trimmer()
         self.incremental = session.pages_of(self.output) if self.remembers else None
         # a publish: the pages no edit can have changed are copied from the last one (speed/reuse.py);
         # the pages are followed even with an empty cache, for the next publish's record
@@ -168,6 +171,8 @@ class Build:
         self.sitemap.add(path, context)
         self.finisher.on_content_written(path)
         release_written(path, context)
+        if self.trimmer is not None:
+            self.trimmer.page_written()
 
     # -- what the generator asks of the build --------------------------------------------
     def plan_pages(self, context) -> None:
