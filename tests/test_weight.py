@@ -11,7 +11,7 @@ from pelican.settings import read_settings
 import pytest
 from PIL import Image
 
-from conftest import ROOT
+from conftest import ROOT, published_cleanly
 
 # the translations are tested in test_translated_site.py; these builds do without them
 pytestmark = pytest.mark.english_only
@@ -152,3 +152,25 @@ def test_an_image_with_a_title_is_a_figure_with_that_caption_and_one_without_alt
         f"content/conditions/bunions.md:{line}: image: '{{static}}/images/foot.png' has no alt text, so a screen reader "
         "cannot say what it shows (write what the picture shows between the brackets: ![A bunion at the base of "
         "the big toe](...))", "Publish failed: 1 error. output/ was not changed."]
+
+
+def test_a_page_too_long_to_minify_is_written_as_rendered(fixture_site, monkeypatch):
+    """minify-html needs many times a page's size in memory; a page longer than
+    outputs/minify.py's LARGEST is written as rendered (its .br and .gz copies
+    do what minifying would), every other page minified."""
+    from clinic.outputs import minify
+    monkeypatch.setattr(minify, "LARGEST", 25_000)
+    site = fixture_site.publish()
+    published_cleanly(site)
+    as_rendered, minified = [], []
+    for rel in site.html_files():
+        if rel.startswith("pagefind/"):
+            continue
+        html = (site.output / rel).read_text(encoding="utf-8")
+        (as_rendered if "\n  " in html else minified).append((rel, len(html)))
+    assert as_rendered and minified, (as_rendered, minified)
+    assert all(n > 25_000 for _, n in as_rendered), as_rendered
+    assert all(n <= 25_000 for _, n in minified), minified
+    page = next(rel for rel, _ in as_rendered)
+    original = (site.output / page).read_bytes()
+    assert brotli.decompress((site.output / (page + ".br")).read_bytes()) == original
