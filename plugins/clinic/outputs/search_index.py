@@ -39,7 +39,7 @@ import subprocess
 import sys
 import tempfile
 import weakref
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from ..model.problems import Problem
@@ -200,43 +200,31 @@ class _ReadyRunner:
     """A runner started ahead of its runs, waiting on its standard input (a pipe).
     The build forks (speed/parallel_read.py, parallel_write.py): a forked
     process closes its copy of the pipe at once, or the runner would wait for
-    the end of its input until that process ended too."""
+    the end of its input until that process ended too. Each runner registers
+    its own hook (Python cannot remove one), holding it only weakly: one
+    publish, one small hook."""
 
     def __init__(self):
         self.err = tempfile.TemporaryFile()  # a file, not a pipe: a long message cannot block Pagefind
         self.proc = subprocess.Popen(_runner(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self.err,
                                      start_new_session=True)
-        _READY.add(self)
-
-    def given(self) -> None:
-        """Its runs are written and its input closed: forks have nothing to close."""
-        _READY.discard(self)
+        os.register_at_fork(after_in_child=partial(_close_input, weakref.ref(self)))
 
     def close(self, keep_err: bool = False) -> None:
         """Never given its runs: it ends (and the pipe with it)."""
-        _READY.discard(self)
-        try:
-            self.proc.stdin.close()
-        except OSError:
-            pass
+        _close_input(weakref.ref(self))
         _kill(self.proc)
         if not keep_err:
             self.err.close()
 
 
-_READY: weakref.WeakSet = weakref.WeakSet()  # the runners waiting, in this process
-
-
-def _close_in_fork() -> None:
-    for ready in list(_READY):
+def _close_input(ref) -> None:
+    ready = ref()
+    if ready is not None:
         try:
             ready.proc.stdin.close()
         except (OSError, ValueError):
             pass
-    _READY.clear()
-
-
-os.register_at_fork(after_in_child=_close_in_fork)
 
 
 class SearchMemory:
@@ -376,7 +364,6 @@ class SearchIndex:
             try:
                 with ready.proc.stdin as pipe:  # closed: the runner reads to its end
                     pipe.write(listing)
-                ready.given()
                 return ready.proc
             except OSError:  # it ended (killed, say): a new runner, as below
                 ready.close(keep_err=True)
