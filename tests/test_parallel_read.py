@@ -50,9 +50,17 @@ def worker_init(self, *args):
     workers.append(self)
     _worker_init(self, *args)
 parallel_read.ReadWorker.__init__ = worker_init
+from clinic.checks import readability
+measured = []  # reading levels measured in this process (a forked worker counts in its own)
+for name in ("_measure", "_measure_es"):
+    def counting(self, *args, _f=getattr(readability.ReadingLevels, name)):
+        measured.append(1)
+        return _f(self, *args)
+    setattr(readability.ReadingLevels, name, counting)
 {patch}
 site = run_build("publish", Path({content!r}), Path({output!r}), settings_override={override!r})
-print(json.dumps({{"status": site.status, "log": site.log, "stats": workers[-1].stats, "forks": forks}}))
+print(json.dumps({{"status": site.status, "log": site.log, "stats": workers[-1].stats, "forks": forks,
+                  "measured_here": len(measured)}}))
 """
 
 
@@ -103,22 +111,24 @@ def shipped_counts() -> tuple[int, int]:
 
 
 def test_the_worker_writes_the_same_site(tmp_path):
-    serial = publish(CONTENT, tmp_path / "serial", OFF)
+    # each with a cache folder of its own (beside its output): nothing measured before
+    serial = publish(CONTENT, tmp_path / "serial" / "output", OFF)
     # blocks of 4: the worker is given a block at a time as Pelican reads on
-    parallel = publish(CONTENT, tmp_path / "parallel", ON, SLOW_HERE + "parallel_read.BLOCK = 4\n")
+    parallel = publish(CONTENT, tmp_path / "parallel" / "output", ON, SLOW_HERE + "parallel_read.BLOCK = 4\n")
     assert serial["status"] == parallel["status"] == 0, parallel["log"]
     assert serial["stats"]["worker"] == 0 and serial["forks"] == []
     # the second process wrote every second article and every second topic page
     articles, terms = shipped_counts()
     assert parallel["forks"] == [articles // 2, terms // 2]
     assert parallel["stats"]["worker"] >= articles // 2  # most articles (blocks of 4) went through the worker
-    # every article's reading level was measured there (every Markdown file of the article folders,
-    # translations included, goes through the worker), and none of it changed a byte (below)
-    files = sum(len(pages_in(CONTENT / folder, lang)) for folder in ARTICLE_FOLDERS for lang in ("", "es"))
-    assert parallel["stats"]["readings"] == files
-    assert site_files(tmp_path / "serial") == site_files(tmp_path / "parallel")
+    # every reading level the serial build measured, the worker measured instead (English and
+    # Spanish), and none of it changed a byte (below)
+    assert serial["stats"]["readings"] == 0 and serial["measured_here"] > 0
+    assert parallel["stats"]["readings"] == serial["measured_here"] and parallel["measured_here"] == 0
+    assert site_files(tmp_path / "serial" / "output") == site_files(tmp_path / "parallel" / "output")
     # the index holds every page in both languages (the Spanish ones in a language of their own)
-    assert search_index.indexed_pages(tmp_path / "serial") == search_index.indexed_pages(tmp_path / "parallel") >= \
+    assert search_index.indexed_pages(tmp_path / "serial" / "output") == \
+        search_index.indexed_pages(tmp_path / "parallel" / "output") >= \
         published_articles() + len(published("pages")) + sum(len(published(f, lang="es")) for f in ARTICLE_FOLDERS + ("pages",))
 
 
@@ -159,21 +169,27 @@ def test_the_reader_gives_what_pelicans_own_gives(tmp_path):
 
 
 def test_a_reading_measured_in_the_worker_is_the_one_measured_here(tmp_path):
-    """The worker's reading is stored under the digest of what it measured
-    (the visible text and the source); the check then finds it, and finds
-    nothing when a reader would see something else."""
+    """The worker measures the visible text the check would measure and the
+    reading is stored under every key the check looks it up under; a page
+    known already is not sent, and a word a reader sees makes a new key."""
     path = CONTENT / "conditions" / "bunions.md"
     parallel_read._init(read_settings(str(ROOT / "pelicanconf.py"))["MARKDOWN"], True, None)
-    html, _, (digest, reading) = parallel_read.convert(str(path))
+    html, _ = parallel_read.convert(str(path))
     text, _ = validate.decode(str(path), path.read_bytes())
-    visible = readability.visible_text(html)
-    assert digest == readability.key(visible, text)
     levels = readability.ReadingLevels()
-    assert reading == levels._measure(visible, text, 3) == readability.ReadingLevels().measure(html, text)
+    visible, keys = levels.to_measure(lambda: html, text, "<p>unresolved</p>")
+    assert visible == readability.visible_text(html) and len(keys) == 3
+    [reading] = parallel_read.measure_texts([(visible, text, "en")])
+    assert reading == readability.ReadingLevels().measure(html, text)
+    levels.measured_elsewhere(keys, reading)
+    assert levels.to_measure(lambda: html, text, "<p>unresolved</p>") is None
+    measured = []
+    levels._measure = lambda *args: measured.append(args)
+    assert levels.measure_unresolved("<p>unresolved</p>", text, lambda: html) == reading
+    assert levels.measure(html, text) == reading and measured == []
     # a link's address is not what a reader sees; a word is
-    assert readability.key(readability.visible_text(html.replace('href="', 'href="x')), text) == digest
-    assert readability.key(readability.visible_text(html.replace("</p>", " more</p>", 1)), text) != digest
-    assert parallel_read.measure_converted(str(path), html) == (digest, reading)
+    assert levels.to_measure(lambda: html.replace('href="', 'href="x'), text) is None
+    assert levels.to_measure(lambda: html.replace("</p>", " more</p>", 1), text) is not None
 
 
 # In the second page writer only: log a warning for its first page, or fail on it.

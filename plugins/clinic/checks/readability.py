@@ -220,6 +220,16 @@ def key(text: str, source: str = "", longest: int = 3, lang: str = "en") -> byte
     return digest(*_lang_part(lang), str(longest).encode(), text.encode(), source.encode())
 
 
+def _page_key(content_html: str, source: str, longest: int, lang: str) -> bytes:
+    """measure()'s: this very HTML (the dev server's rebuilds find it without reading its text)."""
+    return digest(*_lang_part(lang), str(longest).encode(), content_html.encode(), source.encode())
+
+
+def _unresolved_key(unresolved_html: str, source: str, longest: int, lang: str) -> bytes:
+    """measure_unresolved()'s: the HTML before Pelican resolves its links."""
+    return digest(b"unresolved", *_lang_part(lang), str(longest).encode(), unresolved_html.encode(), source.encode())
+
+
 LANG = "en_US"  # textstat's default language
 
 
@@ -256,7 +266,7 @@ class ReadingLevels:
 
     def measure(self, content_html: str, source: str = "", longest: int = 3, lang: str = "en") -> Reading:
         """The reading level of one page; lang: the language it is written in (LANGUAGES)."""
-        page = digest(*_lang_part(lang), str(longest).encode(), content_html.encode(), source.encode())
+        page = _page_key(content_html, source, longest, lang)
         found = self._known(page)  # this very HTML, measured before (the dev server's rebuilds)
         if found is None:
             _, found = self.measure_keyed(content_html, source, longest, lang)
@@ -271,8 +281,7 @@ class ReadingLevels:
         only, never the visible text, so an article measured before (the dev
         server) is not measured again, nor are its links resolved, until its text
         or source changes."""
-        unresolved = digest(b"unresolved", *_lang_part(lang), str(longest).encode(), unresolved_html.encode(),
-                            source.encode())
+        unresolved = _unresolved_key(unresolved_html, source, longest, lang)
         found = self._known(unresolved)
         if found is None:
             found = self.measure(html_of(), source, longest, lang)
@@ -286,9 +295,35 @@ class ReadingLevels:
         found_key = key(text, source, longest, lang)
         found = self._known(found_key)
         if found is None:
-            found = self._measure(text, source, longest) if lang == "en" else self._measure_es(text, source, longest)
+            found = self.measure_text(text, source, longest, lang)
             self.remember(found_key, found)
         return found_key, found
+
+    def measure_text(self, text: str, source: str = "", longest: int = 3, lang: str = "en") -> Reading:
+        """The reading level of a page's visible text (visible_text()), not kept."""
+        return self._measure(text, source, longest) if lang == "en" else self._measure_es(text, source, longest)
+
+    def to_measure(self, html_of, source: str, unresolved_html: str | None = None, longest: int = 3,
+                   lang: str = "en") -> tuple[str, list[bytes]] | None:
+        """For measuring a page elsewhere (the build's second process,
+        speed/parallel_read.py): its visible text and every key measure() or
+        measure_unresolved() would look its reading up under, or None when it
+        is known already. html_of() gives the HTML measure() would be given."""
+        keys = [_unresolved_key(unresolved_html, source, longest, lang)] if unresolved_html is not None else []
+        if keys and self.measured.get(keys[0]) is not None:
+            return None
+        html = html_of()
+        keys.append(_page_key(html, source, longest, lang))
+        text = visible_text(html)
+        keys.append(key(text, source, longest, lang))
+        if any(self.measured.get(k) is not None for k in keys[-2:]):
+            return None
+        return text, keys
+
+    def measured_elsewhere(self, keys: list[bytes], reading: Reading) -> None:
+        """A reading to_measure() asked for, under each of its keys."""
+        for k in keys:
+            self.remember(k, reading)
 
     def _known(self, found_key: bytes) -> Reading | None:
         found = self.measured.get(found_key)

@@ -204,7 +204,7 @@ class ClinicGenerator(Generator):
             if html is not obj._content:
                 obj._content = html
 
-    def check_page_text(self, metas, by_path) -> list:
+    def check_page_text(self, metas, by_path, between=None) -> list:
         """Nothing in a page's text may run a script or load from another site, and
         a sentence that says to call us gives the number. Both parse every page's
         HTML: the dev server keeps the answers of pages whose HTML and source did
@@ -219,6 +219,8 @@ class ClinicGenerator(Generator):
             key = digest(meta.path.encode(), html.encode(), source.encode(), address.encode())
             problems += memo.get(key, lambda: safety.unsafe(meta.path, html, source, address)
                                  + calls.calls_without_number(meta.path, html, source))
+            if between is not None:
+                between()
         return problems
 
     def finish(self):
@@ -256,8 +258,12 @@ class ClinicGenerator(Generator):
         problems += self.check_reviews(every, self.data)
         problems += review.unoffered(metas, self.data.providers,
                                      "error" if self.build.settings.require_provider else "warning")
+        # the second process measures the pages' reading levels while this one checks their HTML
+        reader = self.build.reader
+        ahead = reader.measure_ahead(self.readings_ahead(every, by_path))
+        page_text = self.check_page_text(every, by_path, reader.pump if ahead else None)
         problems += self.check_readability(every, by_path, self.sources_text)
-        problems += self.check_page_text(every, by_path)
+        problems += page_text
         report(problems)
         # Measured: the source texts are not needed again, and an article's
         # sections are cut from its HTML when its page is written (parts.py);
@@ -337,6 +343,36 @@ class ClinicGenerator(Generator):
         self.build.review_rows = rows  # for `make review-report`
         return review.problems(rows, "error" if clinic.review_overdue == "error" else "warning")
 
+    def measured_in(self, meta, obj) -> str | None:
+        """The language a page's reading level is measured in, or None: not measured
+        (not a medical page, no target for its language, or a language textstat
+        has no formula of ours for)."""
+        clinic = self.build.settings
+        spanish = meta.lang == "es"
+        if obj is None or not KINDS[meta.kind].medical or (meta.lang and not spanish) \
+                or (clinic.readability_target if not spanish else clinic.readability_ease_target) is None:
+            return None
+        return meta.lang or "en"
+
+    def readings_ahead(self, metas, by_path):
+        """For the build's second process (speed/parallel_read.py): (visible text,
+        keys, source, language) of each page check_readability() will measure
+        whose reading is not known yet, made one at a time as it takes them."""
+        levels = self.build.levels
+        for meta in metas:
+            obj = by_path.get(meta.path)
+            lang = self.measured_in(meta, obj)
+            if lang is None:
+                continue
+            source = self.sources_text.get(meta.path, "")
+            if obj.body_html is not None:
+                found = levels.to_measure(lambda: obj.body_html, source, lang=lang)
+            else:
+                found = levels.to_measure(lambda: obj.content, source, obj._content, lang=lang)
+                forget_content(obj)  # as check_readability() does (below)
+            if found is not None:
+                yield found[0], found[1], source, lang
+
     def check_readability(self, metas, by_path, sources_text) -> list[Problem]:
         """Each medical page's reading level: Flesch-Kincaid grade in English, the
         Fernandez Huerta reading ease in Spanish (each against its own target)."""
@@ -349,16 +385,15 @@ class ClinicGenerator(Generator):
         problems, rows = [], []
         for meta in metas:
             obj = by_path.get(meta.path)
-            spanish = meta.lang == "es"
-            if obj is None or not KINDS[meta.kind].medical or (target if not spanish else ease_target) is None \
-                    or (meta.lang and not spanish):  # a language textstat has no formula of ours for
+            lang = self.measured_in(meta, obj)
+            if lang is None:
                 continue
+            spanish = lang == "es"
             source = sources_text.get(meta.path, "")
-            lang = {"lang": meta.lang} if meta.lang else {}
             if obj.body_html is not None:
-                reading = levels.measure(obj.body_html, source, **lang)
+                reading = levels.measure(obj.body_html, source, lang=lang)
             else:
-                reading = levels.measure_unresolved(obj._content, source, lambda: obj.content, **lang)
+                reading = levels.measure_unresolved(obj._content, source, lambda: obj.content, lang=lang)
                 # Pelican keeps the HTML with its links resolved until the build ends (its
                 # memo of get_content): on 5,000 articles measured for the first time that
                 # was about 100 MiB at the build's peak; the page works it out again

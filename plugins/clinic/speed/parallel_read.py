@@ -5,17 +5,19 @@ Pelican too, and Pelican reads one file after another on one core. When the
 articles generator starts, this module forks one worker process and offers it
 every article file (BLOCK, below, says in which order); the reader below
 takes the worker's HTML for the files it converted, and converts the ones
-it has not started itself. The worker also measures the reading level of
-every article (the files converted here, once all are read: their HTML is
-sent to it while this process checks the metadata), so the build's
-readability check finds each result already measured.
+it has not started itself. Once the pages are decided (their shared blocks,
+the clinic's number and their figures filled in), the worker also measures
+their reading levels: the build hands it each page's visible text while it
+checks the pages' HTML (pages/generator.py, finish()), so the readability
+check finds each result already measured. It measured the Markdown's own
+HTML before: that is not what a patient reads (every callout ends with the
+clinic's number, filled in later), so no reading it made was ever used.
 
 Only the conversion and the measuring move: the metadata is still parsed
 here, by Pelican's own MarkdownReader code, because its values become
 Pelican objects tied to this process's settings. A reading is stored under
-a digest of the visible text and source it was measured from
-(readability.key), so a page whose text changed after reading is simply
-measured again, while a link's new address ({filename}) changes nothing. tests/test_parallel_read.py checks
+the keys the readability check looks it up under (ReadingLevels.to_measure),
+so a page measured there is never measured here. tests/test_parallel_read.py checks
 that a build with the worker and one without it write the same bytes and the
 same messages, and that this reader gives what Pelican's own gives.
 
@@ -27,6 +29,7 @@ CLINIC_PARALLEL_READ_MIN, where starting a process costs more than it saves.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import types
@@ -37,8 +40,7 @@ from pelican import signals
 from pelican.readers import MarkdownReader
 from pelican.utils import pelican_open
 
-from ..checks import readability, validate
-from ..model.rules import language_of
+from ..checks import readability
 from .forking import fork_is_safe
 
 # Every article file is offered to the worker, in blocks of this many, each
@@ -57,10 +59,11 @@ BLOCK = 100
 # when it starts: a process pool gives a worker no other place for them. The
 # worker lives for one build, so this never outlives it.
 _worker: dict = {}
-# The worker measures the files converted here only once every file is read,
-# in batches of this many: measured as they came, they kept it from the
-# conversions, and Pelican's process ended up converting most files itself.
+# The worker measures pages in batches of this many, at most MEASURE_AHEAD
+# batches handed over at a time: the texts wait here until they are sent, and
+# on 5,000 articles all of them at once would be tens of MiB at the build's peak.
 MEASURE_BATCH = 50
+MEASURE_AHEAD = 2
 
 # What _parse_metadata needs of a Markdown instance when no field is formatted:
 # only to take the meta preprocessor out. Building a real one for that costs
@@ -77,37 +80,19 @@ def _init(markdown_settings: dict, measure: bool, data_dir: str | None) -> None:
         _worker["levels"].table()
 
 
-def _reading(path: str, html: str):
-    """(key, Reading) for one article, as the build's readability check would measure it."""
-    if not _worker.get("measure"):
-        return None
-    with open(path, "rb") as f:
-        text, _ = validate.decode(path, f.read())
-    if text is None:
-        return None
-    # a translation (bunions.es.md) is measured in its language, as the build measures it
-    lang = language_of(os.path.basename(path)) or "en"
-    if lang not in readability.LANGUAGES:
-        return None
-    return _worker["levels"].measure_keyed(html, text, lang=lang)
-
-
-def convert(path: str) -> tuple[str, dict | None, tuple | None]:
-    """In the worker: what MarkdownReader.read does before it parses the metadata, and the reading level."""
+def convert(path: str) -> tuple[str, dict | None]:
+    """In the worker: what MarkdownReader.read does before it parses the metadata."""
     md = _worker["md"]
     md.reset()
     with pelican_open(path) as text:
         html = md.convert(text)
-    return html, getattr(md, "Meta", None), _reading(path, html)
+    return html, getattr(md, "Meta", None)
 
 
-def measure_converted(path: str, html: str):
-    """In the worker: the reading level of a file converted in the main process."""
-    return _reading(path, html)
-
-
-def measure_batch(batch: list[tuple[str, str]]) -> list:
-    return [measure_converted(path, html) for path, html in batch]
+def measure_texts(batch: list[tuple[str, str, str]]) -> list:
+    """In the worker: the reading level of each (visible text, source, language)."""
+    levels = _worker["levels"]
+    return [levels.measure_text(text, source, lang=lang) for text, source, lang in batch]
 
 
 class PrefetchingMarkdownReader(MarkdownReader):
@@ -130,7 +115,6 @@ class PrefetchingMarkdownReader(MarkdownReader):
         with pelican_open(source_path) as text:
             html = md.convert(text)
         meta = getattr(md, "Meta", None)
-        self.worker.converted_here(source_path, html)
         return html, self._metadata(meta)
 
     def _metadata(self, meta):
@@ -153,16 +137,15 @@ class ReadWorker:
                  data_dir: str | None):
         self.levels, self.enabled, self.minimum, self.measure, self.data_dir = \
             levels, enabled, minimum, measure, data_dir
-        self.jobs: dict[str, Future] = {}  # absolute source path -> (html, raw metadata, reading)
+        self.jobs: dict[str, Future] = {}  # absolute source path -> (html, raw metadata)
         self.blocks: list[list[str]] = []  # every block of article files, in Pelican's order
         self.block_of: dict[str, int] = {}  # article file -> its block's place in blocks
         self.handed = 0  # how many blocks the worker has been given
-        self.readings: list[Future] = []  # reading levels of files converted here
-        self.reading_articles = False  # between article_generator_init and _finalized (pages need none)
-        self.to_measure: list[tuple[str, str]] = []  # (path, HTML) of files converted here, for the worker
+        self.readings: list[tuple[Future, list]] = []  # batches handed to the worker, with their pages' keys
+        self.ahead = None  # the pages still to hand over: (visible text, keys, source, language)
         self.pool: ProcessPoolExecutor | None = None
         self.measuring = False  # this build checks reading levels (and the worker measures them)
-        # files converted there / read here after it failed / readings stored
+        # files converted there / read here after it failed / readings measured there
         self.stats = {"worker": 0, "fallback": 0, "readings": 0}
         self._reader = type("BuildMarkdownReader", (PrefetchingMarkdownReader,), {"worker": self})
 
@@ -201,7 +184,7 @@ class ReadWorker:
             return
         if not fork_is_safe():
             return  # read here
-        self.measuring = self.reading_articles = self.measure
+        self.measuring = self.measure
         # fork: the worker starts at once with Markdown and the settings already loaded
         self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
                                         initializer=_init, initargs=(s["MARKDOWN"], self.measure, self.data_dir))
@@ -225,22 +208,12 @@ class ReadWorker:
         if job is None or job.cancel():  # the worker had not started it
             return None
         try:
-            html, meta, reading = job.result()
+            html, meta = job.result()
         except Exception:  # noqa: BLE001 - read it here instead, so Pelican reports its own error
             self.stats["fallback"] += 1
             return None
         self.stats["worker"] += 1
-        self._store(reading)
         return html, meta
-
-    def converted_here(self, source_path: str, html: str) -> None:
-        if self.pool is not None and self.measuring and self.reading_articles:
-            self.to_measure.append((source_path, html))
-
-    def _store(self, reading) -> None:
-        if reading is not None:
-            self.levels.remember(*reading)
-            self.stats["readings"] += 1
 
     def _forget_blocks(self) -> None:
         self.blocks.clear()
@@ -249,36 +222,60 @@ class ReadWorker:
 
     def files_read(self, *_args, **_kwargs) -> None:
         """article_generator_finalized: conversions Pelican did not ask for are dropped;
-        the worker goes on measuring reading levels."""
-        self.reading_articles = False
+        the worker waits for the pages to measure (measure_ahead())."""
         for job in self.jobs.values():
             job.cancel()
         self.jobs.clear()
         self._forget_blocks()
-        if self.pool is not None and self.measuring:
-            for i in range(0, len(self.to_measure), MEASURE_BATCH):
-                self.readings.append(self.pool.submit(measure_batch, self.to_measure[i:i + MEASURE_BATCH]))
-        self.to_measure.clear()
         if not self.measuring:
             self.stop()
 
+    def measure_ahead(self, pages) -> bool:
+        """The readability check's pages to measure, as (visible text, keys, source,
+        language) from an iterator the build goes through as the worker takes
+        them (pump()); False when there is no worker to measure them."""
+        if self.pool is None or not self.measuring:
+            return False
+        self.ahead = iter(pages)
+        self.pump()
+        return True
+
+    def pump(self) -> None:
+        """Keep MEASURE_AHEAD batches with the worker, storing those it has measured
+        (called by the build between the pages it checks meanwhile)."""
+        while self.readings and self.readings[0][0].done():
+            self._store(*self.readings.pop(0))
+        while self.ahead is not None and len(self.readings) < MEASURE_AHEAD:
+            batch = list(itertools.islice(self.ahead, MEASURE_BATCH))
+            if len(batch) < MEASURE_BATCH:
+                self.ahead = None
+            if batch:
+                job = self.pool.submit(measure_texts, [(text, source, lang) for text, _, source, lang in batch])
+                self.readings.append((job, [keys for _, keys, _, _ in batch]))
+
+    def _store(self, job: Future, keys: list) -> None:
+        try:
+            readings = job.result()
+        except Exception:  # noqa: BLE001 - the check measures those pages itself
+            return
+        for page_keys, reading in zip(keys, readings):
+            self.levels.measured_elsewhere(page_keys, reading)
+            self.stats["readings"] += 1
+
     def collect_readings(self) -> None:
         """Before the readability check: store every reading the worker measured, then stop it."""
-        for job in self.readings:
-            try:
-                for reading in job.result():
-                    self._store(reading)
-            except Exception:  # noqa: BLE001 - the check measures those pages itself
-                pass
+        while self.readings or self.ahead is not None:
+            if self.readings:
+                self._store(*self.readings.pop(0))
+            self.pump()
         self.stop()
 
     def stop(self, *_args, **_kwargs) -> None:
         """At the end of a build (or the start of the next): drop what was not used."""
-        self.reading_articles = False
         self.jobs.clear()
         self._forget_blocks()
         self.readings.clear()
-        self.to_measure.clear()
+        self.ahead = None
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
