@@ -348,3 +348,20 @@ def test_bench_leaves_all_three_features_out_at_once_when_asked(tmp_path, monkey
     assert seen[0][-6:] == ["--without", "precompress", "--without", "minify", "--without", "readability"]
     assert seen[0][seen[0].index("--output") + 1].endswith("out-a-no-all-1")
     assert seen[1][-2:] == ["--without", "minify"] and "--without" not in seen[2]
+
+
+def test_the_targets_hold_a_first_publish_to_the_same_bars(tmp_path):
+    """The memory target counts the peak of a first publish (an empty cache folder)
+    as well as a next one, and the bar against Hugo is shown for both."""
+    import bench
+
+    def run(wall, peak):
+        return {"wall": {"median": wall}, "peak_mib": {"max": peak}}
+    stats = {"a": run(5.0, 131.0), bench.A_COLD: run(10.0, 160.0), "s": run(0.1, 130.0),
+             "r-warm": run(0.45, 60.0), "h": run(3.5, 290.0)}
+    ratios = {"r-warm/rb": {"wall": 1.3}, "a/h": {"wall": 5.0 / 3.5}, f"{bench.A_COLD}/h": {"wall": 10.0 / 3.5}}
+    found = {t["target"]: t for t in bench.targets(1000, stats, ratios, tmp_path)}
+    memory = next(t for name, t in found.items() if "peak memory" in name)
+    assert memory["value"] == 160.0 and not memory["ok"]
+    hugo = {name: t["ok"] for name, t in found.items() if "Hugo" in name}
+    assert sorted(hugo.values()) == [False, True] and any("empty cache" in name for name in hugo)

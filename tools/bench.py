@@ -516,10 +516,13 @@ def targets(n: int, stats: dict, ratios: dict, results_dir: Path) -> list[dict]:
     if n == 1000:
         out.append({"target": f"(a)/(Hugo + Pagefind) wall <= {TARGET_A_OVER_H} at N=1000",
                     "value": ratios["a/h"]["wall"], "ok": ratios["a/h"]["wall"] <= TARGET_A_OVER_H})
-    if n in TARGET_PEAK:
-        peak = stats["a"]["peak_mib"]["max"]
-        out.append({"target": f"(a) peak memory < {TARGET_PEAK[n]} MiB at N={n}", "value": peak,
-                    "ok": peak < TARGET_PEAK[n]})
+        # the same bar for a first publish (an empty cache folder), shown beside it
+        out.append({"target": f"(a) empty cache/(Hugo + Pagefind) wall <= {TARGET_A_OVER_H} at N=1000",
+                    "value": ratios[f"{A_COLD}/h"]["wall"], "ok": ratios[f"{A_COLD}/h"]["wall"] <= TARGET_A_OVER_H})
+    if n in TARGET_PEAK:  # a next publish and a first one alike: the machine must have room for both
+        peak = max(stats[key]["peak_mib"]["max"] for key in ("a", A_COLD))
+        out.append({"target": f"(a) peak memory, with or without a cache, < {TARGET_PEAK[n]} MiB at N={n}",
+                    "value": peak, "ok": peak < TARGET_PEAK[n]})
     return out
 
 
