@@ -268,9 +268,25 @@ def test_settle_puts_any_order_of_pagefind_output_in_one_and_removes_what_is_lef
     (bundle / "fragment" / "en_0000000.pf_fragment").write_bytes(b"old")
     (bundle / "pagefind.en_0000000000.pf_meta").write_bytes(b"old")
     (bundle / "pagefind.es_0000000000.pf_meta").write_bytes(b"old")
+    # Pagefind's ready-made interfaces, which the site's search page does not load
+    for name in pagefind_runs.UNUSED:
+        (bundle / name).write_bytes(b"/* Pagefind's own search interface */")
     assert files_of(bundle) != settled
     pagefind_runs.settle(bundle)
     assert files_of(bundle) == settled
+
+
+def test_the_published_index_holds_what_the_search_page_loads_and_nothing_it_does_not(site):
+    """pagefind.js and what it loads stay (the browser tests search with them);
+    Pagefind's ready-made interfaces, which no page loads, are not published."""
+    bundle = site.output / "pagefind"
+    names = {p.name for p in bundle.iterdir()}
+    assert {"pagefind.js", "pagefind-worker.js", "pagefind-entry.json"} <= names
+    assert any(n.startswith("wasm.") for n in names)
+    assert not names & {n + suffix for n in pagefind_runs.UNUSED for suffix in ("", ".gz", ".br")}
+    pages = "".join((site.output / rel).read_text(encoding="utf-8") for rel in site.html_files())
+    scripts = "".join(p.read_text(encoding="utf-8") for p in (site.output / "theme").rglob("*.js"))
+    assert not any(n in pages + scripts for n in pagefind_runs.UNUSED)
 
 
 def test_the_dev_server_finishes_the_index_in_the_background_while_it_watches(tmp_path):
