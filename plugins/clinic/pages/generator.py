@@ -178,6 +178,7 @@ class ClinicGenerator(Generator):
         phone = data.clinic.get("phone") or ""
         phone_link = str(Markup('<a href="{}">{}</a>').format(filters.tel(phone), data.clinic.get("phone_display") or phone))
         rendered = {}
+        md = None  # one Markdown for every block, reset between them (4 ms to build one)
         default = self.settings["DEFAULT_LANG"]
         for obj in objects:
             html = getattr(obj, "_content", None)
@@ -191,7 +192,7 @@ class ClinicGenerator(Generator):
                 mine = blocks_in(blocks, lang)
                 for name in set(PLACEHOLDER_RE.findall(html)):
                     if (lang, name) not in rendered and name in mine:
-                        md = Markdown(**self.settings["MARKDOWN"])
+                        md = md.reset() if md is not None else Markdown(**self.settings["MARKDOWN"])
                         # the number first: heading ids are made from the text
                         block_html = md.convert(mine[name].text.replace(EMERGENCY_NUMBER, number))
                         rendered[lang, name] = callouts.in_language(block_html, words) if lang else block_html
