@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from clinic.speed import incremental, reuse
-from conftest import ROOT, files_of, published_cleanly, record_calls
+from conftest import ROOT, files_of, published_cleanly, record_calls, run_build
 
 pytestmark = pytest.mark.english_only
 
@@ -209,3 +209,35 @@ def test_a_publish_hands_memory_back_as_it_writes_its_pages(fixture_site, monkey
     published_cleanly(site)
     pages = sum(1 for rel in files_of(site.output) if rel.endswith(".html") and not rel.startswith("pagefind/"))
     assert trims.count(False) >= pages // 10 > 0
+
+
+def test_a_publish_keeps_each_pages_text_checks_and_still_reports_their_problems(fs, monkeypatch, tmp_path):
+    """The safety and call-us checks of a page whose HTML and source did not change
+    are not run again by the next publish (kept in the content cache's folder);
+    what they found is reported all the same. Each publish in a session of its
+    own, as `make publish` is a process of its own."""
+    def publish():
+        return run_build("publish", fs.content, fs.output, settings_override=fs.settings)
+
+    from clinic.checks import safety
+    calls = []
+    original = safety.unsafe
+
+    def spy(path, *args, **kwargs):
+        calls.append(path)
+        return original(path, *args, **kwargs)
+    monkeypatch.setattr(safety, "unsafe", spy)
+    fs.edit("conditions/hammertoes.md", "\n## Overview\n", "\n## Overview\n\nIf it gets worse, call your surgeon.\n")
+    warning = "says 'call your surgeon' with no number to call"
+    first = publish()
+    assert first.status == 0 and warning in first.log, first.log
+    assert any(p.endswith("conditions/hammertoes.md") for p in calls)
+    calls.clear()
+    second = publish()
+    assert second.status == 0 and calls == [], calls
+    assert [line for line in second.lines if warning in line] == [line for line in first.lines if warning in line]
+    fs.edit("conditions/hammertoes.md", "call your surgeon.", "call your surgeon on {clinic_phone}.")
+    third = publish()
+    assert [p for p in calls if p.endswith(".md")] == [c for c in calls if c.endswith("conditions/hammertoes.md")]
+    assert len(calls) == 1 and warning not in third.log, third.log
+    same_as_fresh(fs, tmp_path)

@@ -23,6 +23,7 @@ from .checks import links, readability, validate
 from .checks.lastbuild import LastBuild
 from .model import dates, settings as settings_model
 from .model.paths import RealPaths, files_under
+from .model.problems import Problem
 from .outputs.assets import Assets
 from .outputs.compress import COPIES
 from .outputs import stale
@@ -38,6 +39,17 @@ from .speed import content_cache, incremental, quick, reuse
 from .speed.memory import Trimmer
 from .speed.parallel_read import ReadWorker
 from .speed.parallel_write import PageSharing
+
+
+PAGE_TEXT_CHECKS = "page-text-checks.json"
+
+
+def _rows_of(problems: list[Problem]) -> list[list]:
+    return [[p.path, p.line, p.field, p.message, p.hint, p.severity] for p in problems]
+
+
+def _problems_from(rows: list[list]) -> list[Problem]:
+    return [Problem(*row) for row in rows]
 
 
 class Session:
@@ -114,6 +126,11 @@ class Build:
         if self.incremental is None and clinic.reuse_pages and self.content_cache is not None:
             self.incremental = incremental.Pages(self.output)
             self.reuse_record = reuse.load(self.content_cache.folder) if self.content_cache.loaded else {}
+            # and each page's safety and call-us checks (pages/generator.py, check_page_text): the
+            # dev server keeps them in memory; a publish, in the content cache's folder (23 ms of
+            # the clinic's publish to parse every page's HTML again)
+            if self.content_cache.loaded:
+                session.page_text_checks.load(self.content_cache.folder / PAGE_TEXT_CHECKS, _problems_from)
         if self.incremental is not None:
             self.incremental.start()
         # the dev server's: how each article's page was written, so an edit to its text alone
@@ -223,6 +240,7 @@ class Build:
         next publish (speed/reuse.py)."""
         if self.reuse_record is not None:
             reuse.save(self.content_cache.folder, output, self.incremental, list(self.assets.used))
+            self.session.page_text_checks.store(self.content_cache.folder / PAGE_TEXT_CHECKS, _rows_of)
 
     def remove_stale_files(self) -> None:
         """A build into a folder an earlier build filled (`make html`, the dev

@@ -1,14 +1,21 @@
 """Answers kept from one build to the next, in a process that builds again and
-again (the dev server): links.Remembered and validate.Remembered.
+again (the dev server): links.Remembered and validate.Remembered; and, for
+`make publish`, one process per build, in a file (load(), store()).
 
 Each answer is stored under a digest of everything it depends on, so it can
-never be stale; only the answers the last build asked for are kept.
+never be stale; only the answers the last build asked for are kept. A file
+of them belongs in the content cache's folder (speed/content_cache.py),
+which is named for the plugin's code: checks changed by an edit of the code
+start from an empty folder.
 """
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Callable
 
+from ..model.paths import write_whole
 from ..model.stamps import digest  # noqa: F401 (its users import it from here too)
 
 
@@ -33,3 +40,16 @@ class LastBuild:
                 found = make()
         self.now[key] = found
         return found
+
+    def load(self, path: Path, decode: Callable[[object], object]) -> None:
+        """The answers a publish stored (store()) as the last build's; none if the
+        file is missing or cannot be read."""
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            self.last = {bytes.fromhex(k): decode(v) for k, v in data.items()}
+        except (OSError, ValueError, TypeError, AttributeError):
+            self.last = {}
+
+    def store(self, path: Path, encode: Callable[[object], object]) -> None:
+        """This build's answers, written whole or not at all (then the next publish asks again)."""
+        write_whole(Path(path), [json.dumps({k.hex(): encode(v) for k, v in self.now.items()}).encode()])
