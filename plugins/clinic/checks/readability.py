@@ -208,8 +208,8 @@ class Reading:
 
 def _lang_part(lang: str) -> tuple[bytes, ...]:
     """The language, for a digest: none for English, so that its keys stay those of
-    the readings measured before there were other languages (the worker in
-    speed/parallel_read.py measures English under key(text, source))."""
+    the readings measured before there were other languages (and stored in
+    cache/reading-levels.json)."""
     return () if check_lang(lang) == "en" else (b"lang=" + lang.encode(),)
 
 
