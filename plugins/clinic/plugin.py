@@ -12,7 +12,6 @@ from pelican import signals
 
 from .outputs.headers import write_host_files_to
 from .pages.generator import ClinicGenerator, generator_for, report
-from .speed.memory import give_back
 from .speed.writer import writer_for
 from .state import Build, Session, forget_cached_content
 
@@ -50,12 +49,11 @@ def finish_articles(generators) -> None:
         g.build.generator = g
         # a publish: what reading and checking every file let go, then what deciding the
         # pages let go (the source texts, the checks' work), back to the system (speed/memory.py)
-        if not g.build.remembers:
-            give_back()
+        g.build.trimmer.now()
         g.finish()
         if not g.build.remembers:  # every page is measured: the reading tables too
             g.build.levels.release_tables()
-            give_back()
+        g.build.trimmer.now()
 
 
 def let_go_of_saved_reads(generator) -> None:
@@ -88,8 +86,7 @@ def join_article_writers(generator, writer=None) -> None:
     """article_writer_finalized: the second writing process is done with the articles;
     a publish hands back what writing them left in the heap (speed/memory.py)."""
     writer.build.sharing.join()
-    if not writer.build.remembers:
-        give_back(collect=False)
+    writer.build.trimmer.now(collect=False)
 
 
 def pages_written(generator, writer=None) -> None:
@@ -104,8 +101,7 @@ def write_outputs(pelican) -> None:
     writes them after the search index), the sitemap; the content cache is
     marked whole (speed/content_cache.py)."""
     build = build_of(pelican)
-    if not build.remembers:  # a publish: what writing the topic pages left in the heap (speed/memory.py)
-        give_back(collect=False)
+    build.trimmer.now(collect=False)  # a publish: what writing the topic pages left in the heap
     build.write_assets()
     build.store_readings()
     if not build.settings.host_files_after_search:

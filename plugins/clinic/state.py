@@ -23,7 +23,7 @@ from .checks import links, readability, validate
 from .checks.lastbuild import LastBuild
 from .model import dates, settings as settings_model
 from .model.paths import RealPaths, files_under
-from .model.problems import Problem
+from .model.problems import problems_from_rows, rows_of
 from .outputs.assets import Assets
 from .outputs.compress import COPIES
 from .outputs import stale
@@ -42,14 +42,6 @@ from .speed.parallel_write import PageSharing
 
 
 PAGE_TEXT_CHECKS = "page-text-checks.json"
-
-
-def _rows_of(problems: list[Problem]) -> list[list]:
-    return [[p.path, p.line, p.field, p.message, p.hint, p.severity] for p in problems]
-
-
-def _problems_from(rows: list[list]) -> list[Problem]:
-    return [Problem(*row) for row in rows]
 
 
 class Session:
@@ -116,8 +108,8 @@ class Build:
         # a process that builds again and again (the dev server, `make html --cache`) keeps the
         # session's answers; a publish is one build in a new process, for which they were only memory
         self.remembers = incremental.enabled(s, clinic.incremental)
-        # a publish hands back what the pages it writes let go, as it goes (speed/memory.py)
-        self.trimmer = None if self.remembers else Trimmer()
+        # a publish hands back the memory it lets go, as it goes (speed/memory.py)
+        self.trimmer = Trimmer(on=not self.remembers)
         self.incremental = session.pages_of(self.output) if self.remembers else None
         # a publish: the pages no edit can have changed are copied from the last one (speed/reuse.py);
         # the pages are followed even with an empty cache, for the next publish's record
@@ -130,7 +122,7 @@ class Build:
             # dev server keeps them in memory; a publish, in the content cache's folder (23 ms of
             # the clinic's publish to parse every page's HTML again)
             if self.content_cache.loaded:
-                session.page_text_checks.load(self.content_cache.folder / PAGE_TEXT_CHECKS, _problems_from)
+                session.page_text_checks.load(self.content_cache.folder / PAGE_TEXT_CHECKS, problems_from_rows)
         if self.incremental is not None:
             self.incremental.start()
         # the dev server's: how each article's page was written, so an edit to its text alone
@@ -188,8 +180,7 @@ class Build:
         self.sitemap.add(path, context)
         self.finisher.on_content_written(path)
         release_written(path, context)
-        if self.trimmer is not None:
-            self.trimmer.page_written()
+        self.trimmer.page_written()
 
     # -- what the generator asks of the build --------------------------------------------
     def plan_pages(self, context) -> None:
@@ -240,7 +231,7 @@ class Build:
         next publish (speed/reuse.py)."""
         if self.reuse_record is not None:
             reuse.save(self.content_cache.folder, output, self.incremental, list(self.assets.used))
-            self.session.page_text_checks.store(self.content_cache.folder / PAGE_TEXT_CHECKS, _rows_of)
+            self.session.page_text_checks.store(self.content_cache.folder / PAGE_TEXT_CHECKS, rows_of)
 
     def remove_stale_files(self) -> None:
         """A build into a folder an earlier build filled (`make html`, the dev

@@ -41,6 +41,15 @@ STOPS_WRITING = ("has the same address as ", "sets where the page is written",
                  "so nothing is built until it is gone", "is not a page template")
 
 
+def rows_of(problems: list[Problem]) -> list[list]:
+    """Problems as JSON can hold them (a file of answers kept between publishes)."""
+    return [[p.path, p.line, p.field, p.message, p.hint, p.severity] for p in problems]
+
+
+def problems_from_rows(rows: list[list]) -> list[Problem]:
+    return [Problem(*row) for row in rows]
+
+
 def stops_writing(problem: "Problem") -> bool:
     """A problem after which Pelican would write a page where it must not, or crash."""
     return problem.severity == "error" and any(s in problem.message for s in STOPS_WRITING)

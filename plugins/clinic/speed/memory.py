@@ -47,17 +47,25 @@ TRIM_EVERY = 500  # pages
 
 
 class Trimmer:
-    """Hands freed memory back every `every` pages written. A page's rendering
-    frees what it made once the page is on disk, but glibc keeps the freed
-    blocks, and the next page's, of other sizes, seldom fit them: on 5,000
-    generated articles a first publish's memory crept up by about 25 MiB over
-    the article pages and again over the topic pages, and the largest page
-    (A to Z, 2 MB) came on top. A trim costs a few milliseconds."""
+    """A publish's handing back, as its pages are written (page_written(): every
+    `every` pages) and at the points the build knows much was let go (now()).
+    The dev server builds again and again and keeps much of what a build made
+    (speed/quick.py, the session's memos): its Trimmer is off and does nothing.
 
-    def __init__(self, every: int | None = None):
-        self.every, self.count = every or TRIM_EVERY, 0
+    A page's rendering frees what it made once the page is on disk, but glibc
+    keeps the freed blocks, and the next page's, of other sizes, seldom fit
+    them: on 5,000 generated articles a first publish's memory crept up by
+    about 25 MiB over the article pages and again over the topic pages, and
+    the largest page (A to Z, 2 MB) came on top. A trim costs a few milliseconds."""
+
+    def __init__(self, on: bool = True, every: int | None = None):
+        self.on, self.every, self.count = on, every or TRIM_EVERY, 0
 
     def page_written(self) -> None:
         self.count += 1
-        if self.count % self.every == 0:
+        if self.on and self.count % self.every == 0:
             give_back(collect=False)
+
+    def now(self, collect: bool = True) -> None:
+        if self.on:
+            give_back(collect)
