@@ -191,6 +191,51 @@ def test_any_body_is_either_refused_or_clean_in_the_browsers_dom(parts, joiner):
         assert dom_breaks_a_promise(html) == [], (body, html)
 
 
+# --- the short cut: a page of plain tags only is not parsed ----------------------------
+
+NAMES = ["p", "a", "div", "li", "h2", "span", "details", "script", "SCRIPT", "img", "iframe", "svg", "style",
+         "form", "math", "title", "textarea", "source", "video", "use", "image", "object", "q", "blockquote"]
+ATTRIBUTES = ['class="x"', 'id="a-b"', 'title="say &quot;hi&quot;"', 'href="/conditions/"', 'href="#causes"',
+              'href="https://www.nhs.uk/"', 'href="tel:+15550100"', 'href="javascript:x()"', 'href="java\tscript:x()"',
+              'href="jav&#x09;ascript:x()"', 'href=" javascript:x()"', 'href="data:text/html,x"', "href='javascript:x()'",
+              'href=javascript:x()', 'href="vbscript:x"', 'href="File:///etc"', 'onclick="x()"', 'onerror', 'style="a"',
+              'src="//x.example/a.png"', 'srcset="https://x.example/a.png 2x"', 'xlink:href="javascript:x()"',
+              'cite="javascript:x()"', 'data="x.swf"', 'alt="A foot"', 'aria-label="Main"', 'open', 'ONCLICK="x()"',
+              'href = "javascript:x()"', 'formaction="https://x.example/"', 'background="https://x.example/a.png"']
+TEXT = ["words", "<", ">", "&lt;script&gt;", "&", " ", "\n", "<!-- <script>x()</script> -->", "<!doctype html>",
+        "</p>", "</script>", "<?php ?>", "<![CDATA[<script>]]>"]
+
+
+@st.composite
+def tags(draw):
+    name = draw(st.sampled_from(NAMES))
+    attributes = draw(st.lists(st.sampled_from(ATTRIBUTES), max_size=3))
+    spacing = draw(st.sampled_from([" ", "  ", "\n", "\t", ""]))
+    end = draw(st.sampled_from([">", "/>", " >", " />"]))
+    return "<" + name + "".join(spacing + a for a in attributes) + end
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.one_of(tags(), st.sampled_from(TEXT)), min_size=1, max_size=8))
+def test_html_the_short_cut_lets_through_gives_no_problem_when_parsed(parts):
+    """safety.plainly_safe() spares most pages the parse: whatever it lets
+    through, the parse would have found nothing in."""
+    html = "".join(parts)
+    if safety.plainly_safe(html):
+        finder = safety._Finder("clinic.test")
+        finder.feed(html)
+        finder.close()
+        assert finder.found == [], html
+
+
+def test_the_short_cut_takes_the_plain_pages_and_none_with_a_problem():
+    plain = rendered('Text with a [link](/conditions/bunions/ "Bunions"), **bold**, [a call](tel:+15550100100).\n\n'
+                     "## Causes {: #causes }\n\n- one\n- two\n\n| a | b |\n| - | - |\n| 1 | 2 |\n")
+    assert safety.plainly_safe(plain)
+    for case, (body, _) in HOSTILE.items():
+        assert not safety.plainly_safe(rendered(body)), case
+
+
 def test_the_dev_server_checks_an_edited_page_again_and_keeps_the_others_answers(fixture_site):
     """Builds in one session (as the dev server's) keep each page's safety answer by
     its HTML and source: an edit that adds a script is reported, its removal clears it."""
