@@ -101,7 +101,7 @@ pins: | $(UV)
 # template uses any more (git keeps their translations). A new language:
 # $(VENV)/bin/pybabel init -i theme/translations/messages.pot -d theme/translations -l LANG
 translations: $(TEST_DEPS)
-	$(VENV)/bin/pybabel --quiet extract -F babel.cfg --no-location --sort-output --omit-header \
+	PYTHONPATH=plugins $(VENV)/bin/pybabel --quiet extract -F babel.cfg --no-location --sort-output --omit-header \
 		--add-comments Translators: -o theme/translations/messages.pot .
 	$(VENV)/bin/pybabel --quiet update -i theme/translations/messages.pot -d theme/translations \
 		--no-fuzzy-matching --ignore-pot-creation-date --ignore-obsolete

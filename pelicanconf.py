@@ -95,8 +95,10 @@ JINJA_ENVIRONMENT = {
     "trim_blocks": True,
     "lstrip_blocks": True,
     "autoescape": True,
-    # the theme's words in the page's language (plugins/clinic/pages/i18n.py)
-    "extensions": ["jinja2.ext.i18n"],
+    # the theme's words in the page's language (plugins/clinic/pages/i18n.py), and
+    # {% cache %}: the header and footer rendered once per language (pages/fragments.py).
+    # babel.cfg lists the same, for `make translations`.
+    "extensions": ["jinja2.ext.i18n", "clinic.pages.fragments.FragmentCache"],
     # Every build makes a new environment (and the bytecode cache is keyed by each
     # template's source), so a changed template always shows; checking each
     # template's file time on every page cost about 0.9 s at 5,000 articles.

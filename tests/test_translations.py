@@ -29,6 +29,8 @@ from clinic.pages.i18n import Catalogs, catalog_dir, languages
 from conftest import ROOT
 
 THEME = ROOT / "theme"
+# the template extensions of the build (pelicanconf.py's JINJA_ENVIRONMENT), which babel.cfg lists too
+EXTENSIONS = ["jinja2.ext.i18n", "clinic.pages.fragments.FragmentCache"]
 TEMPLATES = sorted((THEME / "templates").glob("*.html"))
 POT = catalog_dir(THEME) / "messages.pot"
 GETTEXT = {"_", "gettext", "ngettext", "pgettext", "npgettext"}
@@ -71,6 +73,15 @@ def extracted() -> set:
     inside = lambda folder: any(top in (Path(folder), *Path(folder).parents) for top in tops)  # noqa: E731
     return {_key(message) for _file, _line, message, _comments, _context
             in extract_from_dir(str(ROOT), method_map, options_map, directory_filter=inside)}
+
+
+def test_the_templates_are_parsed_here_and_by_babel_with_the_builds_extensions():
+    from pelican.settings import read_settings
+    assert read_settings(str(ROOT / "pelicanconf.py"))["JINJA_ENVIRONMENT"]["extensions"] == EXTENSIONS
+    with open(ROOT / "babel.cfg", encoding="utf-8") as cfg:
+        _, options_map = parse_mapping_cfg(cfg)
+    [templates] = [options for pattern, options in options_map.items() if pattern.startswith("theme/templates")]
+    assert [name.strip() for name in templates["extensions"].split(",")] == EXTENSIONS
 
 
 def read_catalog(path: Path):
@@ -223,7 +234,7 @@ def words_in_code(source: str) -> list[str]:
     them and are not gettext's own msgids: a label passed to a macro, a value of a set
     dict or list, part of a `~` join, a branch of an `x if y else z`. Not: dict keys,
     filter, test and method arguments, comparisons, subscripts, template names."""
-    env = Environment(extensions=["jinja2.ext.i18n"])
+    env = Environment(extensions=EXTENSIONS)
     found: list[str] = []
 
     def walk(node, shown: bool) -> None:
@@ -280,7 +291,7 @@ def build_like_env() -> Environment:
     """A Jinja environment made as the build makes it (pelicanconf.py's JINJA_ENVIRONMENT,
     plugins/clinic/state.py's Catalogs(theme).install)."""
     env = Environment(loader=FileSystemLoader(str(THEME / "templates")), trim_blocks=True, lstrip_blocks=True,
-                      autoescape=True, extensions=["jinja2.ext.i18n"])
+                      autoescape=True, extensions=EXTENSIONS)
     Catalogs(THEME).install(env)
     return env
 

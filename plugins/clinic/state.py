@@ -32,7 +32,7 @@ from .outputs.search_index import SearchIndex, SearchMemory
 from .outputs.sitemap import Sitemap
 from .pages.generator import release_written
 from .pages.templates import MemoryBytecodeCache, TemplateCache
-from .pages import filters, fragments
+from .pages import filters
 from .pages.i18n import Catalogs
 from .pages.languages import LanguageNames
 from .speed import content_cache, incremental, quick, reuse
@@ -165,7 +165,6 @@ class Build:
         env.filters.update(filters.FILTERS)
         env.globals["asset"] = self.assets.url
         env.bytecode_cache = self.templates
-        env.add_extension(fragments.FragmentCache)  # {% cache %}: the header and footer, once per language
         self.catalogs.install(env)
         generator.context.update(self.catalogs.template_words(self.default_lang))
 
