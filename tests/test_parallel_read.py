@@ -57,10 +57,27 @@ for name in ("_measure", "_measure_es"):
         measured.append(1)
         return _f(self, *args)
     setattr(readability.ReadingLevels, name, counting)
+events = []  # what a patch notes
 {patch}
 site = run_build("publish", Path({content!r}), Path({output!r}), settings_override={override!r})
 print(json.dumps({{"status": site.status, "log": site.log, "stats": workers[-1].stats, "forks": forks,
-                  "measured_here": len(measured)}}))
+                  "measured_here": len(measured), "events": events}}))
+"""
+
+# When the sources are checked: how many files Pelican had read, whether the worker was converting.
+SOURCES_CHECKED = """
+from clinic import state
+_read_here = parallel_read.PrefetchingMarkdownReader.read
+read_here = []
+def read_counted(self, path):
+    read_here.append(path)
+    return _read_here(self, path)
+parallel_read.PrefetchingMarkdownReader.read = read_counted
+_check_content = state.check_content
+def check_content(build, settings):
+    events.append({"read": len(read_here), "worker": build.reader.pool is not None})
+    return _check_content(build, settings)
+state.check_content = check_content
 """
 
 
@@ -114,8 +131,11 @@ def test_the_worker_writes_the_same_site(tmp_path):
     # each with a cache folder of its own (beside its output): nothing measured before
     serial = publish(CONTENT, tmp_path / "serial" / "output", OFF)
     # blocks of 4: the worker is given a block at a time as Pelican reads on
-    parallel = publish(CONTENT, tmp_path / "parallel" / "output", ON, SLOW_HERE + "parallel_read.BLOCK = 4\n")
+    parallel = publish(CONTENT, tmp_path / "parallel" / "output", ON,
+                       SLOW_HERE + "parallel_read.BLOCK = 4\n" + SOURCES_CHECKED)
     assert serial["status"] == parallel["status"] == 0, parallel["log"]
+    # the sources were checked once, while the worker converted, before Pelican read a file
+    assert parallel["events"] == [{"read": 0, "worker": True}]
     assert serial["stats"]["worker"] == 0 and serial["forks"] == []
     # the second process wrote every second article and every second topic page
     articles, terms = shipped_counts()

@@ -30,7 +30,7 @@ from .outputs import stale
 from .outputs.minify import Finisher
 from .outputs.search_index import SearchIndex, SearchMemory
 from .outputs.sitemap import Sitemap
-from .pages.generator import release_written
+from .pages.generator import check_content, release_written
 from .pages.templates import MemoryBytecodeCache, TemplateCache
 from .pages import filters
 from .pages.i18n import Catalogs
@@ -130,6 +130,7 @@ class Build:
         self.recipes: dict | None = {} if self.incremental is not None and self.reuse_record is None \
             and clinic.live_reload else None
         self.generator = None  # the site's ClinicGenerator, once every file is read
+        self.site_check = None  # check_content()'s answer, until the ClinicGenerator takes it
         self.sharing = PageSharing(self.finisher, self.incremental, clinic.parallel_write,
                                    clinic.parallel_write_min)
         data_dir = readability.data_dir_of(clinic.nltk_data, s["PATH"])
@@ -150,12 +151,14 @@ class Build:
         signals.generator_init.connect(self.on_generator_init)
         signals.static_generator_finalized.connect(self.on_static_generator_finalized)
         signals.content_written.connect(self.on_content_written)
+        signals.article_generator_init.connect(self.on_article_generator_init)
         self.reader.connect()
 
     def disconnect(self) -> None:
         signals.generator_init.disconnect(self.on_generator_init)
         signals.static_generator_finalized.disconnect(self.on_static_generator_finalized)
         signals.content_written.disconnect(self.on_content_written)
+        signals.article_generator_init.disconnect(self.on_article_generator_init)
         self.reader.disconnect()
 
     def on_generator_init(self, generator) -> None:
@@ -167,6 +170,14 @@ class Build:
         env.bytecode_cache = self.templates
         self.catalogs.install(env)
         generator.context.update(self.catalogs.template_words(self.default_lang))
+
+    def on_article_generator_init(self, generator) -> None:
+        """The Markdown worker starts (speed/parallel_read.py), then every source
+        file is checked, before Pelican reads the articles, not after: on a large
+        site the worker converts more of the files while this process checks
+        them (0.4 s at 1,000 articles, which the worker spent waiting before)."""
+        self.reader.start(generator)
+        self.site_check = check_content(self, generator.settings)
 
     def on_static_generator_finalized(self, generator) -> None:
         """The content's static files (images) Pelican copies into the output."""

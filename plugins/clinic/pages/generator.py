@@ -27,7 +27,7 @@ from pelican.generators import Generator
 from pelican.utils import SafeDatetime
 
 from ..checks import calls, review, safety, validate
-from ..checks.sources import blocks_in, check_site, with_blocks_inline
+from ..checks.sources import SiteCheck, blocks_in, check_site, with_blocks_inline
 from ..model.blocks import ATTRIBUTE, PLACEHOLDER as PLACEHOLDER_RE
 from ..model import relations
 from ..model.paths import RealPaths, display_paths
@@ -50,6 +50,19 @@ def report(problems: list[Problem]) -> None:
         logger.log(level, "%s", p.format(), extra={"clinic_problem": p})
 
 
+def check_content(build, settings) -> SiteCheck:
+    """Every source file of the site, the taxonomy, the clinic's data and the
+    shared blocks, checked (checks/sources.py): nothing here needs what Pelican
+    read. In the dev server, only the files that changed since this process's
+    last build are checked again (a publish is one build in a new process: it
+    checks every file)."""
+    content_root, clinic = Path(settings["PATH"]), build.settings
+    remembered = build.session.validated if build.remembers else None
+    return check_site(content_root, clinic.taxonomy_file, clinic.data_dir,
+                      settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"], display_paths(content_root, RealPaths()),
+                      remembered, build.today, build.catalogs.gettexts(clinic.translation_languages))
+
+
 class ClinicGenerator(Generator):
     """Checks the content, links articles to each other and writes the taxonomy pages."""
 
@@ -57,17 +70,11 @@ class ClinicGenerator(Generator):
 
     def generate_context(self):
         settings, clinic = self.settings, self.build.settings
-        content_root = Path(settings["PATH"])
         real = RealPaths()
-        shown_as = display_paths(content_root, real)
         catalogs = self.build.catalogs
         languages = catalogs.gettexts(clinic.translation_languages)
-        # In the dev server, only the files that changed since this process's last build
-        # are checked again (a publish is one build in a new process: it checks every file).
-        remembered = self.build.session.validated if self.build.remembers else None
-        site = check_site(content_root, clinic.taxonomy_file, clinic.data_dir,
-                          settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"], shown_as, remembered, self.build.today,
-                          languages)
+        # checked before Pelican read the articles (Build.on_article_generator_preread)
+        site, self.build.site_check = self.build.site_check or check_content(self.build, settings), None
         vocab, data, blocks, checked, problems = site.vocab, site.data, site.blocks, site.checked, site.problems
         if site.stop:  # a data file that cannot be read: its line alone, and no page written
             report(problems)

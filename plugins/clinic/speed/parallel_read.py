@@ -156,12 +156,10 @@ class ReadWorker:
     # -- Pelican's signals, for this build only --------------------------------------
     def connect(self) -> None:
         signals.readers_init.connect(self.use_reader)
-        signals.article_generator_init.connect(self.start)
         signals.article_generator_finalized.connect(self.files_read)
 
     def disconnect(self) -> None:
         signals.readers_init.disconnect(self.use_reader)
-        signals.article_generator_init.disconnect(self.start)
         signals.article_generator_finalized.disconnect(self.files_read)
         self.stop()
 
@@ -172,7 +170,8 @@ class ReadWorker:
                 readers.reader_classes[ext] = self._reader
 
     def start(self, generator) -> None:
-        """article_generator_init: fork the worker and hand it its share of the articles."""
+        """article_generator_init (the Build calls it, then checks the sources while the
+        worker converts): fork the worker and hand it its share of the articles."""
         self.stop()
         s = generator.settings
         if not self.enabled:
