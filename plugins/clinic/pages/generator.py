@@ -73,7 +73,7 @@ class ClinicGenerator(Generator):
         real = RealPaths()
         catalogs = self.build.catalogs
         languages = catalogs.gettexts(clinic.translation_languages)
-        # checked before Pelican read the articles (Build.on_article_generator_preread)
+        # checked while Pelican read the articles (Build.on_article_generator_init)
         site, self.build.site_check = self.build.site_check or check_content(self.build, settings), None
         vocab, data, blocks, checked, problems = site.vocab, site.data, site.blocks, site.checked, site.problems
         if site.stop:  # a data file that cannot be read: its line alone, and no page written
