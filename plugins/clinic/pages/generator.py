@@ -63,6 +63,16 @@ def check_content(build, settings) -> SiteCheck:
                       remembered, build.today, build.catalogs.gettexts(clinic.translation_languages))
 
 
+def measured_from(obj):
+    """What a page's reading level is measured from, as (a function giving the HTML,
+    the HTML before Pelican resolved its links or None): the body whose images
+    were given sizes, kept with the page; else Pelican's HTML, which it works
+    out on use, looked up first by its unresolved HTML (ReadingLevels.measure_unresolved)."""
+    if obj.body_html is not None:
+        return (lambda: obj.body_html), None
+    return (lambda: obj.content), obj._content
+
+
 class ClinicGenerator(Generator):
     """Checks the content, links articles to each other and writes the taxonomy pages."""
 
@@ -373,10 +383,9 @@ class ClinicGenerator(Generator):
             if lang is None:
                 continue
             source = self.sources_text.get(meta.path, "")
-            if obj.body_html is not None:
-                found = levels.to_measure(lambda: obj.body_html, source, lang=lang)
-            else:
-                found = levels.to_measure(lambda: obj.content, source, obj._content, lang=lang)
+            html_of, unresolved = measured_from(obj)
+            found = levels.to_measure(html_of, source, unresolved, lang=lang)
+            if unresolved is not None:
                 forget_content(obj)  # as check_readability() does (below)
             if found is not None:
                 yield found[0], found[1], source, lang
@@ -398,10 +407,11 @@ class ClinicGenerator(Generator):
                 continue
             spanish = lang == "es"
             source = sources_text.get(meta.path, "")
-            if obj.body_html is not None:
-                reading = levels.measure(obj.body_html, source, lang=lang)
+            html_of, unresolved = measured_from(obj)
+            if unresolved is None:
+                reading = levels.measure(html_of(), source, lang=lang)
             else:
-                reading = levels.measure_unresolved(obj._content, source, lambda: obj.content, lang=lang)
+                reading = levels.measure_unresolved(unresolved, source, html_of, lang=lang)
                 # Pelican keeps the HTML with its links resolved until the build ends (its
                 # memo of get_content): on 5,000 articles measured for the first time that
                 # was about 100 MiB at the build's peak; the page works it out again
