@@ -3,8 +3,8 @@
     python tools/bench.py --n 1000 [--repeat 5] [--seed 1] [--warmup 1] [--features]
 
 Generates N synthetic articles (tools/benchgen.py) into a temporary folder,
-converts them once into a Hugo site (tools/bench_hugo.py) and measures seven
-runs, alternating them (a, a cold, b, c, d, h, s, a, ...) so that drift on a shared
+converts them once into a Hugo site (tools/bench_hugo.py) and measures eight
+runs, alternating them (a, a cold, a edit, b, c, d, h, s, a, ...) so that drift on a shared
 machine affects all alike:
 
   (a) this site's production build, everything included (validation, taxonomy
@@ -12,11 +12,18 @@ machine affects all alike:
       `python tools/build.py publish --content <tmp>/content --output <tmp>/out-a-<run>`.
       Its cache folder is the project's cache/, as `make publish`'s is: each
       measured round finds what the round before left there (compiled
-      templates, reading levels, Pelican's content cache), as a webmaster's
-      next publish of the same articles does. The row below it is the same
+      templates, reading levels, Pelican's content cache, the record of the
+      pages and search bundles it published), as a webmaster's next publish of
+      the same articles does: every page and search bundle is the last
+      publish's (speed/reuse.py, speed/search_reuse.py). The row below it is the same
       build with a new, empty cache folder each round (`--cache-path
       <tmp>/cache-a-cold-<run>`): a first publish, or one after `make clean`
-      or a change of the settings or the plugin's code;
+      or a change of the settings or the plugin's code. The row after it is
+      (a) after a text edit to one article (one sentence rewritten, as (c)
+      does it) in its own copy of the content (<tmp>/content-e) with its own
+      cache folder, kept from round to round (<tmp>/cache-a-edit): what a
+      webmaster's publish of an edit costs, where (a) publishes the same
+      articles again, as the upload commands do right after `make publish`;
   (b) bare Pelican 4.12 on the same content: default theme, no plugins, the
       same ARTICLE_PATHS and PAGE_PATHS (settings written to <tmp>/bare_settings.py):
       `python -m pelican <tmp>/content -s <tmp>/bare_settings.py -o <tmp>/out-b-<run>`;
@@ -134,6 +141,13 @@ RUNS = {
 # `make clean` or a change of settings or code (the content cache is then empty)
 A_COLD = "a-cold"
 A_COLD_LABEL = "the same, empty cache folder (a first publish)"
+# (a) after a one-sentence edit to one article, with the cache folder its round
+# before left: what a webmaster's publish of an edit costs. (a) itself publishes
+# the same articles again, as the upload commands do after `make publish`, and
+# so finds every page and search bundle made already (speed/reuse.py,
+# speed/search_reuse.py); here one page is new, and its search bundle is indexed again.
+A_EDIT = "a-edit"
+A_EDIT_LABEL = "the same, after a text edit to one article"
 # The clinic's own site (content/, not the generated articles), in rounds of their own
 REAL_RUNS = {
     "r-warm": "make publish of content/, cache of the last publish",
@@ -189,6 +203,42 @@ def run_child(cmd: list[str], log: Path, cwd: Path = ROOT, stdin: Path | None = 
 def run_name(i: int) -> str:
     """A run's own folders are named for it: 1, 2, ... and warm-up-1, ... (see the module's text)."""
     return f"{i + 1}" if i >= 0 else f"warm-up{-i}"
+
+
+def edit_article(path: Path, mark: str, edit: str = "text") -> None:
+    """Rewrite one sentence of the article's first paragraph (text: only its own
+    page changes), or its title (every page that lists it changes)."""
+    text = path.read_text(encoding="utf-8")
+    if edit == "text":
+        head, sep, body = text.partition("\n\n## ")
+        lines = body.split("\n")
+        para = next(i for i, line in enumerate(lines)
+                    if i > 0 and line and not line.startswith(("#", "-", "|", "!", " ")))
+        base = lines[para].split(" Edited for run ")[0]
+        lines[para] = f"{base} {mark}."
+        text = head + sep + "\n".join(lines)
+    else:
+        lines = text.split("\n")
+        lines[0] = lines[0].split(" Edited for run ")[0] + " " + mark
+        text = "\n".join(lines)
+    path.write_text(text, encoding="utf-8")
+
+
+def run_a_edit(work: Path, i: int, article: str) -> dict:
+    """(a) after a text edit to one article (A_EDIT), in its own copy of the content."""
+    content = work / "content-e"
+    if not content.exists():
+        shutil.copytree(work / "content", content)
+    mark = f"Edited for run {i} at {time.time_ns()}"
+    edit_article(content / article, mark)
+    output = work / f"out-{A_EDIT}-{run_name(i)}"
+    cmd = [PYTHON, str(ROOT / "tools" / "build.py"), "publish", "--content", str(content),
+           "--output", str(output), "--cache-path", str(work / f"cache-{A_EDIT}")]
+    r = run_child(cmd, work / f"log-{A_EDIT}-{i}.txt")
+    page = output / Path(article).parent.name / Path(article).stem / "index.html"
+    r["ok"] = r["status"] == 0 and "(no problems)" in r["log"] and page.is_file() \
+        and mark in page.read_text(encoding="utf-8")
+    return r
 
 
 def run_a(work: Path, i: int, without: str | None = None, cold: bool = False) -> dict:
@@ -432,24 +482,8 @@ def rebuild_child(argv: list[str]) -> int:
     warmup_wall = time.perf_counter() - t0
     session.search.wait()  # a person's next edit comes after the index is up to date
 
-    path = Path(args.content) / args.article
-    text = path.read_text(encoding="utf-8")
     mark = f"Edited for run {args.mark} at {time.time_ns()}"
-    if args.edit == "text":
-        # A real text change: one sentence of the article's first paragraph is rewritten.
-        head, sep, body = text.partition("\n\n## ")
-        lines = body.split("\n")
-        para = next(i for i, line in enumerate(lines)
-                    if i > 0 and line and not line.startswith(("#", "-", "|", "!", " ")))
-        base = lines[para].split(" Edited for run ")[0]
-        lines[para] = f"{base} {mark}."
-        text = head + sep + "\n".join(lines)
-    else:
-        # A metadata change: the title, which every page listing the article shows.
-        lines = text.split("\n")
-        lines[0] = lines[0].split(" Edited for run ")[0] + " " + mark
-        text = "\n".join(lines)
-    path.write_text(text, encoding="utf-8")
+    edit_article(Path(args.content) / args.article, mark, args.edit)
 
     second = io.StringIO()
     self0, kids0 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -519,8 +553,10 @@ def targets(n: int, stats: dict, ratios: dict, results_dir: Path) -> list[dict]:
         # the same bar for a first publish (an empty cache folder), shown beside it
         out.append({"target": f"(a) empty cache/(Hugo + Pagefind) wall <= {TARGET_A_OVER_H} at N=1000",
                     "value": ratios[f"{A_COLD}/h"]["wall"], "ok": ratios[f"{A_COLD}/h"]["wall"] <= TARGET_A_OVER_H})
+        out.append({"target": f"(a) after a text edit/(Hugo + Pagefind) wall <= {TARGET_A_OVER_H} at N=1000",
+                    "value": ratios[f"{A_EDIT}/h"]["wall"], "ok": ratios[f"{A_EDIT}/h"]["wall"] <= TARGET_A_OVER_H})
     if n in TARGET_PEAK:  # a next publish and a first one alike: the machine must have room for both
-        peak = max(stats[key]["peak_mib"]["max"] for key in ("a", A_COLD))
+        peak = max(stats[key]["peak_mib"]["max"] for key in ("a", A_COLD, A_EDIT))
         out.append({"target": f"(a) peak memory, with or without a cache, < {TARGET_PEAK[n]} MiB at N={n}",
                     "value": peak, "ok": peak < TARGET_PEAK[n]})
     return out
@@ -549,7 +585,8 @@ def table(result: dict) -> str:
             "Peak RSS median (MiB) | Peak min-max (MiB) | Pages/s |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     labels = {f"({key}) {label}": key for key, label in RUNS.items()}
-    labels = {**dict(list(labels.items())[:1]), f"(a) {A_COLD_LABEL}": A_COLD, **labels}
+    labels = {**dict(list(labels.items())[:1]), f"(a) {A_COLD_LABEL}": A_COLD, f"(a) {A_EDIT_LABEL}": A_EDIT,
+              **labels}
     labels.update({f"(h) {label}": key for key, label in H_PARTS.items()})
     labels.update({f"({key.split('-')[0]}) {label}": key for key, label in REAL_RUNS.items()})
     if "a-no-parallel" in s:
@@ -575,6 +612,8 @@ def table(result: dict) -> str:
         f"CPU {r['a/h']['cpu']:.2f}, peak {r['a/h']['peak_mib']:.2f}; "
         f"(a) with an empty cache folder: /(b) wall {r[A_COLD + '/b']['wall']:.2f}, "
         f"/(Hugo + Pagefind) wall {r[A_COLD + '/h']['wall']:.2f}; "
+        f"(a) after a text edit: /(b) wall {r[A_EDIT + '/b']['wall']:.2f}, "
+        f"/(Hugo + Pagefind) wall {r[A_EDIT + '/h']['wall']:.2f}; "
         f"(c)/(a) wall {r['c/a']['wall']:.2f}, CPU {r['c/a']['cpu']:.2f}; "
         f"(d)/(a) wall {r['d/a']['wall']:.2f}, CPU {r['d/a']['cpu']:.2f}.",
         "(c), (d): the second build only; its peak memory is the whole child's (warm-up build included).",
@@ -643,7 +682,8 @@ def bench(n: int, repeat: int, seed: int, warmup: int, results_dir: Path, workdi
             if not screen:
                 screen.append(bench_screen.SaveToScreen(w, edit))
             return screen[0].measure(i)
-        funcs = {"a": run_a, A_COLD: lambda w, i: run_a(w, i, cold=True), "b": run_b,
+        funcs = {"a": run_a, A_COLD: lambda w, i: run_a(w, i, cold=True), A_EDIT: lambda w, i: run_a_edit(w, i, edit),
+                 "b": run_b,
                  "c": lambda w, i: run_c(w, i, edit),
                  "d": lambda w, i: run_c(w, i, edit, "title"), "h": lambda w, i: run_h(w, i, hugo_site, hugo),
                  "s": run_s}
@@ -684,6 +724,8 @@ def bench(n: int, repeat: int, seed: int, warmup: int, results_dir: Path, workdi
                   "a/h": {m: ratio("a", "h", m) for m in ("wall", "cpu", "peak_mib")},
                   f"{A_COLD}/h": {m: ratio(A_COLD, "h", m) for m in ("wall", "cpu", "peak_mib")},
                   f"{A_COLD}/b": {m: ratio(A_COLD, "b", m) for m in ("wall", "cpu", "peak_mib")},
+                  f"{A_EDIT}/h": {m: ratio(A_EDIT, "h", m) for m in ("wall", "cpu", "peak_mib")},
+                  f"{A_EDIT}/b": {m: ratio(A_EDIT, "b", m) for m in ("wall", "cpu", "peak_mib")},
                   "r-warm/rb": {m: ratio("r-warm", "rb", m) for m in ("wall", "cpu", "peak_mib")},
                   "r-cold/rb": {m: ratio("r-cold", "rb", m) for m in ("wall", "cpu", "peak_mib")},
                   "c/a": {m: ratio("c", "a", m) for m in ("wall", "cpu", "peak_mib")},
@@ -705,6 +747,8 @@ def bench(n: int, repeat: int, seed: int, warmup: int, results_dir: Path, workdi
             "commands": {
                 "a": "python tools/build.py publish --content <tmp>/content --output <tmp>/out-a-<run>",
                 A_COLD: "the same, --output <tmp>/out-a-cold-<run> --cache-path <tmp>/cache-a-cold-<run>",
+                A_EDIT: "one sentence of <tmp>/content-e/<article> rewritten, then the same, --content "
+                        "<tmp>/content-e --output <tmp>/out-a-edit-<run> --cache-path <tmp>/cache-a-edit",
                 "b": "python -m pelican <tmp>/content -s <tmp>/bare_settings.py -o <tmp>/out-b-<run>",
                 "c": "python tools/bench.py rebuild-child (build.build('html', ..., extra=DEV_CACHE) twice; "
                      "the second, after the edit, is timed)",

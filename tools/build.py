@@ -240,7 +240,7 @@ def precompress(output: Path, built: clinic.Build) -> list[Problem]:
     wrote them; the rest here, after Pagefind, so that the search index is too."""
     from clinic.outputs.compress import precompress as write_copies
     try:
-        done = built.finisher.finish()
+        done = built.finisher.finish() | built.search.linked  # the kept search bundles came with their copies
         if built.settings.precompress:
             write_copies(output, built.settings.precompress_text_extensions, built.settings.precompress_min_size,
                          done=done)

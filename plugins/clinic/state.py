@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -28,14 +29,14 @@ from .outputs.assets import Assets
 from .outputs.compress import COPIES
 from .outputs import stale
 from .outputs.minify import Finisher
-from .outputs.search_index import SearchIndex, SearchMemory
+from .outputs.search_index import SearchIndex, SearchMemory, bundles
 from .outputs.sitemap import Sitemap
 from .pages.generator import check_content, release_written
 from .pages.templates import MemoryBytecodeCache, TemplateCache
 from .pages import filters
 from .pages.i18n import Catalogs
 from .pages.languages import LanguageNames
-from .speed import content_cache, incremental, quick, reuse
+from .speed import content_cache, incremental, quick, reuse, search_reuse
 from .speed.memory import Trimmer
 from .speed.parallel_read import ReadWorker
 from .speed.parallel_write import PageSharing
@@ -115,6 +116,7 @@ class Build:
         # the pages are followed even with an empty cache, for the next publish's record
         self.reuse_record: dict | None = None
         self.reused = 0
+        self.pagefind = None  # the state of the Pagefind binary, for a publish's record (speed/search_reuse.py)
         if self.incremental is None and clinic.reuse_pages and self.content_cache is not None:
             self.incremental = incremental.Pages(self.output)
             self.reuse_record = reuse.load(self.content_cache.folder) if self.content_cache.loaded else {}
@@ -123,6 +125,12 @@ class Build:
             # the clinic's publish to parse every page's HTML again)
             if self.content_cache.loaded:
                 session.page_text_checks.load(self.content_cache.folder / PAGE_TEXT_CHECKS, problems_from_rows)
+            # and the search bundles made from the same page files (speed/search_reuse.py)
+            if clinic.search_index_early:
+                self.pagefind = search_reuse.binary()
+                self.search.keep = functools.partial(search_reuse.link_unchanged, self.reuse_record.get("search"),
+                                                     self.reuse_record.get("output"), self.output,
+                                                     binary=self.pagefind)
         if self.incremental is not None:
             self.incremental.start()
         # the dev server's: how each article's page was written, so an edit to its text alone
@@ -241,7 +249,11 @@ class Build:
         """The new site is in place as `output`: the record of its pages, for the
         next publish (speed/reuse.py)."""
         if self.reuse_record is not None:
-            reuse.save(self.content_cache.folder, output, self.incremental, list(self.assets.used))
+            search = {}
+            if self.search.keep is not None:
+                runs = self.search.commands()
+                search = search_reuse.record(str(output), bundles(len(runs)), self.search.parts, runs, self.pagefind)
+            reuse.save(self.content_cache.folder, output, self.incremental, list(self.assets.used), search)
             self.session.page_text_checks.store(self.content_cache.folder / PAGE_TEXT_CHECKS, rows_of)
 
     def remove_stale_files(self) -> None:

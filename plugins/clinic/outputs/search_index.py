@@ -279,8 +279,13 @@ class SearchIndex:
         self.glob: str | None = None
         self.parts: list[list[str]] = []
         self.merged: dict[str, list[int]] = {}  # language -> the bundles its search page merges
-        self.running: tuple[subprocess.Popen, object] | None = None
+        self.running: tuple[subprocess.Popen | None, object] | None = None  # None: every bundle was kept
         self.ready: _ReadyRunner | None = None  # a runner started ahead (prepare())
+        # a publish: puts in place the bundles of the last publish made from the same page
+        # files (speed/search_reuse.py); (folders, parts, commands) -> (their numbers, files)
+        self.keep = None
+        self.kept: set[int] = set()  # the bundles put in place, not indexed
+        self.linked: set[str] = set()  # their files (with their .gz and .br copies)
 
     # -- the plan, from Pelican's context --------------------------------------------
     def plan_bundles(self, context, siteurl: str, languages=()) -> dict[str, list[str]]:
@@ -388,7 +393,16 @@ class SearchIndex:
         ready, self.ready = self.ready, None
         # a file, not a pipe: a long message cannot block Pagefind
         err = ready.err if ready is not None else tempfile.TemporaryFile()
-        self.running = (self._launch(err, ready=ready), err)
+        runs = self.commands()
+        if self.keep is not None:
+            self.kept, self.linked = self.keep(bundles(len(runs)), self.parts, runs)
+        if self.kept and len(self.kept) == len(runs):
+            if ready is not None:
+                ready.close(keep_err=True)
+            self.running = (None, err)
+            return
+        only = [run for number, run in enumerate(runs) if number not in self.kept] if self.kept else None
+        self.running = (self._launch(err, only, ready=ready), err)
 
     @property
     def started(self) -> bool:
@@ -399,7 +413,8 @@ class SearchIndex:
         found, self.running = self.running, None
         if found is not None:
             proc, err = found
-            _kill(proc)
+            if proc is not None:
+                _kill(proc)
             err.close()
         ready, self.ready = self.ready, None
         if ready is not None:  # never given its runs (the build failed before its pages)
@@ -409,7 +424,7 @@ class SearchIndex:
         """Wait for the index started; its problems. `searchable` is the number of
         pages marked data-pagefind-body in the built site."""
         (proc, err), self.running = self.running, None
-        status = proc.wait()
+        status = proc.wait() if proc is not None else 0
         err.seek(0)
         message = err.read().decode("utf-8", "replace").strip()
         err.close()

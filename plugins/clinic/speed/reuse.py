@@ -105,13 +105,14 @@ def copy_unchanged(pages: Pages, record: dict, also: bytes, compressed: tuple[st
     return copied
 
 
-def save(folder: Path, output: Path, pages: Pages, assets: list[str]) -> None:
+def save(folder: Path, output: Path, pages: Pages, assets: list[str], search: dict | None = None) -> None:
     """After the new folder was put in place as `output`: what it holds, for the
-    next publish. Written whole or not at all (a new file, renamed over the old)."""
+    next publish (search: its search bundles, speed/search_reuse.py). Written
+    whole or not at all (a new file, renamed over the old)."""
     entries = {}
     for name, (key, _) in pages.written.items():
         state = file_state(os.path.join(output, name))
         if key is not None and state is not None:
             entries[name] = [key.hex(), list(state)]
-    data = {"output": str(output), "pages": entries, "assets": sorted(assets)}
+    data = {"output": str(output), "pages": entries, "assets": sorted(assets), "search": search or {}}
     write_whole(folder / RECORD, [json.dumps(data).encode()])  # not written: the next publish renders every page
