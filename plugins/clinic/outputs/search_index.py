@@ -25,6 +25,10 @@ search page lists the other bundles and search.js merges them into the
 first with Pagefind's mergeIndex: results and filters come from all of
 them, at the cost of a few more small requests per search on such a site.
 A site of fewer pages than that (the clinic's own) has one bundle, as before.
+
+A publish keeps the bundles of the last publish made from the same page
+files (keep, set by the build: speed/search_reuse.py) and starts Pagefind
+only for the others, or not at all.
 """
 
 from __future__ import annotations
