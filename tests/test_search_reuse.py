@@ -218,3 +218,17 @@ def test_a_page_rendered_again_has_its_bundle_indexed_again(fs, launched, tmp_pa
     launched.clear()
     published_cleanly(fs.publish())
     assert launched == [None]
+
+
+@pytest.mark.with_translations
+def test_a_site_in_two_languages_keeps_its_index_and_indexes_an_edit_to_a_translation(fs, launched, tmp_path):
+    """Pagefind keeps one index per language in the same bundle: an edit to the
+    Spanish page indexes the bundle again, and the Spanish index finds it."""
+    published_cleanly(fs.publish())
+    published_cleanly(fs.publish())
+    assert launched == [None], "nothing changed: the bundle of both languages is kept"
+    fs.edit("conditions/bunions.es.md", "\n## Información general\n",
+            "\n## Información general\n\nRayas de cebra al amanecer.\n")
+    published_cleanly(fs.publish())
+    assert launched == [None, None]
+    same_as_fresh(fs, tmp_path)

@@ -310,7 +310,7 @@ def _build(mode, output, settings_file, stream, extra, background_search, collec
             counts: dict = {}
             links_table = built.finisher.links if built.finisher.active else None
             problems += check_output(target, built.address, output.name, counts, links_table,
-                                     session.links if built.remembers else None)
+                                     built.links_read)
             if built.search.started:
                 problems += built.search.finish(counts["searchable"])
             elif not any(p.severity == "error" for p in problems) or not strict:

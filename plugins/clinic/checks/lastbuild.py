@@ -12,6 +12,7 @@ start from an empty folder.
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 from typing import Callable
 
@@ -49,6 +50,22 @@ class LastBuild:
             self.last = {bytes.fromhex(k): decode(v) for k, v in data.items()}
         except (OSError, ValueError, TypeError, AttributeError):
             self.last = {}
+        self.now = {}  # the file's answers are the last build's, not what this process asked before
+
+    def load_pickled(self, path: Path) -> None:
+        """load(), of answers that are objects (store_pickled()). The file is the
+        build's own, in the content cache's folder, beside Pelican's cache, which
+        is a pickle too: it is trusted as much as that one."""
+        try:
+            with open(path, "rb") as f:
+                found = pickle.load(f)
+            self.last = found if isinstance(found, dict) else {}
+        except Exception:  # noqa: BLE001 (any file that is not what store_pickled() wrote: ask again)
+            self.last = {}
+        self.now = {}
+
+    def store_pickled(self, path: Path) -> None:
+        write_whole(Path(path), [pickle.dumps(self.now, protocol=pickle.HIGHEST_PROTOCOL)])
 
     def store(self, path: Path, encode: Callable[[object], object]) -> None:
         """This build's answers, written whole or not at all (then the next publish asks again)."""

@@ -10,12 +10,15 @@ problems out.
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 import re
 from functools import lru_cache
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..model.paths import write_whole
 from ..model.stamps import file_state
 from .lastbuild import LastBuild, digest
 from ..model.problems import Problem, closest
@@ -206,6 +209,28 @@ class Remembered:
         if state is not None:
             self.files_now[page] = (state, siteurl, answer)
         return answer
+
+    # -- a publish: one build per process, so the answers go to a file between them ----
+    def store(self, path) -> None:
+        """The answers of the pages read this build, by file state (a publish keeps
+        them in the content cache's folder: its copied pages are the same files next
+        time, speed/reuse.py). Each distinct link once; written whole or not at all."""
+        keys: dict = {}
+        pages = {page: [list(state), siteurl, [keys.setdefault(k, len(keys)) for k in found], searchable]
+                 for page, (state, siteurl, (found, searchable)) in self.files_now.items()}
+        data = {"keys": [[target, list(candidates)] for target, candidates in keys], "pages": pages}
+        write_whole(Path(path), [json.dumps(data, separators=(",", ":")).encode()])
+
+    def load(self, path) -> None:
+        """What store() wrote, as the last build's pages; nothing if it cannot be read."""
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            keys = [self.keys.setdefault(k, k) for k in ((str(t), tuple(map(str, c))) for t, c in data["keys"])]
+            self.files = {str(page): (tuple(state), str(siteurl), (tuple(keys[i] for i in found), bool(searchable)))
+                          for page, (state, siteurl, found, searchable) in data["pages"].items()}
+        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+            self.files = {}
+        self.files_now = {}  # the file's answers are the last build's, not what this process read before
 
     def links(self, page: str, data: bytes, siteurl: str = "") -> tuple[tuple, bool]:
         def read() -> tuple[tuple, bool]:

@@ -53,11 +53,11 @@ def report(problems: list[Problem]) -> None:
 def check_content(build, settings) -> SiteCheck:
     """Every source file of the site, the taxonomy, the clinic's data and the
     shared blocks, checked (checks/sources.py): nothing here needs what Pelican
-    read. In the dev server, only the files that changed since this process's
-    last build are checked again (a publish is one build in a new process: it
-    checks every file)."""
+    read. Only the files that changed since the last build are checked again:
+    the dev server keeps the answers in memory, a publish in the content cache's
+    folder (state.py)."""
     content_root, clinic = Path(settings["PATH"]), build.settings
-    remembered = build.session.validated if build.remembers else None
+    remembered = build.validating
     return check_site(content_root, clinic.taxonomy_file, clinic.data_dir,
                       settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"], display_paths(content_root, RealPaths()),
                       remembered, build.today, build.catalogs.gettexts(clinic.translation_languages))
