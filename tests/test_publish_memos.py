@@ -153,3 +153,25 @@ def test_a_memo_file_that_cannot_be_read_means_checking_again(fs, checked, read_
     published_cleanly(publish(fs))
     assert (checked if name == state.SOURCES_CHECKED else read_back), "checked again, from the files"
     same_as_fresh(fs, tmp_path)
+
+
+def test_a_shared_block_is_converted_again_only_when_its_text_changes(fs, monkeypatch, tmp_path):
+    from clinic.pages import generator
+    made = []
+
+    class Counted(generator.Markdown):
+        def convert(self, text):
+            made.append(text)
+            return super().convert(text)
+    monkeypatch.setattr(generator, "Markdown", Counted)
+    published_cleanly(publish(fs))
+    assert made, "an empty cache: every block the pages include is converted"
+    made.clear()
+    published_cleanly(publish(fs))
+    assert made == [], "no block changed: each block's HTML is the last publish's"
+    fs.edit("blocks/fasting-before-surgery.md", "\n\n", "\n\nAsk us if you are not sure.\n\n")
+    published_cleanly(publish(fs))
+    assert len(made) == 1 and "Ask us if you are not sure." in made[0]
+    same_as_fresh(fs, tmp_path)
+    assert any("Ask us if you are not sure." in p.read_text(encoding="utf-8")
+               for p in fs.output.glob("procedures/*/index.html"))

@@ -45,6 +45,7 @@ from .speed.parallel_write import PageSharing
 PAGE_TEXT_CHECKS = "page-text-checks.json"
 LINKS_READ = "links-read.json"
 SOURCES_CHECKED = "sources-checked.pickle"
+BLOCKS_HTML = "blocks-html.json"
 
 
 class Session:
@@ -57,6 +58,7 @@ class Session:
         self.validated = validate.Remembered()  # each source file's check
         self.links = links.Remembered()  # each page's links
         self.page_text_checks = LastBuild()  # each page's safety and call-us checks
+        self.blocks_html = LastBuild()  # each shared block's HTML (pages/generator.py, fill_blocks)
         self.search = SearchMemory()  # the search bundles made, and runs still going
         self.pages: dict[str, incremental.Pages] = {}  # by output folder: the key of each page written
         self.assets_used: dict[str, set[str]] = {}  # by output folder: the assets its pages asked for
@@ -134,6 +136,7 @@ class Build:
                 # and each source file's check, by everything it depends on (0.35 s of a
                 # publish of 1,000 articles, checking every unchanged file again)
                 session.validated.answers.load_pickled(self.content_cache.folder / SOURCES_CHECKED)
+                session.blocks_html.load(self.content_cache.folder / BLOCKS_HTML, str)
             # and the search bundles made from the same page files (speed/search_reuse.py)
             if clinic.search_index_early:
                 self.pagefind = search_reuse.binary()
@@ -266,6 +269,7 @@ class Build:
             self.session.page_text_checks.store(self.content_cache.folder / PAGE_TEXT_CHECKS, rows_of)
             self.session.links.store(self.content_cache.folder / LINKS_READ)
             self.session.validated.answers.store_pickled(self.content_cache.folder / SOURCES_CHECKED)
+            self.session.blocks_html.store(self.content_cache.folder / BLOCKS_HTML, str)
 
     @property
     def validating(self) -> validate.Remembered | None:

@@ -98,6 +98,7 @@ class ClinicGenerator(Generator):
                 objects[real(obj.source_path)] = obj
                 for other in getattr(obj, "translations", None) or []:
                     objects.setdefault(real(other.source_path), other)
+        self.build.session.blocks_html.begin()  # a build's blocks: those not asked for again are forgotten
         self.fill_blocks(objects.values(), blocks, data)
         metas = []
         sources_text = {}
@@ -196,6 +197,15 @@ class ClinicGenerator(Generator):
         phone_link = str(Markup('<a href="{}">{}</a>').format(filters.tel(phone), data.clinic.get("phone_display") or phone))
         rendered = {}
         md = None  # one Markdown for every block, reset between them (4 ms to build one)
+        # Each block's HTML, by its text and the Markdown settings, kept from build to build
+        # (state.py: the dev server's memory, a publish's cache folder): a publish that
+        # converts no other Markdown paid 35 ms to build that one Markdown (compiling its patterns).
+        made, settings_key = self.build.session.blocks_html, repr(sorted(self.settings["MARKDOWN"].items())).encode()
+
+        def convert(text: str) -> str:
+            nonlocal md
+            md = md.reset() if md is not None else Markdown(**self.settings["MARKDOWN"])
+            return md.convert(text)
         default = self.settings["DEFAULT_LANG"]
         for obj in objects:
             html = getattr(obj, "_content", None)
@@ -209,9 +219,9 @@ class ClinicGenerator(Generator):
                 mine = blocks_in(blocks, lang)
                 for name in set(PLACEHOLDER_RE.findall(html)):
                     if (lang, name) not in rendered and name in mine:
-                        md = md.reset() if md is not None else Markdown(**self.settings["MARKDOWN"])
                         # the number first: heading ids are made from the text
-                        block_html = md.convert(mine[name].text.replace(EMERGENCY_NUMBER, number))
+                        text = mine[name].text.replace(EMERGENCY_NUMBER, number)
+                        block_html = made.get(digest(settings_key, text.encode()), lambda: convert(text))
                         rendered[lang, name] = callouts.in_language(block_html, words) if lang else block_html
                 # the number in the text, then in the heading ids Markdown made from that text
                 html = fill(html, {name: rendered[lang, name] for name in mine if (lang, name) in rendered}).replace(
