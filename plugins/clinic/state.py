@@ -258,8 +258,10 @@ class Build:
                               self.incremental.heads, self.recipes, self.finisher.minifying)
 
     def remember_published(self, output: Path) -> None:
-        """The new site is in place as `output`: the record of its pages, for the
-        next publish (speed/reuse.py)."""
+        """The new site is in place as `output`: the record of its pages and search
+        bundles (speed/reuse.py, speed/search_reuse.py) and the answers the next
+        publish need not work out again (each page's text checks, the links read
+        back, each source file's check, each block's HTML), in the content cache's folder."""
         if self.reuse_record is not None:
             search = {}
             if self.search.keep is not None:
