@@ -328,7 +328,11 @@ def test_every_run_writes_into_a_new_folder_and_nothing_is_deleted_between_runs(
         def stop(self):
             self.stopped = True
     monkeypatch.setattr(bench.bench_screen, "SaveToScreen", FakeScreen)
+    syncs = []
+    monkeypatch.setattr(bench.os, "sync", lambda: syncs.append(len(seen)))
     bench.bench(2, 2, 1, 1, tmp_path / "results", tmp_path, stream=open(os.devnull, "w"))
+    # what the runs before wrote is on disk before each run starts (a publish's syncfs would wait for it)
+    assert len(syncs) == 3 * 8 + 6 * 3
     # 3 rounds (1 warm-up, 2 measured) of (a), (a) cold, (a) edit, (b), (c), (d) and (h); (a) cold, (c),
     # (d) and (h) have an output and a cache; then 6 rounds (1 warm-up, 5 measured) of the real site:
     # (r) warm, (r) cold with its cache, (rb)

@@ -80,7 +80,10 @@ fs/ext4/ialloc.c, recently_deleted()), each file made within about a minute
 (up to six) of deleting thousands costs several times more, and (a) makes
 about seven times as many files as (b) (the .gz and .br copies, the search
 index). Measured there: 7,400 files made in 0.33 s after a quiet spell, in
-3.85 s just after 7,400 others were deleted.
+3.85 s just after 7,400 others were deleted. And before each run the harness
+calls sync(), outside the time: a publish makes its site durable with one
+syncfs (outputs/swap.py), which also waits for every file the runs before it
+wrote and the disk does not hold yet.
 
 --features (`make bench N=1000 FEATURES=1`) adds what each feature of (a)
 costs: (a) without the .gz and .br copies, without minifying and without the
@@ -650,6 +653,11 @@ def measure_all(funcs: dict, runs: dict, work: Path, warmup: int, repeat: int, s
     """Each run in turn, round after round (the warm-up rounds are not kept)."""
     for i in range(-warmup, repeat):
         for key in funcs:
+            # What the runs before wrote goes to disk first, outside the time: a publish
+            # makes its site durable with one syncfs (outputs/swap.py), which also waits
+            # for every other file written to the disk and not yet on it, and thousands
+            # come from the run just before (Hugo, bare Pelican, the dev server).
+            os.sync()
             r = funcs[key](work, i)
             label = "warm-up" if i < 0 else f"run {i + 1}/{repeat}"
             print(f"  ({key}) {label}: wall {r['wall']:.2f} s, CPU {r['cpu']:.2f} s, "
