@@ -157,6 +157,12 @@ def test_bench_features_leaves_each_feature_out_and_runs_search_and_links_alone(
     cold = data["commands"]["a-cold"]
     assert "--cache-path <tmp>/cache-a-cold-<run>" in cold and "(a) the same, empty cache folder" in md
     assert (work / next(p.name for p in work.iterdir()) / "cache-a-cold-1" / "content").is_dir()
+    # (a), (b) and (h) publish the same articles every round: (c), (d) and (a) after an edit
+    # each edit a copy of their own
+    site_dir = work / next(p.name for p in work.iterdir())
+    assert not any("Edited for run" in p.read_text() for p in (site_dir / "content").rglob("*.md"))
+    for edited_copy in ("content-c", "content-d", "content-e"):
+        assert any("Edited for run" in p.read_text() for p in (site_dir / edited_copy).rglob("*.md")), edited_copy
     # (a) after a text edit: its own copy of the content, edited, and its page shows the edit
     edited = work / next(p.name for p in work.iterdir()) / "out-a-edit-1" / "conditions"
     assert "(a) the same, after a text edit to one article |" in md

@@ -27,7 +27,8 @@ machine affects all alike:
   (b) bare Pelican 4.12 on the same content: default theme, no plugins, the
       same ARTICLE_PATHS and PAGE_PATHS (settings written to <tmp>/bare_settings.py):
       `python -m pelican <tmp>/content -s <tmp>/bare_settings.py -o <tmp>/out-b-<run>`;
-  (c) a rebuild after a one-article edit, as the dev server does it: one child
+  (c) a rebuild after a one-article edit, as the dev server does it, on a
+      copy of the content (<tmp>/content-c): one child
       process runs build.build("html", ..., extra=build.DEV_CACHE) once to warm
       up (modules, Pelican's content cache), changes the text of one article,
       then builds again; only that second build is timed. Like the dev server,
@@ -35,8 +36,8 @@ machine affects all alike:
       its pages are in place, outside the wall time (its CPU time counts).
       A text edit changes only that article's own page, the only one the dev
       server renders again (plugins/clinic/incremental.py);
-  (d) the same after an edit to that article's title, on a copy of the
-      content (<tmp>/content-d): a metadata line can change any page, so
+  (d) the same after an edit to that article's title, on a copy of its
+      own (<tmp>/content-d): a metadata line can change any page, so
       every page is rendered again. It is what (c) was before pages were
       rendered again only when they can have changed;
   (h) the yardstick: the same articles as a Hugo site (<tmp>/hugo, written
@@ -384,8 +385,9 @@ def run_real_bare(work: Path, i: int) -> dict:
 
 def run_c(work: Path, i: int, article: str, edit: str = "text") -> dict:
     key = "c" if edit == "text" else "d"
-    # its own copy of the content: (d)'s title edits must not reach the other runs
-    content = work / "content" if key == "c" else work / "content-d"
+    # its own copy of the content: its edits must not reach the other runs ((a) publishes
+    # the same articles again, and read (c)'s edit of the round before when (c) edited them)
+    content = work / f"content-{key}"
     if not content.exists():
         shutil.copytree(work / "content", content)
     cmd = [PYTHON, str(Path(__file__).resolve()), "rebuild-child", "--content", str(content),
