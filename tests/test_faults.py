@@ -53,6 +53,31 @@ def test_two_publishes_at_once_wait_for_each_other_and_make_one_site(fixture_sit
     assert files_of(fixture_site.output) == files_of(clean.output)
 
 
+def test_a_build_that_waits_names_the_holder_even_in_the_moment_it_takes_the_lock(tmp_path):
+    """The holder writes its process number just after it takes the lock; a build
+    that asks in that moment still names it (once, a full test run showed the line
+    without it)."""
+    import fcntl
+    import threading
+
+    output = tmp_path / "output"
+    lock = FolderLock(output, print)
+    lock.path.parent.mkdir(parents=True, exist_ok=True)
+    holder = os.open(lock.path, os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(holder, fcntl.LOCK_EX)  # taken, its number not written yet
+
+    def write_number_then_let_go():
+        time.sleep(0.05)
+        os.pwrite(holder, b"4242\n", 0)
+        time.sleep(0.2)
+        os.close(holder)
+    threading.Thread(target=write_number_then_let_go).start()
+    lines = []
+    with FolderLock(output, lines.append):
+        pass
+    assert lines == ["Waiting for another build of output/ to finish (process 4242)..."]
+
+
 def test_a_publish_waits_for_a_build_in_progress_and_takes_over_a_lock_whose_run_was_killed(fixture_site):
     lines = []
     with FolderLock(fixture_site.output, lines.append):  # the dev server, rebuilding

@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 AT_FDCWD = -100
@@ -173,6 +174,13 @@ class FolderLock:
             fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = self._holder()
+            # the holder writes its number just after it takes the lock: a run that
+            # asks in between would name no one (seen once in a full test run)
+            for _ in range(50):
+                if holder:
+                    break
+                time.sleep(0.01)
+                holder = self._holder()
             self.say(f"Waiting for another build of {self.name}/ to finish"
                      + (f" (process {holder})" if holder else "") + "...")
             fcntl.flock(self.fd, fcntl.LOCK_EX)
