@@ -56,16 +56,24 @@ class LastBuild:
         """load(), of answers that are objects (store_pickled()). The file is the
         build's own, in the content cache's folder, beside Pelican's cache, which
         is a pickle too: it is trusted as much as that one."""
+        found = {}
         try:
             with open(path, "rb") as f:
-                found = pickle.load(f)
-            self.last = found if isinstance(found, dict) else {}
+                while True:
+                    try:
+                        key, answer = pickle.load(f)
+                    except EOFError:
+                        break
+                    found[key] = answer
         except Exception:  # noqa: BLE001 (any file that is not what store_pickled() wrote: ask again)
-            self.last = {}
-        self.now = {}
+            found = {}
+        self.last, self.now = found, {}
 
     def store_pickled(self, path: Path) -> None:
-        write_whole(Path(path), [pickle.dumps(self.now, protocol=pickle.HIGHEST_PROTOCOL)])
+        """Each answer a pickle of its own, one after another: one pickle of them all
+        kept a table of every object in it while it worked (memory, at the build's end)."""
+        write_whole(Path(path), (pickle.dumps((key, answer), protocol=pickle.HIGHEST_PROTOCOL)
+                                 for key, answer in self.now.items()))
 
     def store(self, path: Path, encode: Callable[[object], object]) -> None:
         """This build's answers, written whole or not at all (then the next publish asks again)."""
