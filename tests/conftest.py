@@ -147,6 +147,18 @@ def live_site(fs) -> str:
     return tree_hash(fs.output)
 
 
+def same_as_fresh(fs: "FixtureSite", tmp_path: Path) -> Site:
+    """The live site is what a publish of the same files from an empty cache
+    writes (into a new folder under tmp_path); that publish, for more checks."""
+    site = fs.publish_fresh(tmp_path)
+    published_cleanly(site)
+    want, got = files_of(site.output), files_of(fs.output)
+    assert sorted(got) == sorted(want)
+    stale = [name for name in want if got[name] != want[name]]
+    assert not stale, f"not what a fresh publish writes: {stale[:10]}"
+    return site
+
+
 def files_of(folder: Path) -> dict[str, bytes]:
     """Every file under folder (relative, with /) and its bytes: what two builds are compared by."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

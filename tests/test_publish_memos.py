@@ -10,7 +10,7 @@ import pytest
 
 from clinic import state
 from clinic.checks import links, validate
-from conftest import ROOT, files_of, published_cleanly, run_build
+from conftest import ROOT, files_of, published_cleanly, run_build, same_as_fresh
 
 pytestmark = pytest.mark.english_only
 
@@ -55,16 +55,6 @@ def publish(fs):
     """`make publish`: one build in a new process, so nothing is kept in memory
     from the last one (a new Session), only what it left in the cache folder."""
     return run_build("publish", fs.content, fs.output, settings_override=fs.settings)
-
-
-def same_as_fresh(fs, tmp_path) -> None:
-    base = tmp_path / f"fresh-{len(list(tmp_path.glob('fresh-*')))}"
-    base.mkdir()
-    site = run_build("publish", fs.content, base / "output", settings_override=fs.settings)
-    published_cleanly(site)
-    want, got = files_of(site.output), files_of(fs.output)
-    assert sorted(got) == sorted(want)
-    assert [name for name in want if got[name] != want[name]] == []
 
 
 def cache_file(fs, name: str):

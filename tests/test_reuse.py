@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from clinic.speed import incremental, reuse
-from conftest import ROOT, files_of, published_cleanly, record_calls, run_build
+from conftest import ROOT, files_of, published_cleanly, record_calls, run_build, same_as_fresh
 
 pytestmark = pytest.mark.english_only
 
@@ -37,16 +37,6 @@ def fs(fixture_site, tmp_path):
     fixture_site.settings["THEME"] = str(theme)
     fixture_site.theme = theme
     return fixture_site
-
-
-def same_as_fresh(fs, tmp_path) -> None:
-    """The live site is what a publish of the same files from an empty cache writes."""
-    site = fs.publish_fresh(tmp_path)
-    published_cleanly(site)
-    want, got = files_of(site.output), files_of(fs.output)
-    assert sorted(got) == sorted(want)
-    stale = [name for name in want if got[name] != want[name]]
-    assert not stale, f"not what a fresh publish writes: {stale[:10]}"
 
 
 def test_a_publish_after_a_text_edit_renders_only_that_page(fs, rendered, tmp_path):
