@@ -548,8 +548,11 @@ def targets(n: int, stats: dict, ratios: dict, results_dir: Path) -> list[dict]:
         out.append({"target": f"(s) save to screen <= {TARGET_SAVE_TO_SCREEN[n]} s at N={n}", "value": screen,
                     "ok": screen <= TARGET_SAVE_TO_SCREEN[n]})
     real = stats["r-warm"]["wall"]["median"]
-    out.append({"target": f"(r) make publish of content/, warm, <= {TARGET_REAL_PUBLISH} s", "value": real,
-                "ok": real <= TARGET_REAL_PUBLISH})
+    # the issue set this bar on a day bare Pelican took 0.40 s on these files: the
+    # machine's speed that day is part of it, so bare Pelican's time in this run is shown beside it
+    out.append({"target": f"(r) make publish of content/, warm, <= {TARGET_REAL_PUBLISH} s "
+                          f"(bare Pelican on the same files in this run: {stats['rb']['wall']['median']:.2f} s)",
+                "value": real, "ok": real <= TARGET_REAL_PUBLISH})
     out.append({"target": f"(r) warm / (rb) bare Pelican, wall, <= {TARGET_REAL_OVER_BARE}",
                 "value": ratios["r-warm/rb"]["wall"], "ok": ratios["r-warm/rb"]["wall"] <= TARGET_REAL_OVER_BARE})
     if n == 1000:
@@ -616,7 +619,9 @@ def table(result: dict) -> str:
         f"peak {r['a/b']['peak_mib']:.2f}; (a)/(Hugo + Pagefind) wall {r['a/h']['wall']:.2f}, "
         f"CPU {r['a/h']['cpu']:.2f}, peak {r['a/h']['peak_mib']:.2f}; "
         f"(a) with an empty cache folder: /(b) wall {r[A_COLD + '/b']['wall']:.2f}, "
-        f"/(Hugo + Pagefind) wall {r[A_COLD + '/h']['wall']:.2f}; "
+        f"/(Hugo + Pagefind) wall {r[A_COLD + '/h']['wall']:.2f}, CPU {r[A_COLD + '/h']['cpu']:.2f}; "
+        f"(b)/(Hugo + Pagefind) wall {r['b/h']['wall']:.2f}, CPU {r['b/h']['cpu']:.2f} "
+        "(bare Pelican alone, with no search index); "
         f"(a) after a text edit: /(b) wall {r[A_EDIT + '/b']['wall']:.2f}, "
         f"/(Hugo + Pagefind) wall {r[A_EDIT + '/h']['wall']:.2f}; "
         f"(c)/(a) wall {r['c/a']['wall']:.2f}, CPU {r['c/a']['cpu']:.2f}; "
@@ -734,6 +739,7 @@ def bench(n: int, repeat: int, seed: int, warmup: int, results_dir: Path, workdi
                   "a/h": {m: ratio("a", "h", m) for m in ("wall", "cpu", "peak_mib")},
                   f"{A_COLD}/h": {m: ratio(A_COLD, "h", m) for m in ("wall", "cpu", "peak_mib")},
                   f"{A_COLD}/b": {m: ratio(A_COLD, "b", m) for m in ("wall", "cpu", "peak_mib")},
+                  "b/h": {m: ratio("b", "h", m) for m in ("wall", "cpu", "peak_mib")},
                   f"{A_EDIT}/h": {m: ratio(A_EDIT, "h", m) for m in ("wall", "cpu", "peak_mib")},
                   f"{A_EDIT}/b": {m: ratio(A_EDIT, "b", m) for m in ("wall", "cpu", "peak_mib")},
                   "r-warm/rb": {m: ratio("r-warm", "rb", m) for m in ("wall", "cpu", "peak_mib")},
