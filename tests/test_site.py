@@ -117,6 +117,9 @@ def test_condition_pages_have_the_sections_in_order_and_the_medical_furniture(bu
                 assert _lead(words, message) in stamp, (each.prefix, slug, message)
             disclaimer = soup.select_one(".clinic-disclaimer").get_text(" ", strip=True)
             assert words("It is not advice about your own health.") in disclaimer, (each.prefix, slug)
+            # under its heading, with no page title in the middle of a sentence ("explains Heel bursitis")
+            said = soup.select_one(".clinic-disclaimer p").get_text(" ", strip=True)
+            assert said.startswith(words("It is not advice about your own health.")), (each.prefix, slug, said)
             assert soup.select_one("a.clinic-skip-link")["href"] == "#maincontent"
             assert soup.find("main", id="maincontent") is not None
             assert soup.select(".clinic-sources__list li"), f"{each.prefix}{slug} lists no sources"
