@@ -248,3 +248,18 @@ def test_a_page_without_dates_headings_images_and_callouts(content, capsys):
     translate(path)
     _, problems = check(content)
     assert problems_in(problems, path, content) == [] and problems == before, [p.format() for p in problems]
+
+
+def test_a_page_saved_with_a_byte_order_mark_is_translated_as_without_one(content, capsys):
+    """Some Windows editors start a UTF-8 file with a byte-order mark. The build
+    reads the page without it (checks/validate.decode), and so does this command:
+    with it, the page's first metadata line was not recognised."""
+    english_path = content / "conditions" / "hammertoes.md"
+    english_path.write_bytes(b"\xef\xbb\xbf" + english_path.read_bytes())
+    assert run(content, "hammertoes", "es") == 0
+    text = (content / "conditions" / "hammertoes.es.md").read_text(encoding="utf-8")
+    assert not text.startswith("\ufeff")
+    mine = frontmatter.parse(text)
+    assert mine.get("title").text == "FILL IN: translate: Hammertoes"
+    _, problems = check(content)
+    assert {p.field for p in problems_in(problems, english_path, content)} == set()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, live_site, tree_hash
+from conftest import ROOT, files_of, live_site, published_cleanly, tree_hash
 
 # the translations are tested in test_translated_site.py; these builds do without them
 pytestmark = pytest.mark.english_only
@@ -453,6 +453,21 @@ def test_two_files_with_one_address_is_one_line_naming_both_and_nothing_is_writt
         "Publish failed: 1 error. output/ was not changed."]
     assert tree_hash(fixture_site.output) == before
     assert not list(fixture_site.base.glob("output.staging-*"))
+
+
+def test_a_file_saved_with_a_byte_order_mark_and_windows_line_ends_publishes_as_without_them(fixture_site, tmp_path):
+    """Some Windows editors start a UTF-8 file with a byte-order mark and end its
+    lines with CR LF. Pelican's reader drops the mark; the checks read it as part
+    of the first key, so a page's every metadata line was reported missing (nine
+    errors for a correct page) and a shared block lost its title."""
+    want = files_of(fixture_site.publish_fresh(tmp_path).output)
+    for rel in (BUNIONS, "blocks/after-surgery-warning-signs.md"):
+        fixture_site.write(rel, b"\xef\xbb\xbf" + fixture_site.read(rel).encode().replace(b"\n", b"\r\n"))
+    site = fixture_site.publish_fresh(tmp_path)
+    published_cleanly(site)
+    got = files_of(site.output)
+    assert sorted(got) == sorted(want)
+    assert [name for name in want if got[name] != want[name]] == []
 
 
 def test_a_file_that_cannot_be_read_is_one_line_not_one_more_per_page_that_treats_it(fixture_site):

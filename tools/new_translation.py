@@ -288,7 +288,7 @@ def main(argv=None) -> int:
               "(edit that file; `make review-report` says whether it is behind the English page)")
         return 1
     try:
-        text = source.read_text(encoding="utf-8")
+        text = source.read_text(encoding="utf-8-sig")  # as the build reads it (checks/validate.decode)
     except UnicodeDecodeError:
         print(f"{source.relative_to(content.parent).as_posix()}: is not valid UTF-8, so nothing was written "
               "(run `make html` to see the line, fix it, then run this again)")

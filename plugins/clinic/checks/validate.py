@@ -38,7 +38,10 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
     if not data.strip():
         return None, [Problem(path, None, "file", "is empty", "write the page's metadata and text, or delete the file")]
     try:
-        return data.decode("utf-8"), []
+        # "utf-8-sig": without the byte-order mark some Windows editors put first, as
+        # Pelican's own reader reads the file (pelican_open); kept, it was part of the
+        # first key, and every metadata line of the page was reported missing
+        return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         return None, [Problem(path, line, "file", f"is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
