@@ -83,6 +83,19 @@ CASES = {
     "invalid utf-8": (
         lambda fs: fs.write("conditions/bunions.md", fs.read(BUNIONS).encode() .replace(b"## Causes", b"## Caus\xe9s")),
         ["content/conditions/bunions.md:", ": file: is not valid UTF-8 (byte 0xe9) (save the file as UTF-8"]),
+    # a page Pelican will not read because of how its name ends: missing from the site with no other word
+    "page saved as .MD": (
+        lambda fs: fs.write("conditions/heel-pain.MD", fs.read(BUNIONS).replace("Title: Bunions", "Title: Heel pain")),
+        ["content/conditions/heel-pain.MD: file name: ends in '.MD', which Pelican does not read "
+         "(it reads lowercase endings only) (rename it to heel-pain.md)"]),
+    "page saved as plain text": (
+        lambda fs: fs.write("conditions/heel-pain.md.txt", fs.read(BUNIONS).replace("Title: Bunions", "Title: Heel pain")),
+        ["content/conditions/heel-pain.md.txt: file name: ends in '.md.txt', so it is not read as a page "
+         "(an editor saved it as plain text) (rename it to heel-pain.md)"]),
+    "block saved as plain text": (
+        lambda fs: fs.write("blocks/bring-to-clinic.md.txt", fs.read("blocks/fasting-before-surgery.md")),
+        ["content/blocks/bring-to-clinic.md.txt: file name: ends in '.md.txt', so it is not read as a page "
+         "(an editor saved it as plain text) (rename it to bring-to-clinic.md)"]),
     "empty file": (
         lambda fs: fs.write("conditions/new-page.md", ""),
         ["content/conditions/new-page.md: file: is empty (write the page's metadata and text, or delete the file)"]),
@@ -179,7 +192,7 @@ CASES = {
 # The cases a whole `make publish` runs: they prove the wiring (Pelican's own
 # messages, the link check of the built pages, the swap never happening); the
 # others are checks of the source files, run on the pure checker alone.
-END_TO_END = {"misspelt key", "invalid utf-8", "two files, one address", "broken plain link", "broken taxonomy yaml"}
+END_TO_END = {"misspelt key", "invalid utf-8", "page saved as plain text", "two files, one address", "broken plain link", "broken taxonomy yaml"}
 
 
 def site_languages() -> dict:

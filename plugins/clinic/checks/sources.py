@@ -57,9 +57,41 @@ def source_files(content: Path, folders) -> list[tuple[Path, str]]:
         if kind is None or not root.is_dir():
             continue
         for p in sorted(root.rglob("*")):
-            if p.is_file() and p.suffix.lower() in MARKDOWN_SUFFIXES and not p.name.startswith("."):
+            if p.is_file() and p.suffix in MARKDOWN_SUFFIXES and not p.name.startswith("."):
                 out.append((p, kind.name))
     return out
+
+
+def misnamed(path: Path, by_pelican: bool = True) -> tuple[str, str] | None:
+    """A file that is meant as a page but will not be read because of how its
+    name ends: .MD, when Pelican reads it (its endings are lowercase only; the
+    shared blocks are read here, in any case), or .md.txt (an editor that saves
+    as plain text adds .txt). (what is wrong, the new name)."""
+    if path.name.startswith("."):
+        return None
+    if by_pelican and path.suffix.lower() in MARKDOWN_SUFFIXES and path.suffix not in MARKDOWN_SUFFIXES:
+        return f"ends in {path.suffix!r}, which Pelican does not read (it reads lowercase endings only)", \
+            path.stem + path.suffix.lower()
+    inner = Path(path.stem).suffix
+    if path.suffix.lower() == ".txt" and inner.lower() in MARKDOWN_SUFFIXES:
+        return f"ends in '{inner}{path.suffix}', so it is not read as a page (an editor saved it as plain text)", \
+            Path(path.stem).stem + inner.lower()
+    return None
+
+
+def misnamed_sources(content: Path, folders, shown: Callable[[Path], str]) -> list[Problem]:
+    """Each page or shared block whose name keeps it from being read (misnamed()):
+    it would be missing from the site with no other word about it."""
+    problems = []
+    for folder in [f for f in folders if f in KIND_BY_FOLDER] + [BLOCK_FOLDER]:
+        root = content / folder
+        if not root.is_dir():
+            continue
+        for p in sorted(root.rglob("*")):
+            found = misnamed(p, by_pelican=folder != BLOCK_FOLDER) if p.is_file() else None
+            if found:
+                problems.append(Problem(shown(p), None, "file name", found[0], f"rename it to {found[1]}"))
+    return problems
 
 
 # A language's gettext function: the words of its catalog (pages/i18n.py Catalogs).
@@ -209,6 +241,7 @@ def check_site(content: Path, taxonomy_file: str, data_dir: str, folders, shown:
     if outside:  # Pelican would read or copy what they point to: nothing is checked or written
         return SiteCheck(Vocabulary({}), clinicdata.ClinicData({}, {}, {}), {}, [], outside, set(), stop=True)
     vocab, data, problems = load_site_data(content, taxonomy_file, data_dir, shown, tuple(languages or ()))
+    problems += misnamed_sources(content, folders, shown)
     unreadable = [p for p in problems if p.field in ("yaml", "file") and p.path.endswith((".yaml", ".yml"))]
     if unreadable:  # the taxonomy or the clinic's data: its own line, not one more per page that uses it
         return SiteCheck(vocab, data, {}, [], unreadable, set(), stop=True)
