@@ -96,6 +96,15 @@ CASES = {
         lambda fs: fs.write("blocks/bring-to-clinic.md.txt", fs.read("blocks/fasting-before-surgery.md")),
         ["content/blocks/bring-to-clinic.md.txt: file name: ends in '.md.txt', so it is not read as a page "
          "(an editor saved it as plain text) (rename it to bring-to-clinic.md)"]),
+    # a word in braces the site does not fill in reaches patients as typed: no number where it should be
+    "fill-in word misspelt": (
+        lambda fs: fs.edit(BUNIONS, "call {emergency_number}", "call {emergency_numbr}"),
+        ["content/conditions/bunions.md:@Have you had bunion surgery? Read the warning signs: body: '{emergency_numbr}' "
+         "is not a word the site fills in, so patients would see it as typed (write {emergency_number})"]),
+    "fill-in word with a space, in a block's emergency callout": (
+        lambda fs: fs.edit("blocks/after-surgery-warning-signs.md", "Call {emergency_number}", "Call {emergency number}"),
+        ["content/blocks/after-surgery-warning-signs.md:@@!!! emergency@@ body: '{emergency number}' is not a word "
+         "the site fills in, so patients would see it as typed (write {emergency_number})"]),
     "empty file": (
         lambda fs: fs.write("conditions/new-page.md", ""),
         ["content/conditions/new-page.md: file: is empty (write the page's metadata and text, or delete the file)"]),

@@ -31,6 +31,14 @@ YEAR = re.compile(r"^(1[89]\d\d|20\d\d|n\.d\.)$")
 HEADING2 = re.compile(r"^##\s+(?P<title>[^#].*?)\s*#*\s*$")
 CALLOUT = re.compile(r"^!!!\s+(?P<tier>[\w-]+)(?P<rest>.*)$")
 FENCE = re.compile(r"^(```|~~~)")
+# The words in braces a page may use: the numbers the site fills in, its shared
+# blocks, and Pelican's link starts ({filename}/conditions/bunions.md). Any other
+# word in braces reaches patients as typed: '{emergency_numbr}' in an emergency
+# callout, where the number should be. Markdown's attribute lists ({: .note},
+# {#id}) start with no letter or digit and are not matched.
+PLACEHOLDERS = ("emergency_number", "clinic_phone", "block", "filename", "static", "attach", "index", "tag",
+                "category", "author")
+BRACED = re.compile(r"\{\s*([A-Za-z0-9][A-Za-z0-9 _-]*?)\s*\}")
 
 
 def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
@@ -143,6 +151,13 @@ def check_body(body: str, body_line: int, kind: Kind, path: str, blocks=None, la
                 problems.append(Problem(path, lineno, "block", f"{name!r} is not a block in content/blocks/",
                                         f"did you mean {near[0]!r}?" if near else did_you_mean(name, blocks, "blocks")))
                 unknown_in.add(headings[-1][0] if headings else None)
+        for braced in BRACED.finditer(line):
+            if braced.group(0)[1:-1] not in PLACEHOLDERS:
+                near = closest(braced.group(1).replace(" ", "_"), PLACEHOLDERS, n=1)
+                problems.append(Problem(path, lineno, "body", f"{braced.group(0)!r} is not a word the site fills in, "
+                                        "so patients would see it as typed",
+                                        f"write {{{near[0]}}}" if near else
+                                        "write {emergency_number} or {clinic_phone} for a number, or remove the braces"))
         if re.match(r"^#\s", line):
             problems.append(Problem(path, lineno, "body", "has a level-1 heading ('# ...')",
                                     "the title is the page's only level-1 heading; use '## ' for sections"))
