@@ -105,6 +105,15 @@ CASES = {
         lambda fs: fs.edit("blocks/after-surgery-warning-signs.md", "Call {emergency_number}", "Call {emergency number}"),
         ["content/blocks/after-surgery-warning-signs.md:@@!!! emergency@@ body: '{emergency number}' is not a word "
          "the site fills in, so patients would see it as typed (write {emergency_number})"]),
+    # a section at another heading level: one line that says which level to use, not that it is missing too
+    "section heading one level too deep": (
+        lambda fs: fs.edit(BUNIONS, "\n## Causes\n", "\n### Causes\n"),
+        ["content/conditions/bunions.md:@### Causes: body: '### Causes' is a level-3 heading "
+         "(write '## Causes': each section of the page is a level-2 heading)"]),
+    "section as a level-1 heading": (
+        lambda fs: fs.edit(BUNIONS, "\n## Symptoms\n", "\n# Symptoms\n"),
+        ["content/conditions/bunions.md:@# Symptoms: body: '# Symptoms' is a level-1 heading "
+         "(write '## Symptoms': each section of the page is a level-2 heading)"]),
     "empty file": (
         lambda fs: fs.write("conditions/new-page.md", ""),
         ["content/conditions/new-page.md: file: is empty (write the page's metadata and text, or delete the file)"]),
@@ -529,3 +538,22 @@ def test_a_broken_filename_link_is_reported_once(fixture_site):
     assert len(lines) == 2, lines
     assert lines[0].startswith("content/conditions/bunions.md:")
     assert ": link: '{filename}/conditions/heal-pain.md' does not exist" in lines[0]
+
+
+def test_a_level_1_heading_is_its_own_line_unless_it_is_a_missing_section():
+    """'# Symptoms' where '## Symptoms' is missing is one line that says to write
+    '## Symptoms'; any other level-1 heading says that the title is the only one."""
+    from clinic.checks import validate
+    from clinic.model.rules import KINDS
+
+    kind = KINDS["condition"]
+    body = "\n\n".join(f"## {title}\n\nText." for title in kind.sections)
+
+    def headings(text: str) -> list[tuple[int | None, str]]:
+        return [(p.line, p.message) for p in validate.check_body(text, 1, kind, "p.md")
+                if "heading" in p.message or "is missing" in p.message]
+    assert headings(body) == []
+    assert headings(body.replace("## Symptoms", "# Symptoms")) == [(5, "'# Symptoms' is a level-1 heading")]
+    # the section is there: a second one as '# ' is a level-1 heading like any other
+    assert headings(body + "\n\n# Symptoms\n\nMore.") == [(33, "has a level-1 heading ('# ...')")]
+    assert headings("# Notes\n\n" + body) == [(1, "has a level-1 heading ('# ...')")]

@@ -29,6 +29,7 @@ HELP_CALLOUT_HINTS = {
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 YEAR = re.compile(r"^(1[89]\d\d|20\d\d|n\.d\.)$")
 HEADING2 = re.compile(r"^##\s+(?P<title>[^#].*?)\s*#*\s*$")
+OTHER_HEADING = re.compile(r"^(?P<hashes>#|#{3,6})\s+(?P<title>[^#].*?)\s*#*\s*$")
 CALLOUT = re.compile(r"^!!!\s+(?P<tier>[\w-]+)(?P<rest>.*)$")
 FENCE = re.compile(r"^(```|~~~)")
 # The words in braces a page may use: the numbers the site fills in, its shared
@@ -123,6 +124,7 @@ def check_body(body: str, body_line: int, kind: Kind, path: str, blocks=None, la
     unknown_in: set[str | None] = set()  # sections with an unknown block, whose callouts cannot be known
     in_fence = False
     text_lines = 0
+    other_level: list[tuple[str, int, str]] = []  # a required section's title under '#' or '###': line, hashes
     for i, line in enumerate(body.split("\n")):
         lineno = body_line + i
         if FENCE.match(line.strip()):
@@ -158,17 +160,33 @@ def check_body(body: str, body_line: int, kind: Kind, path: str, blocks=None, la
                                         "so patients would see it as typed",
                                         f"write {{{near[0]}}}" if near else
                                         "write {emergency_number} or {clinic_phone} for a number, or remove the braces"))
-        if re.match(r"^#\s", line):
+        other = OTHER_HEADING.match(line)
+        if other and other.group("title") in kind.sections:  # a section at the wrong level? (below)
+            other_level.append((other.group("title"), lineno, other.group("hashes")))
+        elif re.match(r"^#\s", line):
             problems.append(Problem(path, lineno, "body", "has a level-1 heading ('# ...')",
                                     "the title is the page's only level-1 heading; use '## ' for sections"))
     if text_lines == 0:
         return [Problem(path, None, "body", "has metadata but no text",
                         "write the page's text after a blank line below the metadata")]
+    found = [t for t, _ in headings]
+    # a required section's title at another level: one line saying so where the section is missing
+    # (not that it is missing as well); otherwise a level-1 heading is one as any other
+    misplaced = {}
+    for title, lineno, hashes in other_level:
+        if title not in found and title not in misplaced:
+            misplaced[title] = (lineno, hashes)
+        elif hashes == "#":
+            problems.append(Problem(path, lineno, "body", "has a level-1 heading ('# ...')",
+                                    "the title is the page's only level-1 heading; use '## ' for sections"))
     if kind.sections:
-        found = [t for t, _ in headings]
         lines = {t: n for t, n in reversed(headings)}
         for wanted in kind.sections:
-            if wanted not in found:
+            if wanted not in found and wanted in misplaced:
+                lineno, hashes = misplaced[wanted]
+                problems.append(Problem(path, lineno, "body", f"'{hashes} {wanted}' is a level-{len(hashes)} heading",
+                                        f"write '## {wanted}': each section of the page is a level-2 heading"))
+            elif wanted not in found:
                 near = did_you_mean(wanted, [f for f in found if f not in kind.sections], "headings")
                 prev = kind.sections.index(wanted)
                 after = f"after '## {kind.sections[prev - 1]}'" if prev else "at the start of the text"
