@@ -183,6 +183,19 @@ CASES = {
     "location open on a day that is not one": (
         lambda fs: fs.edit("clinic/locations.yaml", "days: [Monday,", "days: [Mondy,"),
         ["content/clinic/locations.yaml:@@days: [Mondy@@ locations[0].hours[0].days: 'Mondy' is not a day (did you mean 'Monday'"]),
+    # the numbers patients dial: a letter for a digit, or zeros YAML drops, would reach them as the number
+    "emergency number with a letter": (
+        lambda fs: fs.edit("clinic/clinic.yaml", 'emergency_number: "911"', 'emergency_number: "9ll"'),
+        ["content/clinic/clinic.yaml:@emergency_number: emergency_number: '9ll' is not a number to dial "
+         '(write only the digits patients dial in an emergency, in quotes, e.g. "911")']),
+    "emergency number unquoted, its zeros lost": (
+        lambda fs: fs.edit("clinic/clinic.yaml", 'emergency_number: "911"', "emergency_number: 000"),
+        ["content/clinic/clinic.yaml:@emergency_number: emergency_number: '0' is not a number to dial "
+         "(YAML read 0 without quotes, so any zeros in front are lost)"]),
+    "location phone that is not a number": (
+        lambda fs: fs.edit("clinic/locations.yaml", 'phone: "+1 555-010-0101"', 'phone: "ask at reception"'),
+        ["content/clinic/locations.yaml:@@phone: \"ask at reception@@ locations[1].phone: 'ask at reception' is not "
+         'a number to dial (write digits, with spaces, +, - or brackets if you like, in quotes, e.g. "+1 555-010-0100"']),
     # a translation (bunions.es.md): checked like its page, and against it
     "translation without its page": (
         lambda fs: fs.write("pages/team.es.md", fs.read("pages/about.es.md")),

@@ -16,6 +16,10 @@ from .vocabulary import SLUG, Vocabulary, words_in
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+# What a page links to with tel: and tells a patient to call in an emergency: a
+# letter typed for a digit ('9ll') would reach patients as the number to dial.
+EMERGENCY = re.compile(r"^\d{2,6}$")
+DIALABLE = re.compile(r"^\+?[\d ().-]+$")
 CLINIC_FIELDS = {"sample", "name", "short_name", "description", "phone", "phone_display", "email",
                  "booking_note", "emergency_number", "logo"}
 CLINIC_REQUIRED = ("name", "phone", "phone_display", "emergency_number")
@@ -121,14 +125,39 @@ def _unknown(data: dict, known: set, path: str, where: str) -> list[Problem]:
 
 def _missing(data: dict, required, path: str, where: str) -> list[Problem]:
     return [Problem(path, None, f"{where}{k}", "is missing or empty", "add it")
-            for k in required if not str(data.get(k) or "").strip()]
+            for k in required if not str(data.get(k) or "").strip() and not _unquoted_number(data.get(k))]
+
+
+def _unquoted_number(value) -> bool:
+    """A value YAML read as a number: 000 unquoted is 0 (not missing, and its zeros are lost)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _dialable(data: dict, path: str, where: str, keys=("phone",)) -> list[Problem]:
+    """Each number patients dial, as digits they can dial (a missing one is _missing's line)."""
+    problems = []
+    for key in keys:
+        raw = data.get(key)
+        value = str(raw).strip() if _unquoted_number(raw) else str(raw or "").strip()
+        if not value:
+            continue
+        if key == "emergency_number" and not EMERGENCY.match(value):
+            said = f"{value!r} is not a number to dial" + (
+                f" (YAML read {raw} without quotes, so any zeros in front are lost)" if _unquoted_number(raw) else "")
+            problems.append(Problem(path, None, f"{where}{key}", said,
+                                    'write only the digits patients dial in an emergency, in quotes, e.g. "911"'))
+        elif key != "emergency_number" and (not DIALABLE.match(value) or sum(c.isdigit() for c in value) < 5):
+            problems.append(Problem(path, None, f"{where}{key}", f"{value!r} is not a number to dial",
+                                    'write digits, with spaces, +, - or brackets if you like, in quotes, '
+                                    'e.g. "+1 555-010-0100" (phone_display is the text shown)'))
+    return problems
 
 
 def build_clinic(data, path: str, languages=()) -> tuple[dict, list[Problem]]:
     if not isinstance(data, dict):
         return {}, [Problem(path, None, "file", "is empty or not a mapping", "restore the example from git")]
     problems = _unknown({k: v for k, v in data.items() if k not in languages}, CLINIC_FIELDS, path, "") \
-        + _missing(data, CLINIC_REQUIRED, path, "")
+        + _missing(data, CLINIC_REQUIRED, path, "") + _dialable(data, path, "", ("phone", "emergency_number"))
     clinic = {k: data.get(k) for k in CLINIC_FIELDS}
     clinic["sample"] = bool(data.get("sample"))
     words, probs = _words(data, languages, CLINIC_WORDS, path, "clinic", "the clinic")
@@ -148,7 +177,7 @@ def build_locations(data, path: str, languages=()) -> tuple[dict[str, Location],
             problems.append(Problem(path, None, where[:-1], "is not a mapping", "give it slug, name, street, ..."))
             continue
         problems += _unknown({k: v for k, v in loc.items() if k not in languages}, LOCATION_FIELDS, path, where) \
-            + _missing(loc, LOCATION_REQUIRED, path, where)
+            + _missing(loc, LOCATION_REQUIRED, path, where) + _dialable(loc, path, where)
         words, probs = _words(loc, languages, LOCATION_WORDS, path, where[:-1], f"location {loc.get('slug')!r}")
         problems += probs
         hours = []
