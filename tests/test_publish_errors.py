@@ -570,3 +570,18 @@ def test_a_level_1_heading_is_its_own_line_unless_it_is_a_missing_section():
     # the section is there: a second one as '# ' is a level-1 heading like any other
     assert headings(body + "\n\n# Symptoms\n\nMore.") == [(33, "has a level-1 heading ('# ...')")]
     assert headings("# Notes\n\n" + body) == [(1, "has a level-1 heading ('# ...')")]
+
+
+def test_a_source_link_without_https_is_one_line_not_a_broken_link_as_well(fixture_site):
+    """The source was still shown as a link, to 'my.clevelandclinic.org/...' inside
+    the site, so the link check reported the same mistake again for the built page."""
+    before = live_site(fixture_site)
+    fixture_site.edit(BUNIONS, "| https://my.clevelandclinic.org/", "| my.clevelandclinic.org/")
+    result = fixture_site.publish()
+    assert result.status == 1
+    lines = [line for line in result.lines if not line.startswith(("Done:", "pages and"))]
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("content/conditions/bunions.md:11: Sources: 'my.clevelandclinic.org/") and \
+        lines[0].endswith("is not a web address (give the full link, starting with https://)"), lines
+    assert lines[1] == "Publish failed: 1 error. output/ was not changed."
+    assert tree_hash(fixture_site.output) == before

@@ -110,6 +110,7 @@ def parse_sources(entry: frontmatter.Entry, path: str) -> tuple[list[Source], li
         if not re.match(r"^https?://[^\s/$.?#][^\s]*$", url):
             problems.append(Problem(path, line, entry.key, f"{url!r} is not a web address",
                                     "give the full link, starting with https://"))
+            continue  # not shown as a link: the link check would report it again, as a page of the site
         sources.append(Source(title, publisher, year, url))
     return sources, problems
 
