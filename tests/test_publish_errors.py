@@ -585,3 +585,21 @@ def test_a_source_link_without_https_is_one_line_not_a_broken_link_as_well(fixtu
         lines[0].endswith("is not a web address (give the full link, starting with https://)"), lines
     assert lines[1] == "Publish failed: 1 error. output/ was not changed."
     assert tree_hash(fixture_site.output) == before
+
+
+def test_markup_in_a_title_or_summary_is_a_warning_that_names_it(fixture_site):
+    """A Title or Summary is shown as plain text in the tab, search results,
+    listings and the description: '*Bunions*' showed its asterisks there. It is
+    escaped everywhere (test_escaping.py), so it warns and does not stop a publish."""
+    fixture_site.edit(BUNIONS, "Title: Bunions", "Title: *Bunions*")
+    text = fixture_site.read(BUNIONS).split("\n")
+    summary = next(i for i, line in enumerate(text) if line.startswith("Summary: "))
+    text[summary] = text[summary].replace("Summary: ", "Summary: <b>Bunions</b>: ", 1)
+    fixture_site.write(BUNIONS, "\n".join(text))
+    result = fixture_site.publish()
+    assert result.status == 0, result.log
+    plain = " (write plain text: no HTML tags and no Markdown (*, _, `, [link](...)))"
+    seen = "which patients would see as typed in search results, listings and the browser's tab"
+    assert [line for line in result.lines if line.startswith("warning:")] == [
+        f"warning: content/conditions/bunions.md:1: Title: has '*Bunions*', {seen}{plain}",
+        f"warning: content/conditions/bunions.md:{summary + 1}: Summary: has '<b>', {seen}{plain}"]

@@ -32,6 +32,10 @@ HEADING2 = re.compile(r"^##\s+(?P<title>[^#].*?)\s*#*\s*$")
 OTHER_HEADING = re.compile(r"^(?P<hashes>#|#{3,6})\s+(?P<title>[^#].*?)\s*#*\s*$")
 CALLOUT = re.compile(r"^!!!\s+(?P<tier>[\w-]+)(?P<rest>.*)$")
 FENCE = re.compile(r"^(```|~~~)")
+# HTML or Markdown in a Title or Summary: shown as typed wherever the text is
+# plain (the tab, search results, listings, the page's description).
+MARKUP = re.compile(r"<[A-Za-z/!][^>]*>|\*\*?[^*\s][^*]*\*\*?|(?<!\w)__?[^_\s][^_]*__?(?!\w)|`[^`]+`"
+                    r"|\[[^\]]+\]\([^)]*\)")
 # The words in braces a page may use: the numbers the site fills in, its shared
 # blocks, and Pelican's link starts ({filename}/conditions/bunions.md). Any other
 # word in braces reaches patients as typed: '{emergency_numbr}' in an emergency
@@ -325,6 +329,14 @@ def validate_article(path: str, text: str, kind: Kind, slug: str, vocab: Vocabul
 
     meta.title = text_of("title")[0]
     meta.summary = text_of("summary")[0]
+    for key in ("title", "summary"):
+        value, line, written = text_of(key)
+        markup = MARKUP.search(value)
+        if markup:
+            problems.append(Problem(path, line, written, f"has {markup.group(0)!r}, which patients would see as typed "
+                                    "in search results, listings and the browser's tab",
+                                    "write plain text: no HTML tags and no Markdown (*, _, `, [link](...))",
+                                    "warning"))  # escaped everywhere (tests/test_escaping.py): untidy, not unsafe
     for key in ("date", "modified", "last-reviewed", "next-review"):
         value, line, written = text_of(key)
         if value and key in known:
