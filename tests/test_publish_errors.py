@@ -603,3 +603,21 @@ def test_markup_in_a_title_or_summary_is_a_warning_that_names_it(fixture_site):
     assert [line for line in result.lines if line.startswith("warning:")] == [
         f"warning: content/conditions/bunions.md:1: Title: has '*Bunions*', {seen}{plain}",
         f"warning: content/conditions/bunions.md:{summary + 1}: Summary: has '<b>', {seen}{plain}"]
+
+
+@pytest.mark.parametrize("siteurl", ["", "https://www.example.org/clinic"])
+def test_a_static_link_to_no_file_is_one_line_at_its_source(fixture_site, siteurl):
+    """'{static}/images/diagrams/Bunion.svg' (a capital the file does not have) was
+    three lines: ours at the source line, the built page's link to the same
+    address, and Pelican's cache saying it could not stamp the file."""
+    before = live_site(fixture_site)
+    fixture_site.edit(BUNIONS, "{static}/images/diagrams/bunion.svg", "{static}/images/diagrams/Bunion.svg")
+    import build
+
+    result = fixture_site.publish(**(build.address_settings(siteurl) if siteurl else {}))
+    assert result.status == 1
+    lines = [line for line in result.lines if not line.startswith(("Done:", "pages and"))]
+    assert lines == ["content/conditions/bunions.md:24: link: '{static}/images/diagrams/Bunion.svg' does not exist "
+                     "(did you mean {static}/images/diagrams/bunion.svg?)",
+                     "Publish failed: 1 error. output/ was not changed."], lines
+    assert tree_hash(fixture_site.output) == before

@@ -24,6 +24,7 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
@@ -57,6 +58,9 @@ WITHOUT = {
 
 DUPLICATE_SLUG = re.compile(r'^There are \d+ .*items .*slug "(?:with slug ")?([^"]+)"')
 UNRESOLVED = re.compile(r"Unable to find '([^']+)'")
+NO_STAMP = "Cannot get modification stamp for "
+STATIC_LINK = re.compile(r"'\{static\}([^']+)' does not exist")
+BROKEN_OUTPUT = re.compile(r"^'(.+)' leads to no file in the site")
 
 
 class Collector(logging.Handler):
@@ -84,7 +88,16 @@ class Collector(logging.Handler):
         our_links = "\n".join(p.message for p in self.problems if p.field == "link")
         return self.problems + [p for p in self.pelican if p.path not in ours
                                 and not self.follows_from(p, ours) and not self.same_slug(p, shared)
-                                and not self.link_reported(p, our_links)]
+                                and not self.link_reported(p, our_links) and not self.stamp_reported(p, our_links)]
+
+    @staticmethod
+    def stamp_reported(problem: Problem, our_links: str) -> bool:
+        """Pelican's content cache could not stamp a {static} file a page links to,
+        because it does not exist: our link check names that link at its source line."""
+        if not problem.message.startswith(NO_STAMP):
+            return False
+        path = problem.message[len(NO_STAMP):].strip().replace(os.sep, "/")
+        return any(path.endswith("/" + found.group(1).lstrip("/")) for found in STATIC_LINK.finditer(our_links))
 
     @staticmethod
     def link_reported(problem: Problem, our_links: str) -> bool:
@@ -235,6 +248,23 @@ def check_output(output: Path, address: str, shown_as: str = "output", counts: d
     return table.problems(existing, shown_as)
 
 
+def named_at_source(found: list[Problem], before: list[Problem], siteurl: str) -> list[Problem]:
+    """The built pages' broken links, less those our check of the sources already
+    named at their line: a {static} link to no file is written into the page as
+    that file's address. One mistake, one line."""
+    ours = "\n".join(p.message for p in before if p.field == "link")
+    prefix = urlsplit(siteurl).path.rstrip("/")
+
+    def named(problem: Problem) -> bool:
+        broken = BROKEN_OUTPUT.match(problem.message) if problem.field == "link" else None
+        if not broken:
+            return False
+        target = broken.group(1)
+        static = target[len(prefix):] if prefix and target.startswith(prefix + "/") else target
+        return f"'{{static}}{static}' does not exist" in ours
+    return [p for p in found if not named(p)]
+
+
 def precompress(output: Path, built: clinic.Build) -> list[Problem]:
     """Write .gz and .br copies of text files: the pages were done while Pelican
     wrote them; the rest here, after Pagefind, so that the search index is too."""
@@ -309,8 +339,8 @@ def _build(mode, output, settings_file, stream, extra, background_search, collec
                 built.remove_stale_files()
             counts: dict = {}
             links_table = built.finisher.links if built.finisher.active else None
-            problems += check_output(target, built.address, output.name, counts, links_table,
-                                     built.links_read)
+            problems += named_at_source(check_output(target, built.address, output.name, counts, links_table,
+                                                     built.links_read), problems, built.pelican_settings["SITEURL"])
             if built.search.started:
                 problems += built.search.finish(counts["searchable"])
             elif not any(p.severity == "error" for p in problems) or not strict:
@@ -370,7 +400,6 @@ def disk_problem(exc: OSError, output: Path) -> Problem | None:
 def address_settings(address: str) -> dict:
     """The settings for a live address, as publishconf.py sets them: pages link
     from the address's path (SITEURL); canonical links and feeds name it whole."""
-    from urllib.parse import urlsplit
     address = address.rstrip("/")
     return {**settings_model.overrides(address=address), "SITEURL": urlsplit(address).path.rstrip("/"),
             "FEED_DOMAIN": address}
