@@ -621,3 +621,21 @@ def test_a_static_link_to_no_file_is_one_line_at_its_source(fixture_site, siteur
                      "(did you mean {static}/images/diagrams/bunion.svg?)",
                      "Publish failed: 1 error. output/ was not changed."], lines
     assert tree_hash(fixture_site.output) == before
+
+
+def test_a_link_to_a_file_with_a_space_in_its_name_is_one_line_that_says_so(fixture_site):
+    """'{static}/images/diagrams/bunion drawing.svg': Markdown ends the link at the
+    space, so the page linked to '/images/diagrams/bunion', reported only as a
+    built page's link to no file, an address the webmaster never wrote."""
+    before = live_site(fixture_site)
+    fixture_site.write("images/diagrams/bunion drawing.svg", fixture_site.read("images/diagrams/bunion.svg"))
+    fixture_site.edit(BUNIONS, "{static}/images/diagrams/bunion.svg", "{static}/images/diagrams/bunion drawing.svg")
+    result = fixture_site.publish()
+    assert result.status == 1
+    lines = [line for line in result.lines if not line.startswith(("Done:", "pages and"))]
+    assert lines == [
+        "content/conditions/bunions.md:24: link: '{static}/images/diagrams/bunion drawing.svg \"Where a bunion forms. "
+        "Drawing: the clinic.\"' has a space, so the link ends at '{static}/images/diagrams/bunion' (rename the file "
+        "without spaces (heel-photo.jpg, not heel photo.jpg) and link to that)",
+        "Publish failed: 1 error. output/ was not changed."], lines
+    assert tree_hash(fixture_site.output) == before

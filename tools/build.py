@@ -59,7 +59,7 @@ WITHOUT = {
 DUPLICATE_SLUG = re.compile(r'^There are \d+ .*items .*slug "(?:with slug ")?([^"]+)"')
 UNRESOLVED = re.compile(r"Unable to find '([^']+)'")
 NO_STAMP = "Cannot get modification stamp for "
-STATIC_LINK = re.compile(r"'\{static\}([^']+)' does not exist")
+STATIC_LINK = re.compile(r"'\{static\}([^'\s]+)'")  # a {static} link our check names
 BROKEN_OUTPUT = re.compile(r"^'(.+)' leads to no file in the site")
 
 
@@ -250,9 +250,10 @@ def check_output(output: Path, address: str, shown_as: str = "output", counts: d
 
 def named_at_source(found: list[Problem], before: list[Problem], siteurl: str) -> list[Problem]:
     """The built pages' broken links, less those our check of the sources already
-    named at their line: a {static} link to no file is written into the page as
-    that file's address. One mistake, one line."""
-    ours = "\n".join(p.message for p in before if p.field == "link")
+    named at their line: a {static} link to no file, or one cut short by a space
+    in the file's name, is written into the page as that file's address. One
+    mistake, one line."""
+    at_source = {found.group(1) for p in before if p.field == "link" for found in STATIC_LINK.finditer(p.message)}
     prefix = urlsplit(siteurl).path.rstrip("/")
 
     def named(problem: Problem) -> bool:
@@ -261,7 +262,7 @@ def named_at_source(found: list[Problem], before: list[Problem], siteurl: str) -
             return False
         target = broken.group(1)
         static = target[len(prefix):] if prefix and target.startswith(prefix + "/") else target
-        return f"'{{static}}{static}' does not exist" in ours
+        return static in at_source
     return [p for p in found if not named(p)]
 
 

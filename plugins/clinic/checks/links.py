@@ -34,6 +34,9 @@ TAG = re.compile(r"""<[A-Za-z][\w:-]*(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']
 PAIR = re.compile(_PAIR)
 LINK_ATTRS = ("href", "src")
 INTERNAL = re.compile(r"^\{(?P<kind>filename|static|attach)\}(?P<path>.*)$")
+# A link to a file whose name has a space, written as it is: Markdown ends the
+# link at the space ("heel photo.jpg" links to "heel"), and what follows is no title.
+SPACED = re.compile(r"\]\(\s*(?P<target>\{(?:filename|static|attach)\}[^)\s>]*)\s+(?P<rest>[^)\s\"'][^)]*)\)")
 
 
 def attr_values(html: str, names=LINK_ATTRS) -> list[str]:
@@ -70,6 +73,11 @@ def content_links(path: str, body: str, body_line: int, source_dir: str, content
     file under content/, relative to it, with '/' separators."""
     problems = []
     for i, line in enumerate(body.split("\n")):
+        for spaced in SPACED.finditer(line):
+            whole = f"{spaced.group('target')} {spaced.group('rest').strip()}"
+            problems.append(Problem(path, body_line + i, "link", f"{whole!r} has a space, so the link ends at "
+                                    f"{spaced.group('target')!r}",
+                                    "rename the file without spaces (heel-photo.jpg, not heel photo.jpg) and link to that"))
         for target in [m.group("target") for m in MD_LINK.finditer(line)] + \
                 attr_values(line):
             im = INTERNAL.match(target)
