@@ -114,6 +114,11 @@ CASES = {
         lambda fs: fs.edit(BUNIONS, "\n## Symptoms\n", "\n# Symptoms\n"),
         ["content/conditions/bunions.md:@# Symptoms: body: '# Symptoms' is a level-1 heading "
          "(write '## Symptoms': each section of the page is a level-2 heading)"]),
+    "fill-in word translated in a translation": (
+        lambda fs: fs.edit("conditions/bunions.es.md", "{emergency_number}", "{número_de_emergencia}"),
+        ["content/conditions/bunions.es.md:", "body: '{número_de_emergencia}' is not a word the site fills in, "
+         "so patients would see it as typed (write {emergency_number} or {clinic_phone}, in English in every "
+         "language, for a number, or remove the braces)"]),
     "empty file": (
         lambda fs: fs.write("conditions/new-page.md", ""),
         ["content/conditions/new-page.md: file: is empty (write the page's metadata and text, or delete the file)"]),

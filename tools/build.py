@@ -253,7 +253,7 @@ def named_at_source(found: list[Problem], before: list[Problem], siteurl: str) -
     named at their line: a {static} link to no file, or one cut short by a space
     in the file's name, is written into the page as that file's address. One
     mistake, one line."""
-    at_source = {found.group(1) for p in before if p.field == "link" for found in STATIC_LINK.finditer(p.message)}
+    at_source = {m.group(1) for p in before if p.field == "link" for m in STATIC_LINK.finditer(p.message)}
     prefix = urlsplit(siteurl).path.rstrip("/")
 
     def named(problem: Problem) -> bool:

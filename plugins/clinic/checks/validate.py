@@ -43,7 +43,7 @@ MARKUP = re.compile(r"<[A-Za-z/!][^>]*>|\*\*?[^*\s][^*]*\*\*?|(?<!\w)__?[^_\s][^
 # {#id}) start with no letter or digit and are not matched.
 PLACEHOLDERS = ("emergency_number", "clinic_phone", "block", "filename", "static", "attach", "index", "tag",
                 "category", "author")
-BRACED = re.compile(r"\{\s*([A-Za-z0-9][A-Za-z0-9 _-]*?)\s*\}")
+BRACED = re.compile(r"\{\s*(\w[\w -]*?)\s*\}")  # \w: a word in any language, {número_de_emergencia}
 
 
 def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
@@ -164,7 +164,8 @@ def check_body(body: str, body_line: int, kind: Kind, path: str, blocks=None, la
                 problems.append(Problem(path, lineno, "body", f"{braced.group(0)!r} is not a word the site fills in, "
                                         "so patients would see it as typed",
                                         f"write {{{near[0]}}}" if near else
-                                        "write {emergency_number} or {clinic_phone} for a number, or remove the braces"))
+                                        "write {emergency_number} or {clinic_phone}, in English in every language, for a number, "
+                                        "or remove the braces"))
         other = OTHER_HEADING.match(line)
         if other and other.group("title") in kind.sections:  # a section at the wrong level? (below)
             other_level.append((other.group("title"), lineno, other.group("hashes")))
