@@ -201,6 +201,16 @@ CASES = {
         lambda fs: fs.edit("clinic/locations.yaml", 'phone: "+1 555-010-0101"', 'phone: "ask at reception"'),
         ["content/clinic/locations.yaml:@@phone: \"ask at reception@@ locations[1].phone: 'ask at reception' is not "
          'a number to dial (write digits, with spaces, +, - or brackets if you like, in quotes, e.g. "+1 555-010-0100"']),
+    # the logo and the photos are files: missing, each was a built page's link to no file, blamed on a template
+    "logo that is not a file": (
+        lambda fs: fs.edit("clinic/clinic.yaml", "# logo: images/logo.svg", "logo: images/logo.svg"),
+        ["content/clinic/clinic.yaml:@logo: logo: 'images/logo.svg' is not a file in content/images/ "
+         "(add the logo to content/images/, or fix its name)"]),
+    "photo named from content/, not content/images/": (
+        lambda fs: fs.edit("clinic/providers.yaml", "  - slug: avery-sample\n",
+                           "  - slug: avery-sample\n    photo: images/diagrams/bunion.svg\n"),
+        ["content/clinic/providers.yaml:@photo: providers[0].photo: 'images/diagrams/bunion.svg' is not a file in "
+         "content/images/ (write 'diagrams/bunion.svg': a photo is named from content/images/)"]),
     # a translation (bunions.es.md): checked like its page, and against it
     "translation without its page": (
         lambda fs: fs.write("pages/team.es.md", fs.read("pages/about.es.md")),
@@ -643,4 +653,19 @@ def test_a_link_to_a_file_with_a_space_in_its_name_is_one_line_that_says_so(fixt
         "Drawing: the clinic.\"' has a space, so the link ends at '{static}/images/diagrams/bunion' (rename the file "
         "without spaces (heel-photo.jpg, not heel photo.jpg) and link to that)",
         "Publish failed: 1 error. output/ was not changed."], lines
+    assert tree_hash(fixture_site.output) == before
+
+
+def test_a_logo_that_is_not_a_file_is_one_line_in_clinic_yaml(fixture_site):
+    """It was one line too, but the wrong one: 'output/404.html: link: /images/logo.svg
+    leads to no file in the site (and on 77 more pages)', blaming the templates."""
+    before = live_site(fixture_site)
+    fixture_site.edit("clinic/clinic.yaml", "# logo: images/logo.svg", "logo: images/logo.svg")
+    result = fixture_site.publish()
+    assert result.status == 1
+    lines = [line for line in result.lines if not line.startswith(("Done:", "pages and"))]
+    assert len(lines) == 2 and lines[0].startswith("content/clinic/clinic.yaml:") and \
+        lines[0].endswith(": logo: 'images/logo.svg' is not a file in content/images/ "
+                          "(add the logo to content/images/, or fix its name)"), lines
+    assert lines[1] == "Publish failed: 1 error. output/ was not changed."
     assert tree_hash(fixture_site.output) == before

@@ -61,6 +61,7 @@ UNRESOLVED = re.compile(r"Unable to find '([^']+)'")
 NO_STAMP = "Cannot get modification stamp for "
 STATIC_LINK = re.compile(r"'\{static\}([^'\s]+)'")  # a {static} link our check names
 BROKEN_OUTPUT = re.compile(r"^'(.+)' leads to no file in the site")
+NOT_AN_IMAGE = re.compile(r"^'([^']+)' is not a file in content/images/")
 
 
 class Collector(logging.Handler):
@@ -249,11 +250,17 @@ def check_output(output: Path, address: str, shown_as: str = "output", counts: d
 
 
 def named_at_source(found: list[Problem], before: list[Problem], siteurl: str) -> list[Problem]:
-    """The built pages' broken links, less those our check of the sources already
+    """The built pages' broken links, less those our checks of the sources already
     named at their line: a {static} link to no file, or one cut short by a space
-    in the file's name, is written into the page as that file's address. One
-    mistake, one line."""
+    in the file's name, is written into the page as that file's address, and so
+    is a logo or a photo that is not in content/images/. One mistake, one line."""
     at_source = {m.group(1) for p in before if p.field == "link" for m in STATIC_LINK.finditer(p.message)}
+    for p in before:  # the clinic's logo and the providers' photos, named in clinic.yaml and providers.yaml
+        image = NOT_AN_IMAGE.match(p.message)
+        if image and p.field == "logo":
+            at_source.add("/" + image.group(1))
+        elif image and p.field.endswith(".photo"):
+            at_source.add("/images/" + image.group(1))
     prefix = urlsplit(siteurl).path.rstrip("/")
 
     def named(problem: Problem) -> bool:

@@ -45,6 +45,11 @@ def load_site_data(content: Path, taxonomy_file: str, data_dir: str, shown: Call
     providers, probs = clinicdata.build_providers(loaded["providers"], shown(ddir / "providers.yaml"),
                                                   vocab, locations, tuple(languages))
     problems += yamlfile.with_lines(probs, ddir / "providers.yaml", shown(ddir / "providers.yaml"))
+    probs = clinicdata.image_files(loaded["clinic"], loaded["providers"], files_under(content / "images"),
+                                   shown(ddir / "clinic.yaml"), shown(ddir / "providers.yaml"))
+    for name in ("clinic", "providers"):
+        problems += yamlfile.with_lines([p for p in probs if p.path == shown(ddir / f"{name}.yaml")],
+                                        ddir / f"{name}.yaml", shown(ddir / f"{name}.yaml"))
     return vocab, clinicdata.ClinicData(clinic, locations, providers), problems
 
 

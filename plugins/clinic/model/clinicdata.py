@@ -10,7 +10,7 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 
-from .problems import Problem, did_you_mean
+from .problems import Problem, closest, did_you_mean
 from .rules import words_of_a_language
 from .vocabulary import SLUG, Vocabulary, words_in
 
@@ -150,6 +150,31 @@ def _dialable(data: dict, path: str, where: str, keys=("phone",)) -> list[Proble
             problems.append(Problem(path, None, f"{where}{key}", f"{value!r} is not a number to dial",
                                     'write digits, with spaces, +, - or brackets if you like, in quotes, '
                                     'e.g. "+1 555-010-0100" (phone_display is the text shown)'))
+    return problems
+
+
+def image_files(clinic_data, providers_data, images: set[str], clinic_path: str, providers_path: str) -> list[Problem]:
+    """The clinic's logo (named from content/, as images/logo.svg) and each
+    provider's photo (named from content/images/, as avery.jpg) are files in
+    content/images/. images: the files there, relative to it, with '/'.
+    Missing, each was only a built page's link to no file, blamed on a template."""
+    problems = []
+    logo = str(clinic_data.get("logo") or "").strip().lstrip("/") if isinstance(clinic_data, dict) else ""
+    if logo and not (logo.startswith("images/") and logo.removeprefix("images/") in images):
+        near = closest(logo.removeprefix("images/"), images, 1)
+        hint = (f"write 'images/{logo}': the logo is named from content/" if logo in images else
+                f"did you mean 'images/{near[0]}'?" if near else "add the logo to content/images/, or fix its name")
+        problems.append(Problem(clinic_path, None, "logo", f"{logo!r} is not a file in content/images/", hint))
+    items = providers_data.get("providers") if isinstance(providers_data, dict) else None
+    for i, provider in enumerate(items if isinstance(items, list) else []):
+        photo = str(provider.get("photo") or "").strip().lstrip("/") if isinstance(provider, dict) else ""
+        if photo and photo not in images:
+            bare = photo.removeprefix("images/")
+            near = closest(bare, images, 1)
+            hint = (f"write '{bare}': a photo is named from content/images/" if bare in images else
+                    f"did you mean {near[0]!r}?" if near else "add the photo to content/images/, or fix its name")
+            problems.append(Problem(providers_path, None, f"providers[{i}].photo",
+                                    f"{photo!r} is not a file in content/images/", hint))
     return problems
 
 
