@@ -211,6 +211,10 @@ CASES = {
                            "  - slug: avery-sample\n    photo: images/diagrams/bunion.svg\n"),
         ["content/clinic/providers.yaml:@photo: providers[0].photo: 'images/diagrams/bunion.svg' is not a file in "
          "content/images/ (write 'diagrams/bunion.svg': a photo is named from content/images/)"]),
+    "opening time unquoted": (
+        lambda fs: fs.edit("clinic/locations.yaml", 'opens: "08:00"', "opens: 8:00"),
+        ["content/clinic/locations.yaml:@opens: locations[0].hours[0].opens: 8:00 without quotes is read as the "
+         'number 480 (write it in quotes: "08:00")']),
     # a translation (bunions.es.md): checked like its page, and against it
     "translation without its page": (
         lambda fs: fs.write("pages/team.es.md", fs.read("pages/about.es.md")),
@@ -668,4 +672,22 @@ def test_a_logo_that_is_not_a_file_is_one_line_in_clinic_yaml(fixture_site):
         lines[0].endswith(": logo: 'images/logo.svg' is not a file in content/images/ "
                           "(add the logo to content/images/, or fix its name)"), lines
     assert lines[1] == "Publish failed: 1 error. output/ was not changed."
+    assert tree_hash(fixture_site.output) == before
+
+
+@pytest.mark.parametrize("typed, line", [
+    ("opens: 8:00", "locations[0].hours[0].opens: 8:00 without quotes is read as the number 480 "
+                    '(write it in quotes: "08:00")'),
+    ('opens: "8am"', "locations[0].hours[0].opens: '8am' is not a time (write 24-hour time in quotes, e.g. \"08:30\")")])
+def test_an_opening_time_that_is_not_one_is_one_line_not_a_crash_as_well(fixture_site, typed, line):
+    """The pages that show opening hours formatted every time as HH:MM, so the
+    build also stopped with 'ValueError: not enough values to unpack'."""
+    before = live_site(fixture_site)
+    fixture_site.edit("clinic/locations.yaml", 'opens: "08:00"', typed)
+    result = fixture_site.publish()
+    assert result.status == 1
+    lines = [text for text in result.lines if not text.startswith(("Done:", "pages and"))]
+    assert len(lines) == 2 and lines[0].startswith("content/clinic/locations.yaml:") and lines[0].endswith(line), lines
+    assert lines[1] == "Publish failed: 1 error. output/ was not changed."
+    assert "Traceback" not in result.log and "Error" not in result.log
     assert tree_hash(fixture_site.output) == before

@@ -216,8 +216,13 @@ def build_locations(data, path: str, languages=()) -> tuple[dict[str, Location],
                 if d not in DAYS:
                     problems.append(Problem(path, None, f"{hw}.days", f"{d!r} is not a day", did_you_mean(str(d), DAYS, "days")))
             for k in ("opens", "closes"):
-                if not TIME.match(str(h.get(k) or "")):
-                    problems.append(Problem(path, None, f"{hw}.{k}", f"{h.get(k)!r} is not a time",
+                value = h.get(k)
+                if _unquoted_number(value) and 0 <= value < 24 * 60:  # YAML 1.1 reads 8:30 unquoted as 510 minutes
+                    problems.append(Problem(path, None, f"{hw}.{k}", f"{value // 60}:{value % 60:02d} without quotes "
+                                            f"is read as the number {value}",
+                                            f'write it in quotes: "{value // 60:02d}:{value % 60:02d}"'))
+                elif not TIME.match(str(value or "")):
+                    problems.append(Problem(path, None, f"{hw}.{k}", f"{value!r} is not a time",
                                             "write 24-hour time in quotes, e.g. \"08:30\""))
             hours.append(Hours([d for d in days if d in DAYS], str(h.get("opens")), str(h.get("closes"))))
         slug = str(loc.get("slug") or "")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ..model.clinicdata import TIME
+
 
 def long_date(value) -> str:
     """2026-11-20 -> November 20, 2026 (how US patients read dates)."""
@@ -22,6 +24,8 @@ def tel(value: str) -> str:
 
 def clock(value: str) -> str:
     """'08:00' -> '8 a.m.', '17:30' -> '5:30 p.m.', '12:00' -> 'noon' (how US patients read times)."""
+    if not TIME.match(str(value)):  # its own line from the checks (clinicdata.py); not a crash here as well
+        return str(value)
     hours, minutes = (int(x) for x in str(value).split(":"))
     if (hours, minutes) == (12, 0):
         return "noon"

@@ -173,5 +173,9 @@ class dates_in:  # noqa: N801 - reads as dates_in(lang, catalogs.country).date(v
         import datetime as dt
 
         from babel.dates import format_time
+
+        from ..model.clinicdata import TIME  # noqa: I001 - beside DAYS, imported where it is used
+        if not TIME.match(str(value)):  # its own line from the checks (clinicdata.py); not a crash here as well
+            return str(value)
         hours, minutes = (int(x) for x in str(value).split(":"))
         return format_time(dt.time(hours, minutes), format="short", locale=self.locale)
