@@ -215,6 +215,14 @@ CASES = {
         lambda fs: fs.edit("clinic/locations.yaml", 'opens: "08:00"', "opens: 8:00"),
         ["content/clinic/locations.yaml:@opens: locations[0].hours[0].opens: 8:00 without quotes is read as the "
          'number 480 (write it in quotes: "08:00")']),
+    "closing time before the opening time": (
+        lambda fs: fs.edit("clinic/locations.yaml", 'closes: "17:00"', 'closes: "05:00"'),
+        ["content/clinic/locations.yaml:@closes: locations[0].hours[0].closes: 05:00 is not after opens 08:00 "
+         '(write 24-hour times: a clinic open 8 a.m. to 5 p.m. opens "08:00" and closes "17:00")']),
+    "email that is not an address": (
+        lambda fs: fs.edit("clinic/clinic.yaml", "email: appointments@clinic.example", "email: appointments at clinic"),
+        ["content/clinic/clinic.yaml:@email: email: 'appointments at clinic' is not an email address "
+         "(write it as patients would type it, e.g. appointments@your-clinic.com)"]),
     # a translation (bunions.es.md): checked like its page, and against it
     "translation without its page": (
         lambda fs: fs.write("pages/team.es.md", fs.read("pages/about.es.md")),
@@ -690,4 +698,19 @@ def test_an_opening_time_that_is_not_one_is_one_line_not_a_crash_as_well(fixture
     assert len(lines) == 2 and lines[0].startswith("content/clinic/locations.yaml:") and lines[0].endswith(line), lines
     assert lines[1] == "Publish failed: 1 error. output/ was not changed."
     assert "Traceback" not in result.log and "Error" not in result.log
+    assert tree_hash(fixture_site.output) == before
+
+
+def test_a_map_link_that_is_not_a_web_address_is_one_line_in_locations_yaml(fixture_site):
+    """'map_url: www.openstreetmap.org' was a link inside the site on the contact
+    page, reported only there, as a link 'from a template in theme/templates/'."""
+    before = live_site(fixture_site)
+    fixture_site.edit("clinic/locations.yaml", "map_url: https://www.openstreetmap.org/", "map_url: www.openstreetmap.org")
+    result = fixture_site.publish()
+    assert result.status == 1
+    lines = [text for text in result.lines if not text.startswith(("Done:", "pages and"))]
+    assert len(lines) == 2 and lines[0].startswith("content/clinic/locations.yaml:") and lines[0].endswith(
+        "locations[0].map_url: 'www.openstreetmap.org' is not a web address (give the full link, starting with "
+        "https://)"), lines
+    assert lines[1] == "Publish failed: 1 error. output/ was not changed."
     assert tree_hash(fixture_site.output) == before

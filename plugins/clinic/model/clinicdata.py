@@ -20,6 +20,8 @@ TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 # letter typed for a digit ('9ll') would reach patients as the number to dial.
 EMERGENCY = re.compile(r"^\d{2,6}$")
 DIALABLE = re.compile(r"^\+?[\d ().-]+$")
+WEB_ADDRESS = re.compile(r"^https?://[^\s/$.?#][^\s]*$")  # as a page's Sources (checks/validate.py)
+EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 CLINIC_FIELDS = {"sample", "name", "short_name", "description", "phone", "phone_display", "email",
                  "booking_note", "emergency_number", "logo"}
 CLINIC_REQUIRED = ("name", "phone", "phone_display", "emergency_number")
@@ -183,6 +185,10 @@ def build_clinic(data, path: str, languages=()) -> tuple[dict, list[Problem]]:
         return {}, [Problem(path, None, "file", "is empty or not a mapping", "restore the example from git")]
     problems = _unknown({k: v for k, v in data.items() if k not in languages}, CLINIC_FIELDS, path, "") \
         + _missing(data, CLINIC_REQUIRED, path, "") + _dialable(data, path, "", ("phone", "emergency_number"))
+    email = str(data.get("email") or "").strip()
+    if email and not EMAIL.match(email):  # the contact page's mailto: link
+        problems.append(Problem(path, None, "email", f"{email!r} is not an email address",
+                                "write it as patients would type it, e.g. appointments@your-clinic.com"))
     clinic = {k: data.get(k) for k in CLINIC_FIELDS}
     clinic["sample"] = bool(data.get("sample"))
     words, probs = _words(data, languages, CLINIC_WORDS, path, "clinic", "the clinic")
@@ -203,6 +209,11 @@ def build_locations(data, path: str, languages=()) -> tuple[dict[str, Location],
             continue
         problems += _unknown({k: v for k, v in loc.items() if k not in languages}, LOCATION_FIELDS, path, where) \
             + _missing(loc, LOCATION_REQUIRED, path, where) + _dialable(loc, path, where)
+        map_url = str(loc.get("map_url") or "").strip()
+        if map_url and not WEB_ADDRESS.match(map_url):  # a link on the contact page: inside the site, it leads nowhere
+            problems.append(Problem(path, None, f"{where}map_url", f"{map_url!r} is not a web address",
+                                    "give the full link, starting with https://"))
+            map_url = ""  # not shown as a link: the link check would report it again, as a page of the site
         words, probs = _words(loc, languages, LOCATION_WORDS, path, where[:-1], f"location {loc.get('slug')!r}")
         problems += probs
         hours = []
@@ -224,7 +235,12 @@ def build_locations(data, path: str, languages=()) -> tuple[dict[str, Location],
                 elif not TIME.match(str(value or "")):
                     problems.append(Problem(path, None, f"{hw}.{k}", f"{value!r} is not a time",
                                             "write 24-hour time in quotes, e.g. \"08:30\""))
-            hours.append(Hours([d for d in days if d in DAYS], str(h.get("opens")), str(h.get("closes"))))
+            opens, closes = str(h.get("opens")), str(h.get("closes"))
+            if TIME.match(opens) and TIME.match(closes) and closes <= opens:  # "HH:MM" strings sort as times
+                problems.append(Problem(path, None, f"{hw}.closes", f"{closes} is not after opens {opens}",
+                                        "write 24-hour times: a clinic open 8 a.m. to 5 p.m. opens \"08:00\" "
+                                        "and closes \"17:00\""))
+            hours.append(Hours([d for d in days if d in DAYS], opens, closes))
         slug = str(loc.get("slug") or "")
         if slug and not SLUG.match(slug):
             problems.append(Problem(path, None, f"{where}slug", f"{slug!r} is not a valid slug", "use lowercase letters, digits and hyphens"))
@@ -234,7 +250,7 @@ def build_locations(data, path: str, languages=()) -> tuple[dict[str, Location],
                              city=str(loc.get("city") or ""), region=str(loc.get("region") or ""),
                              postcode=str(loc.get("postcode") or ""), country=str(loc.get("country") or ""),
                              phone=str(loc.get("phone") or ""), phone_display=str(loc.get("phone_display") or ""),
-                             map_url=str(loc.get("map_url") or ""), access=str(loc.get("access") or ""), hours=hours,
+                             map_url=map_url, access=str(loc.get("access") or ""), hours=hours,
                              words=words)
     return out, problems
 
