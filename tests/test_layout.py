@@ -85,6 +85,20 @@ def test_on_a_wide_screen_the_contents_and_how_to_reach_us_stay_beside_the_text(
     assert contact.is_visible() and "Book an appointment" in contact.inner_text()
 
 
+@pytest.mark.parametrize("path", ["/contact/", "/about/", "/appointments/"])
+def test_on_a_wide_screen_a_plain_page_is_one_column_under_its_heading(tab, browser_site, path):
+    """The articles' two-column grid (text, then contents and contact beside it)
+    also took the plain pages, which have no aside: the heading stood alone on
+    the left and the whole text ran down a narrow column on the right."""
+    page = tab(viewport=WIDE)
+    page.goto(browser_site.url + path)
+    heading = page.locator("h1").bounding_box()
+    body = page.locator(".clinic-article__body").bounding_box()
+    assert abs(body["x"] - heading["x"]) <= 2, (path, heading, body)
+    assert body["y"] >= heading["y"] + heading["height"], (path, "below its heading")
+    assert body["width"] >= 500, (path, body)
+
+
 def test_a_page_of_fewer_than_three_sections_has_no_contents_list(browser_site, fixture_site):
     fixture_site.write("guides/short-guide.md", fixture_site.read(f"guides/{published('guides')[0]}.md").split(
         "\n## ")[0] + "\n## One part\n\nA short guide. It has one part.\n\n## Two parts\n\nAnd a second part.\n")
