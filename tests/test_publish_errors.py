@@ -33,16 +33,25 @@ def at_lines(fs, fragments: list[str]) -> list[str]:
     return [re.sub(r"^(content/[^:]+):@@(.+?)@@ |^(content/[^:]+):@([^:]+): ", place, f) for f in fragments]
 
 
-def break_and_publish(fs, change):
+def break_and_publish(fs, change, **settings):
     before = live_site(fs)
     change(fs)
-    result = fs.publish()
+    result = fs.publish(**settings)
     assert result.status == 1, result.log
     assert tree_hash(fs.output) == before, "output/ changed after a failed publish"
     assert not list(fs.base.glob("output.staging-*")), "staging folder left behind"
     assert "Traceback" not in result.log
     assert "Publish failed:" in result.log and "output/ was not changed" in result.log
     return result
+
+
+def the_only_line(fs, change, **settings) -> tuple[str, object]:
+    """A publish that fails with one line, then the count, and leaves output/
+    as it was (break_and_publish): that line, and the publish."""
+    result = break_and_publish(fs, change, **settings)
+    lines = [line for line in result.lines if not line.startswith(("Done:", "pages and"))]
+    assert len(lines) == 2 and lines[1] == "Publish failed: 1 error. output/ was not changed.", lines
+    return lines[0], result
 
 
 CASES = {
@@ -602,16 +611,10 @@ def test_a_level_1_heading_is_its_own_line_unless_it_is_a_missing_section():
 def test_a_source_link_without_https_is_one_line_not_a_broken_link_as_well(fixture_site):
     """The source was still shown as a link, to 'my.clevelandclinic.org/...' inside
     the site, so the link check reported the same mistake again for the built page."""
-    before = live_site(fixture_site)
-    fixture_site.edit(BUNIONS, "| https://my.clevelandclinic.org/", "| my.clevelandclinic.org/")
-    result = fixture_site.publish()
-    assert result.status == 1
-    lines = [line for line in result.lines if not line.startswith(("Done:", "pages and"))]
-    assert len(lines) == 2, lines
-    assert lines[0].startswith("content/conditions/bunions.md:11: Sources: 'my.clevelandclinic.org/") and \
-        lines[0].endswith("is not a web address (give the full link, starting with https://)"), lines
-    assert lines[1] == "Publish failed: 1 error. output/ was not changed."
-    assert tree_hash(fixture_site.output) == before
+    line, _ = the_only_line(fixture_site,
+                            lambda fs: fs.edit(BUNIONS, "| https://my.clevelandclinic.org/", "| my.clevelandclinic.org/"))
+    assert line.startswith("content/conditions/bunions.md:11: Sources: 'my.clevelandclinic.org/") and \
+        line.endswith("is not a web address (give the full link, starting with https://)"), line
 
 
 def test_markup_in_a_title_or_summary_is_a_warning_that_names_it(fixture_site):
@@ -637,50 +640,37 @@ def test_a_static_link_to_no_file_is_one_line_at_its_source(fixture_site, siteur
     """'{static}/images/diagrams/Bunion.svg' (a capital the file does not have) was
     three lines: ours at the source line, the built page's link to the same
     address, and Pelican's cache saying it could not stamp the file."""
-    before = live_site(fixture_site)
-    fixture_site.edit(BUNIONS, "{static}/images/diagrams/bunion.svg", "{static}/images/diagrams/Bunion.svg")
     import build
 
-    result = fixture_site.publish(**(build.address_settings(siteurl) if siteurl else {}))
-    assert result.status == 1
-    lines = [line for line in result.lines if not line.startswith(("Done:", "pages and"))]
-    assert lines == ["content/conditions/bunions.md:24: link: '{static}/images/diagrams/Bunion.svg' does not exist "
-                     "(did you mean {static}/images/diagrams/bunion.svg?)",
-                     "Publish failed: 1 error. output/ was not changed."], lines
-    assert tree_hash(fixture_site.output) == before
+    line, _ = the_only_line(
+        fixture_site, lambda fs: fs.edit(BUNIONS, "{static}/images/diagrams/bunion.svg", "{static}/images/diagrams/Bunion.svg"),
+        **(build.address_settings(siteurl) if siteurl else {}))
+    assert line == ("content/conditions/bunions.md:24: link: '{static}/images/diagrams/Bunion.svg' does not exist "
+                    "(did you mean {static}/images/diagrams/bunion.svg?)")
 
 
 def test_a_link_to_a_file_with_a_space_in_its_name_is_one_line_that_says_so(fixture_site):
     """'{static}/images/diagrams/bunion drawing.svg': Markdown ends the link at the
     space, so the page linked to '/images/diagrams/bunion', reported only as a
     built page's link to no file, an address the webmaster never wrote."""
-    before = live_site(fixture_site)
-    fixture_site.write("images/diagrams/bunion drawing.svg", fixture_site.read("images/diagrams/bunion.svg"))
-    fixture_site.edit(BUNIONS, "{static}/images/diagrams/bunion.svg", "{static}/images/diagrams/bunion drawing.svg")
-    result = fixture_site.publish()
-    assert result.status == 1
-    lines = [line for line in result.lines if not line.startswith(("Done:", "pages and"))]
-    assert lines == [
+    def change(fs):
+        fs.write("images/diagrams/bunion drawing.svg", fs.read("images/diagrams/bunion.svg"))
+        fs.edit(BUNIONS, "{static}/images/diagrams/bunion.svg", "{static}/images/diagrams/bunion drawing.svg")
+    line, _ = the_only_line(fixture_site, change)
+    assert line == (
         "content/conditions/bunions.md:24: link: '{static}/images/diagrams/bunion drawing.svg \"Where a bunion forms. "
         "Drawing: the clinic.\"' has a space, so the link ends at '{static}/images/diagrams/bunion' (rename the file "
-        "without spaces (heel-photo.jpg, not heel photo.jpg) and link to that)",
-        "Publish failed: 1 error. output/ was not changed."], lines
-    assert tree_hash(fixture_site.output) == before
+        "without spaces (heel-photo.jpg, not heel photo.jpg) and link to that)")
 
 
 def test_a_logo_that_is_not_a_file_is_one_line_in_clinic_yaml(fixture_site):
     """It was one line too, but the wrong one: 'output/404.html: link: /images/logo.svg
     leads to no file in the site (and on 77 more pages)', blaming the templates."""
-    before = live_site(fixture_site)
-    fixture_site.edit("clinic/clinic.yaml", "# logo: images/logo.svg", "logo: images/logo.svg")
-    result = fixture_site.publish()
-    assert result.status == 1
-    lines = [line for line in result.lines if not line.startswith(("Done:", "pages and"))]
-    assert len(lines) == 2 and lines[0].startswith("content/clinic/clinic.yaml:") and \
-        lines[0].endswith(": logo: 'images/logo.svg' is not a file in content/images/ "
-                          "(add the logo to content/images/, or fix its name)"), lines
-    assert lines[1] == "Publish failed: 1 error. output/ was not changed."
-    assert tree_hash(fixture_site.output) == before
+    line, _ = the_only_line(fixture_site,
+                            lambda fs: fs.edit("clinic/clinic.yaml", "# logo: images/logo.svg", "logo: images/logo.svg"))
+    assert line.startswith("content/clinic/clinic.yaml:") and \
+        line.endswith(": logo: 'images/logo.svg' is not a file in content/images/ "
+                      "(add the logo to content/images/, or fix its name)"), line
 
 
 @pytest.mark.parametrize("typed, line", [
@@ -690,27 +680,16 @@ def test_a_logo_that_is_not_a_file_is_one_line_in_clinic_yaml(fixture_site):
 def test_an_opening_time_that_is_not_one_is_one_line_not_a_crash_as_well(fixture_site, typed, line):
     """The pages that show opening hours formatted every time as HH:MM, so the
     build also stopped with 'ValueError: not enough values to unpack'."""
-    before = live_site(fixture_site)
-    fixture_site.edit("clinic/locations.yaml", 'opens: "08:00"', typed)
-    result = fixture_site.publish()
-    assert result.status == 1
-    lines = [text for text in result.lines if not text.startswith(("Done:", "pages and"))]
-    assert len(lines) == 2 and lines[0].startswith("content/clinic/locations.yaml:") and lines[0].endswith(line), lines
-    assert lines[1] == "Publish failed: 1 error. output/ was not changed."
+    found, result = the_only_line(fixture_site, lambda fs: fs.edit("clinic/locations.yaml", 'opens: "08:00"', typed))
+    assert found.startswith("content/clinic/locations.yaml:") and found.endswith(line), found
     assert "Traceback" not in result.log and "Error" not in result.log
-    assert tree_hash(fixture_site.output) == before
 
 
 def test_a_map_link_that_is_not_a_web_address_is_one_line_in_locations_yaml(fixture_site):
     """'map_url: www.openstreetmap.org' was a link inside the site on the contact
     page, reported only there, as a link 'from a template in theme/templates/'."""
-    before = live_site(fixture_site)
-    fixture_site.edit("clinic/locations.yaml", "map_url: https://www.openstreetmap.org/", "map_url: www.openstreetmap.org")
-    result = fixture_site.publish()
-    assert result.status == 1
-    lines = [text for text in result.lines if not text.startswith(("Done:", "pages and"))]
-    assert len(lines) == 2 and lines[0].startswith("content/clinic/locations.yaml:") and lines[0].endswith(
+    line, _ = the_only_line(fixture_site, lambda fs: fs.edit("clinic/locations.yaml", "map_url: https://www.openstreetmap.org/",
+                                                             "map_url: www.openstreetmap.org"))
+    assert line.startswith("content/clinic/locations.yaml:") and line.endswith(
         "locations[0].map_url: 'www.openstreetmap.org' is not a web address (give the full link, starting with "
-        "https://)"), lines
-    assert lines[1] == "Publish failed: 1 error. output/ was not changed."
-    assert tree_hash(fixture_site.output) == before
+        "https://)"), line

@@ -15,7 +15,7 @@ from . import links
 from .lastbuild import LastBuild, digest
 from ..model.problems import Problem, closest, did_you_mean
 from ..model.rules import (ADDRESS_KEY_MESSAGE, ADDRESS_KEYS, CALLOUT_TIERS, FILL_IN, KIND_TREATMENT_TYPE, KINDS, OLD_ADDRESS, PAGE_TEMPLATES,
-                           RESERVED_SLUGS, SITE_FOLDERS, STATUSES, TERM_KEYS, TRANSLATION_KEYS, Kind)
+                           RESERVED_SLUGS, SITE_FOLDERS, STATUSES, TERM_KEYS, TRANSLATION_KEYS, WEB_ADDRESS, Kind)
 from ..model.blocks import LINE as BLOCK_LINE
 from ..model.article import ArticleMeta, Source  # noqa: F401 (re-exported for the reports)
 from ..model.vocabulary import SLUG, Vocabulary
@@ -111,7 +111,7 @@ def parse_sources(entry: frontmatter.Entry, path: str) -> tuple[list[Source], li
         if not YEAR.match(year):
             problems.append(Problem(path, line, entry.key, f"{year!r} is not a year",
                                     "write the year as 4 digits, or n.d. when the source shows no date"))
-        if not re.match(r"^https?://[^\s/$.?#][^\s]*$", url):
+        if not WEB_ADDRESS.match(url):
             problems.append(Problem(path, line, entry.key, f"{url!r} is not a web address",
                                     "give the full link, starting with https://"))
             continue  # not shown as a link: the link check would report it again, as a page of the site

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .problems import Problem, closest, did_you_mean
-from .rules import words_of_a_language
+from .rules import WEB_ADDRESS, words_of_a_language
 from .vocabulary import SLUG, Vocabulary, words_in
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -20,7 +20,6 @@ TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 # letter typed for a digit ('9ll') would reach patients as the number to dial.
 EMERGENCY = re.compile(r"^\d{2,6}$")
 DIALABLE = re.compile(r"^\+?[\d ().-]+$")
-WEB_ADDRESS = re.compile(r"^https?://[^\s/$.?#][^\s]*$")  # as a page's Sources (checks/validate.py)
 EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 CLINIC_FIELDS = {"sample", "name", "short_name", "description", "phone", "phone_display", "email",
                  "booking_note", "emergency_number", "logo"}

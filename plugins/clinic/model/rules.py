@@ -65,6 +65,9 @@ TRANSLATION_KEYS = ("translated-by", "translation-reviewed-by", "translated-from
 # Where Pelican's context keeps the articles and pages it read, of every status.
 CONTENT_KEYS = ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages")
 
+# A link to another site, as a page's Sources and a location's map_url give it.
+WEB_ADDRESS = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+
 # The file endings Pelican reads as Markdown (its MarkdownReader's), everywhere the site looks for sources.
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
 
